@@ -1,0 +1,81 @@
+/// Every entry of the dossier, findable by id, title/name or alias, folded so that case,
+/// diacritics and Unicode normalisation do not matter.
+public struct DossierIndex: Sendable {
+    public private(set) var entries: [String: Entry] = [:]
+    /// Entry ids in a stable order: by type, then id.
+    public private(set) var orderedIDs: [String] = []
+    /// Folded id, title or alias → the ids it names (more than one: ambiguous).
+    private var names: [String: [String]] = [:]
+    /// Heading anchors of every entry's body, for `[[id#anchor]]`.
+    public private(set) var anchors: [String: Set<String>] = [:]
+
+    public enum Lookup: Equatable {
+        case found(String)
+        case ambiguous([String])
+        case notFound(suggestions: [String])
+    }
+
+    /// Builds the index; a second entry with an id already taken is reported and left out.
+    public init(entries list: [Entry], anchors: [String: Set<String>]) {
+        var diagnostics: [Diagnostic] = []
+        for entry in list {
+            if let first = entries[entry.id] {
+                diagnostics.append(.error(entry.idLocation, "duplicate id '\(entry.id)'",
+                                          notes: ["also used by \(first.idLocation.description)", "rename one of the two files (or change its 'id:')"]))
+                continue
+            }
+            entries[entry.id] = entry
+        }
+        duplicateDiagnostics = diagnostics
+        orderedIDs = entries.values.sorted { ($0.type, $0.id) < ($1.type, $1.id) }.map(\.id)
+        for id in orderedIDs {
+            let entry = entries[id]!
+            var keys = [Fold.key(id), Fold.key(entry.title)]
+            keys += entry.aliases.map { Fold.key($0.value) }
+            for key in Set(keys) where !key.isEmpty {
+                names[key, default: []].append(id)
+            }
+        }
+        self.anchors = anchors
+    }
+
+    /// Ids claimed twice, reported once per extra claimant.
+    public private(set) var duplicateDiagnostics: [Diagnostic] = []
+
+    public subscript(id: String) -> Entry? { entries[id] }
+
+    /// Finds what `text` names. An exact id wins over titles and aliases.
+    public func lookup(_ text: String) -> Lookup {
+        if entries[text] != nil { return .found(text) }
+        let key = Fold.key(text)
+        if let ids = names[key] {
+            if ids.count == 1 { return .found(ids[0]) }
+            if let exactID = ids.first(where: { $0 == key }) { return .found(exactID) }
+            return .ambiguous(ids.sorted())
+        }
+        return .notFound(suggestions: suggestions(for: key))
+    }
+
+    /// Up to three ids whose id, title or alias is closest to `key` by edit distance.
+    public func suggestions(for key: String, types: Set<EntryType>? = nil) -> [String] {
+        let limit = max(2, key.count / 3)
+        var best: [String: Int] = [:]
+        for (name, ids) in names {
+            let distance = Suggest.distance(key, name, limit: limit)
+            guard distance <= limit else { continue }
+            for id in ids where types?.contains(entries[id]!.type) ?? true {
+                best[id] = min(best[id] ?? .max, distance)
+            }
+        }
+        return best.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.prefix(3).map(\.key)
+    }
+
+    /// "did you mean [[id]] (Title)?" lines for a diagnostic.
+    public func didYouMean(_ ids: [String], bracketed: Bool = true) -> [String] {
+        ids.map { id in
+            let shown = bracketed ? "[[\(id)]]" : "'\(id)'"
+            let title = entries[id]?.title ?? id
+            return title == id ? "did you mean \(shown)?" : "did you mean \(shown) (\(title))?"
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+
+/// A Markdown note read from disk, decoded and normalised (BOM dropped, CRLF → LF).
+public struct ContentFile: Sendable {
+    /// Path inside the content folder, with `/` separators (`people/x.md`).
+    public var relativePath: String
+    /// Path as shown in diagnostics (`Content/people/x.md`).
+    public var displayPath: String
+    public var text: String
+}
+
+/// A file copied to the site unchanged.
+public struct AssetFile: Sendable, Hashable {
+    /// Path inside the output folder (`assets/…`).
+    public var outputPath: String
+    public var source: URL
+}
+
+public struct LoadedContent: Sendable {
+    public var configFile: ContentFile?
+    public var notes: [ContentFile] = []
+    public var assets: [AssetFile] = []
+    public var diagnostics: [Diagnostic] = []
+}
+
+/// First stage: finds the dossier's files, reads them as UTF-8 and rejects what cannot be
+/// a note. Symbolic links are followed only when they stay inside the content folder.
+public struct ContentLoader {
+    public var root: URL
+    public var displayRoot: String
+
+    public init(root: URL, displayRoot: String) {
+        self.root = root.standardizedFileURL.resolvingSymlinksInPath()
+        self.displayRoot = displayRoot
+    }
+
+    public func load() -> LoadedContent {
+        var content = LoadedContent()
+        for relative in listFiles() {
+            let url = root.appendingPathComponent(relative)
+            let display = displayRoot + "/" + relative
+            if relative.hasPrefix("assets/") {
+                content.assets.append(AssetFile(outputPath: relative, source: url))
+                continue
+            }
+            let isNote = relative.hasSuffix(".md")
+            guard isNote || relative == "dossier.yml" else {
+                if let data = try? Data(contentsOf: url), data.contains(0) {
+                    content.diagnostics.append(.error(
+                        SourceLocation(file: display, line: 1, column: 1),
+                        "binary file in the content folder",
+                        notes: ["move images and documents to \(displayRoot)/assets/, which is copied as is"]))
+                } else {
+                    content.diagnostics.append(.warning(
+                        SourceLocation(file: display, line: 1, column: 1),
+                        "file ignored: only .md notes, dossier.yml and assets/ are read",
+                        notes: ["rename it to .md if it is a note, or move it to \(displayRoot)/assets/"]))
+                }
+                continue
+            }
+            switch read(url, display: display) {
+            case .success(let text):
+                let file = ContentFile(relativePath: relative, displayPath: display, text: text)
+                if relative == "dossier.yml" { content.configFile = file } else { content.notes.append(file) }
+            case .failure(let diagnostic):
+                content.diagnostics.append(diagnostic)
+            }
+        }
+        return content
+    }
+
+    /// Every file below the root, as root-relative paths, for copying as assets.
+    public func assetList() -> [String] { listFiles() }
+
+    /// Every regular file below the root, sorted, as root-relative paths. Links that
+    /// leave the root are reported by `read` (the resolved path is checked there).
+    private func listFiles() -> [String] {
+        guard let enumerator = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey],
+            options: [.skipsHiddenFiles])
+        else { return [] }
+        var files: [String] = []
+        let rootPath = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        for case let url as URL in enumerator {
+            let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
+            let path = url.standardizedFileURL.path
+            guard path.hasPrefix(rootPath) else { continue }
+            if values?.isSymbolicLink == true || values?.isRegularFile == true {
+                files.append(String(path.dropFirst(rootPath.count)))
+            }
+        }
+        return files.sorted()
+    }
+
+    private func read(_ url: URL, display: String) -> Result<String, Diagnostic> {
+        let start = SourceLocation(file: display, line: 1, column: 1)
+        let resolved = url.resolvingSymlinksInPath().path
+        guard resolved.hasPrefix(root.path + "/") else {
+            return .failure(.error(start, "symbolic link points outside the content folder; not followed",
+                                   notes: ["copy the file into \(displayRoot)/ instead of linking to it"]))
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: resolved)
+        else {
+            return .failure(.error(start, "cannot read the file", notes: ["check that it exists and is readable"]))
+        }
+        if data.isEmpty {
+            return .failure(.error(start, "empty file", notes: ["add front-matter and a body, or delete the file"]))
+        }
+        if let zero = data.firstIndex(of: 0) {
+            return .failure(.error(start, "binary file (NUL byte at offset \(zero)), not a Markdown note",
+                                   notes: ["move binary files to \(displayRoot)/assets/"]))
+        }
+        var bytes = data[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let offset = Self.firstInvalidUTF8Offset(in: bytes)
+            let prefix = String(decoding: data[data.startIndex..<(data.startIndex + offset)], as: UTF8.self)
+            let lines = TextLines(prefix)
+            let line = lines.count
+            let column = (lines.line(line)?.count ?? 0) + 1
+            return .failure(.error(
+                SourceLocation(file: display, line: line, column: column),
+                "invalid UTF-8 at byte offset \(offset)",
+                notes: ["save the file as UTF-8 (most editors have an 'encoding' menu)"]))
+        }
+        return .success(text.contains("\r") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text)
+    }
+
+    /// Byte offset (from the start of the file) of the first byte that is not valid UTF-8.
+    static func firstInvalidUTF8Offset(in bytes: Data.SubSequence) -> Int {
+        var offset = bytes.startIndex
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var consumedBefore = bytes.startIndex
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                consumedBefore += UTF8.width(scalar)
+                offset = consumedBefore
+            case .emptyInput:
+                return offset
+            case .error:
+                return offset
+            }
+        }
+    }
+}

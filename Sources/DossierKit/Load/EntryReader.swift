@@ -1,0 +1,321 @@
+import Foundation
+import Yams
+
+/// Second stage: splits a note's front-matter from its body and reads the YAML into an
+/// `Entry`. Values keep the line and column they were written at; dates are parsed from
+/// the scalar's own text, so `date: 2014-04-12` is never turned into a timestamp.
+public struct EntryReader {
+    public static let commonKeys: Set<String> = ["type", "id", "title", "name", "aliases", "summary", "tags", "sources", "updated"]
+    public static let keysByType: [EntryType: Set<String>] = [
+        .person: ["born", "died", "nationality", "roles", "affiliations", "relations"],
+        .organization: ["kind", "country", "parent"],
+        .place: ["kind", "country", "coordinates"],
+        .event: ["date", "people", "organizations", "places"],
+        .source: ["publisher", "authors", "date", "url", "archive_url", "accessed", "language", "kind", "via"],
+        .note: ["date", "authors"],
+    ]
+    static let allKnownKeys = keysByType.values.reduce(commonKeys) { $0.union($1) }
+
+    public let file: ContentFile
+    private let lines: TextLines
+    private var diagnostics: [Diagnostic] = []
+
+    public init(file: ContentFile) {
+        self.file = file
+        self.lines = TextLines(file.text)
+    }
+
+    /// Reads the entry; nil (with diagnostics) when the file cannot become an entry at all.
+    public static func read(_ file: ContentFile) -> (entry: Entry?, body: String, diagnostics: [Diagnostic]) {
+        var reader = EntryReader(file: file)
+        let (entry, body) = reader.read()
+        return (entry, body, reader.diagnostics)
+    }
+
+    private mutating func read() -> (Entry?, String) {
+        let split: FrontMatterSplit
+        do {
+            split = try FrontMatter.split(file.text)
+        } catch {
+            report(.error(location(line: error.line, column: 1), "front-matter is not closed: no second '---' line",
+                          notes: ["add a line '---' after the last front-matter key"]))
+            return (nil, "")
+        }
+        let folder = file.relativePath.split(separator: "/").first.map(String.init) ?? ""
+        let defaultID = String(file.relativePath.split(separator: "/").last?.dropLast(3) ?? "")
+        var mapping: Node.Mapping?
+        if let yaml = split.yaml {
+            switch parseYAML(yaml, firstLine: split.yamlFirstLine) {
+            case .some(.mapping(let map)): mapping = map
+            case .some(let node):
+                report(.error(location(of: node, fallbackLine: split.yamlFirstLine),
+                              "front-matter is not a mapping of keys to values",
+                              notes: ["write it as 'key: value' lines, e.g. 'title: Abdelilah Ziyad'"]))
+                return (nil, split.body)
+            case .none:
+                if diagnostics.contains(where: { $0.severity == .error }) { return (nil, split.body) }
+            }
+        }
+        let fields = Fields(mapping)
+
+        // Type: from `type:`, else from the folder; a note anywhere else needs `type:`.
+        var type = EntryType(folder: folder)
+        if let typeNode = fields["type"] {
+            if let value = typeNode.scalar?.string, let declared = EntryType(rawValue: value) {
+                type = declared
+            } else {
+                report(.error(location(of: typeNode), "unknown type '\(typeNode.scalar?.string ?? "")'",
+                              notes: ["use one of: " + EntryType.allCases.map(\.rawValue).joined(separator: ", ")]))
+                return (nil, split.body)
+            }
+        }
+        guard let type else {
+            report(.error(location(line: 1, column: 1), "cannot tell what kind of note this is",
+                          notes: ["put it in one of the folders " + EntryType.allCases.map { $0.folder + "/" }.joined(separator: ", ") + " or add a 'type:' key"]))
+            return (nil, split.body)
+        }
+
+        var id = defaultID
+        var idLocation = location(line: 1, column: 1)
+        if let idNode = fields["id"] {
+            id = idNode.scalar?.string ?? ""
+            idLocation = location(of: idNode)
+        }
+        guard Slug.isSafe(id) else {
+            report(.error(idLocation, "unsafe id '\(id)': ids must be lowercase letters, digits and hyphens",
+                          notes: ["rename it to '\(Slug.make(id))'" + (fields["id"] == nil ? " (the id comes from the file name)" : "")]))
+            return (nil, split.body)
+        }
+
+        var title = string(fields["title"]) ?? string(fields["name"]) ?? ""
+        if title.isEmpty, type != .note {
+            let key = type == .event || type == .source ? "title" : "name"
+            report(.error(location(line: 1, column: 1), "missing required key '\(key)' for \(type.rawValue) '\(id)'",
+                          notes: ["add '\(key): …' to the front-matter"]))
+            title = id
+        }
+        var entry = Entry(id: id, type: type, file: file.displayPath, idLocation: idLocation, title: title, lines: lines)
+        entry.bodyFirstLine = split.bodyFirstLine
+        entry.aliases = strings(fields["aliases"])
+        entry.summary = string(fields["summary"])
+        entry.tags = strings(fields["tags"]).map(\.value)
+        entry.sources = strings(fields["sources"])
+        entry.updated = date(fields["updated"], key: "updated")
+
+        switch type {
+        case .person:
+            entry.born = date(fields["born"], key: "born")
+            entry.died = date(fields["died"], key: "died")
+            entry.nationality = string(fields["nationality"])
+            entry.roles = strings(fields["roles"]).map(\.value)
+            for item in mappings(fields["affiliations"], key: "affiliations") {
+                if let affiliation = affiliation(item) { entry.affiliations.append(affiliation) }
+            }
+            for item in mappings(fields["relations"], key: "relations") {
+                if let relation = relation(item) { entry.relations.append(relation) }
+            }
+        case .organization, .place:
+            entry.kind = string(fields["kind"])
+            entry.country = string(fields["country"])
+            if type == .organization { entry.parent = strings(fields["parent"]).first }
+            if type == .place, let node = fields["coordinates"] { entry.coordinates = coordinates(node) }
+        case .event:
+            entry.date = date(fields["date"], key: "date")
+            if fields["date"] == nil {
+                report(.error(location(line: 1, column: 1), "missing required key 'date' for event '\(id)'",
+                              notes: ["add 'date: YYYY-MM-DD' (EDTF: 1994, 1994-08, 2014~, 2014-04/2015-09 …)"]))
+            }
+            entry.people = strings(fields["people"])
+            entry.organizations = strings(fields["organizations"])
+            entry.places = strings(fields["places"])
+        case .source:
+            entry.date = date(fields["date"], key: "date")
+            entry.publisher = string(fields["publisher"])
+            entry.authors = strings(fields["authors"]).map(\.value)
+            entry.url = string(fields["url"])
+            entry.archiveURL = string(fields["archive_url"])
+            entry.accessed = date(fields["accessed"], key: "accessed")
+            entry.language = string(fields["language"])
+            entry.kind = string(fields["kind"])
+            entry.via = strings(fields["via"]).first
+        case .note:
+            entry.date = date(fields["date"], key: "date")
+            entry.authors = strings(fields["authors"]).map(\.value)
+        }
+
+        let known = Self.commonKeys.union(Self.keysByType[type] ?? [])
+        for (keyNode, valueNode) in fields.pairs {
+            guard let key = keyNode.scalar?.string, !known.contains(key) else { continue }
+            if let scalar = valueNode.scalar?.string { entry.extra[key] = scalar }
+            if let suggestion = Suggest.closest(to: key, among: known.sorted(), maxDistance: 2) {
+                report(.warning(location(of: keyNode), "unknown key '\(key)' for a \(type.rawValue)",
+                                notes: ["did you mean '\(suggestion)'?"]))
+            } else if Self.allKnownKeys.contains(key) {
+                report(.warning(location(of: keyNode), "key '\(key)' has no meaning for a \(type.rawValue); it is ignored",
+                                notes: ["keys for a \(type.rawValue): " + known.sorted().joined(separator: ", ")]))
+            }
+        }
+        return (entry, split.body)
+    }
+
+    // MARK: YAML
+
+    private mutating func parseYAML(_ yaml: String, firstLine: Int) -> Node? {
+        do {
+            return try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            let (problem, mark) = Self.describe(error)
+            let line = (mark?.line ?? 1) + firstLine - 1
+            let column = mark.map { lines.column(line: line, scalarColumn: $0.column) } ?? 1
+            report(.error(location(line: line, column: column), "YAML syntax error: \(problem)",
+                          notes: ["check quotes, colons and indentation near this position; quote values that contain ': ' or start with [ { * & ! | > ' \" % @"]))
+        } catch {
+            report(.error(location(line: firstLine, column: 1), "YAML error: \(error)"))
+        }
+        return nil
+    }
+
+    private static func describe(_ error: YamlError) -> (String, Mark?) {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let text = context.map { "\(problem) (\($0.text))" } ?? problem
+            return (text, mark)
+        case .reader(let problem, _, _, _):
+            return (problem, nil)
+        default:
+            return ("\(error)", nil)
+        }
+    }
+
+    // MARK: Values
+
+    private func location(line: Int, column: Int) -> SourceLocation {
+        SourceLocation(file: file.displayPath, line: line, column: column)
+    }
+
+    private func location(of node: Node, fallbackLine: Int = 1) -> SourceLocation {
+        guard let mark = node.mark else { return location(line: fallbackLine, column: 1) }
+        let line = mark.line + 1  // YAML starts on the line after the opening '---'
+        return location(line: line, column: lines.column(line: line, scalarColumn: mark.column))
+    }
+
+    private func string(_ node: Node?) -> String? {
+        guard let node else { return nil }
+        if let scalar = node.scalar { return scalar.string.isEmpty ? nil : scalar.string }
+        return nil
+    }
+
+    /// A list of scalars; a single scalar is taken as a list of one.
+    private mutating func strings(_ node: Node?) -> [Located<String>] {
+        guard let node else { return [] }
+        if let scalar = node.scalar {
+            return scalar.string.isEmpty ? [] : [Located(scalar.string, at: location(of: node))]
+        }
+        guard let sequence = node.sequence else {
+            report(.error(location(of: node), "expected a list of values", notes: ["write it as [a, b] or as '- a' lines"]))
+            return []
+        }
+        return sequence.compactMap { item in
+            guard let scalar = item.scalar else {
+                report(.error(location(of: item), "expected a plain value in this list"))
+                return nil
+            }
+            return Located(scalar.string, at: location(of: item))
+        }
+    }
+
+    private mutating func mappings(_ node: Node?, key: String) -> [Fields] {
+        guard let node else { return [] }
+        guard let sequence = node.sequence else {
+            report(.error(location(of: node), "'\(key)' must be a list of mappings", notes: ["write each item as '- {with: id, kind: …}'"]))
+            return []
+        }
+        return sequence.compactMap { item in
+            guard let mapping = item.mapping else {
+                report(.error(location(of: item), "each item of '\(key)' must be a mapping of keys to values"))
+                return nil
+            }
+            return Fields(mapping, node: item)
+        }
+    }
+
+    private mutating func date(_ node: Node?, key: String) -> Located<EDTFDate>? {
+        guard let node else { return nil }
+        guard let text = node.scalar?.string else {
+            report(.error(location(of: node), "'\(key)' must be a date such as 1994-08-24"))
+            return nil
+        }
+        let start = location(of: node)
+        do {
+            return Located(try EDTFDate.parse(text), at: start)
+        } catch {
+            // Point at the offending character when the scalar is written plainly on its line.
+            var at = start
+            if let line = lines.line(start.line), let column = lines.column(of: text, line: start.line, from: start.column), !line.isEmpty {
+                at.column = column + error.offset
+            }
+            report(.error(at, "invalid date '\(text)': \(error.message)",
+                          notes: [error.hint ?? "dates are EDTF: 1994, 1994-08, 1994-08-24, 2013-09?, 2014~, 198X, 2014-04/2015-09"]))
+            return nil
+        }
+    }
+
+    private mutating func coordinates(_ node: Node) -> [Double]? {
+        let values = node.sequence?.compactMap { $0.scalar.flatMap { Double($0.string) } } ?? []
+        guard values.count == 2, abs(values[0]) <= 90, abs(values[1]) <= 180 else {
+            report(.error(location(of: node), "coordinates must be [latitude, longitude] in degrees"))
+            return nil
+        }
+        return values
+    }
+
+    private mutating func affiliation(_ fields: Fields) -> Affiliation? {
+        guard let org = strings(fields["org"]).first else {
+            report(.error(location(of: fields.node!), "affiliation without 'org'", notes: ["add 'org: <organisation id>'"]))
+            return nil
+        }
+        warnUnknown(fields, known: ["org", "role", "from", "to", "sources"])
+        return Affiliation(organization: org, role: string(fields["role"]),
+                           from: date(fields["from"], key: "from"), to: date(fields["to"], key: "to"),
+                           sources: strings(fields["sources"]))
+    }
+
+    private mutating func relation(_ fields: Fields) -> Relation? {
+        guard let with = strings(fields["with"]).first else {
+            report(.error(location(of: fields.node!), "relation without 'with'", notes: ["add 'with: <person id>'"]))
+            return nil
+        }
+        warnUnknown(fields, known: ["with", "kind", "sources"])
+        return Relation(with: with, kind: string(fields["kind"]), sources: strings(fields["sources"]))
+    }
+
+    private mutating func warnUnknown(_ fields: Fields, known: [String]) {
+        for (keyNode, _) in fields.pairs {
+            guard let key = keyNode.scalar?.string, !known.contains(key) else { continue }
+            let suggestion = Suggest.closest(to: key, among: known, maxDistance: 2)
+            report(.warning(location(of: keyNode), "unknown key '\(key)'",
+                            notes: [suggestion.map { "did you mean '\($0)'?" } ?? "known keys here: " + known.joined(separator: ", ")]))
+        }
+    }
+
+    private mutating func report(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+}
+
+/// Keys of a YAML mapping, looked up by their text.
+struct Fields {
+    let pairs: [(Node, Node)]
+    let node: Node?
+
+    init(_ mapping: Node.Mapping?, node: Node? = nil) {
+        pairs = mapping.map { Array($0.map { ($0.key, $0.value) }) } ?? []
+        self.node = node
+    }
+
+    subscript(key: String) -> Node? {
+        pairs.first { $0.0.scalar?.string == key }?.1
+    }
+}

@@ -1,0 +1,160 @@
+/// The six kinds of note a dossier holds; the folder gives the default, `type:` overrides it.
+public enum EntryType: String, Sendable, CaseIterable, Comparable {
+    case person, organization, place, event, source, note
+
+    /// The folder under `Content/` and under `Site/`.
+    public var folder: String {
+        switch self {
+        case .person: "people"
+        case .organization: "organizations"
+        case .place: "places"
+        case .event: "events"
+        case .source: "sources"
+        case .note: "notes"
+        }
+    }
+
+    public var pluralTitle: String {
+        switch self {
+        case .person: "People"
+        case .organization: "Organisations"
+        case .place: "Places"
+        case .event: "Events"
+        case .source: "Sources"
+        case .note: "Case notes"
+        }
+    }
+
+    public var singularTitle: String {
+        switch self {
+        case .person: "Person"
+        case .organization: "Organisation"
+        case .place: "Place"
+        case .event: "Event"
+        case .source: "Source"
+        case .note: "Case note"
+        }
+    }
+
+    public init?(folder: String) {
+        guard let type = EntryType.allCases.first(where: { $0.folder == folder }) else { return nil }
+        self = type
+    }
+
+    public static func < (a: EntryType, b: EntryType) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// A value written in the content, with where it was written.
+public struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
+    public var value: Value
+    public var location: SourceLocation
+
+    public init(_ value: Value, at location: SourceLocation) {
+        self.value = value
+        self.location = location
+    }
+}
+
+/// A reference to another entry from front-matter: the text as written, resolved later.
+public typealias Reference = Located<String>
+
+public struct Affiliation: Sendable, Hashable {
+    public var organization: Reference
+    public var role: String?
+    public var from: Located<EDTFDate>?
+    public var to: Located<EDTFDate>?
+    public var sources: [Reference]
+}
+
+public struct Relation: Sendable, Hashable {
+    public var with: Reference
+    public var kind: String?
+    public var sources: [Reference]
+}
+
+/// One note of the dossier after its front-matter has been read; the body stays a cmark tree.
+public struct Entry: Sendable {
+    public var id: String
+    public var type: EntryType
+    /// Where the entry came from: the file as displayed in diagnostics, and the id's location.
+    public var file: String
+    public var idLocation: SourceLocation
+    public var title: String
+    public var aliases: [Located<String>] = []
+    public var summary: String?
+    public var tags: [String] = []
+    public var sources: [Reference] = []
+    public var updated: Located<EDTFDate>?
+
+    // Dated things: events (required), sources, notes.
+    public var date: Located<EDTFDate>?
+
+    // Person
+    public var born: Located<EDTFDate>?
+    public var died: Located<EDTFDate>?
+    public var nationality: String?
+    public var roles: [String] = []
+    public var affiliations: [Affiliation] = []
+    public var relations: [Relation] = []
+
+    // Organisation and place
+    public var kind: String?
+    public var country: String?
+    public var parent: Reference?
+    public var coordinates: [Double]?
+
+    // Event
+    public var people: [Reference] = []
+    public var organizations: [Reference] = []
+    public var places: [Reference] = []
+
+    // Source and note
+    public var publisher: String?
+    public var authors: [String] = []
+    public var url: String?
+    public var archiveURL: String?
+    public var accessed: Located<EDTFDate>?
+    public var language: String?
+    public var via: Reference?
+
+    /// Keys the format does not define, kept for templates (scalars only).
+    public var extra: [String: String] = [:]
+
+    /// The Markdown body, parsed; nil until the parse stage ran.
+    public var body: MarkdownDocument?
+    /// File line of the body's first line, so body positions map back to the file.
+    public var bodyFirstLine: Int = 1
+    /// The file's lines, for turning byte columns into character columns.
+    public var lines: TextLines
+
+    public init(id: String, type: EntryType, file: String, idLocation: SourceLocation, title: String, lines: TextLines) {
+        self.id = id
+        self.type = type
+        self.file = file
+        self.idLocation = idLocation
+        self.title = title
+        self.lines = lines
+    }
+
+    /// Every front-matter reference with the type(s) of entry it must name.
+    public var frontMatterReferences: [(reference: Reference, key: String, allowed: Set<EntryType>)] {
+        var result: [(Reference, String, Set<EntryType>)] = []
+        result += sources.map { ($0, "sources", [.source]) }
+        result += people.map { ($0, "people", [.person]) }
+        result += organizations.map { ($0, "organizations", [.organization]) }
+        result += places.map { ($0, "places", [.place]) }
+        if let via { result.append((via, "via", [.source])) }
+        if let parent { result.append((parent, "parent", [.organization])) }
+        for affiliation in affiliations {
+            result.append((affiliation.organization, "org", [.organization]))
+            result += affiliation.sources.map { ($0, "sources", [.source]) }
+        }
+        for relation in relations {
+            result.append((relation.with, "with", [.person, .organization]))
+            result += relation.sources.map { ($0, "sources", [.source]) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,19 @@
+/// Where pages live in `Site/`. Every link Dossier writes is relative to the page it is
+/// on, so the site works at a domain root, under a sub-path and from `file://`.
+public enum SitePaths {
+    public static let home = "index.html"
+    public static let timeline = "timeline/index.html"
+
+    public static func page(of entry: Entry) -> String { page(type: entry.type, id: entry.id) }
+
+    public static func page(type: EntryType, id: String) -> String { "\(type.folder)/\(id)/index.html" }
+
+    public static func index(of type: EntryType) -> String { "\(type.folder)/index.html" }
+
+    /// `../` once per folder between the page and the site root.
+    public static func rootPrefix(forPath path: String) -> String {
+        String(repeating: "../", count: path.count { $0 == "/" })
+    }
+
+    public static func rootPrefix(forPageOf entry: Entry) -> String { "../../" }
+}

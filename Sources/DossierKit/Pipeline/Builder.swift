@@ -1,0 +1,152 @@
+import Foundation
+
+/// A problem with the command itself or the machine, not the content (exit status 2).
+public struct EnvironmentError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+public struct BuildOptions: Sendable {
+    public var content: URL
+    public var templates: URL
+    public var output: URL
+    /// How the folders are named in messages (as the user typed them).
+    public var contentDisplay: String
+    public var templatesDisplay: String
+
+    public init(content: String = "Content", templates: String = "Templates", output: String = "Site") {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        self.content = URL(fileURLWithPath: content, relativeTo: cwd).standardizedFileURL
+        self.templates = URL(fileURLWithPath: templates, relativeTo: cwd).standardizedFileURL
+        self.output = URL(fileURLWithPath: output, relativeTo: cwd).standardizedFileURL
+        self.contentDisplay = Self.trimmed(content)
+        self.templatesDisplay = Self.trimmed(templates)
+    }
+
+    private static func trimmed(_ path: String) -> String {
+        var path = path
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        return path
+    }
+}
+
+public struct BuildResult: Sendable {
+    public var report: DiagnosticReport
+    public var pages = 0
+    public var stats = WriteStats()
+}
+
+/// The whole pipeline, end to end.
+public enum Builder {
+    /// Reads and resolves everything, writes nothing.
+    public static func check(_ options: BuildOptions) throws(EnvironmentError) -> BuildResult {
+        try requireFolder(options.content, named: options.contentDisplay, role: "content")
+        let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay)
+        return BuildResult(report: DiagnosticReport(dossier.diagnostics))
+    }
+
+    /// Builds the site; on any content error nothing is written and the previous site stays.
+    public static func build(_ options: BuildOptions) throws(EnvironmentError) -> BuildResult {
+        try requireFolder(options.content, named: options.contentDisplay, role: "content")
+        try requireFolder(options.templates, named: options.templatesDisplay, role: "templates")
+        try OutputGuard.validate(options)
+
+        let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay)
+        let (templates, templateDiagnostics) = TemplateSet.load(from: options.templates, displayPath: options.templatesDisplay)
+        var diagnostics = dossier.diagnostics + templateDiagnostics
+        let assets = assetFiles(options, dossier: dossier, diagnostics: &diagnostics)
+        var result = BuildResult(report: DiagnosticReport(diagnostics))
+        guard let templates, !result.report.hasErrors else { return result }
+
+        let builder = PageBuilder(dossier)
+        let rendered = builder.pagePlan.parallelMap { path, kind -> OutputFile in
+            let page = builder.page(path, kind)
+            return OutputFile(path: page.path, content: .bytes(Data(templates.render(page.context, template: page.template).utf8)))
+        }
+        result.pages = rendered.count
+        do {
+            result.stats = try SiteWriter(output: options.output).write(rendered + assets)
+        } catch {
+            throw EnvironmentError(error.description)
+        }
+        return result
+    }
+
+    /// `Templates/assets/**` then `Content/assets/**`, both under `assets/`; one path
+    /// claimed twice is an error rather than a silent overwrite.
+    private static func assetFiles(_ options: BuildOptions, dossier: AnalyzedDossier, diagnostics: inout [Diagnostic]) -> [OutputFile] {
+        var files: [String: (OutputFile, String)] = [:]
+        let templateAssets = ContentLoader(root: options.templates.appendingPathComponent("assets"), displayRoot: options.templatesDisplay + "/assets")
+        var candidates: [(String, URL, String)] = []
+        if FileManager.default.fileExists(atPath: templateAssets.root.path) {
+            candidates += templateAssets.assetList().map { ("assets/" + $0, templateAssets.root.appendingPathComponent($0), options.templatesDisplay + "/assets/" + $0) }
+        }
+        candidates += dossier.assets.map { ($0.outputPath, $0.source, options.contentDisplay + "/" + $0.outputPath) }
+        for (path, url, display) in candidates {
+            if let (_, first) = files[path] {
+                diagnostics.append(.error(SourceLocation(file: display, line: 1, column: 1),
+                                          "two files write the same output path '\(path)'",
+                                          notes: ["also written by \(first)", "rename one of them"]))
+                continue
+            }
+            files[path] = (OutputFile(path: path, content: .copy(url)), display)
+        }
+        return files.keys.sorted().map { files[$0]!.0 }
+    }
+
+    private static func requireFolder(_ url: URL, named name: String, role: String) throws(EnvironmentError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw EnvironmentError("\(role) folder '\(name)' does not exist (run from the dossier's root, or pass --\(role) PATH)")
+        }
+    }
+}
+
+/// Refuses output folders whose replacement would destroy work.
+public enum OutputGuard {
+    public static func validate(_ options: BuildOptions) throws(EnvironmentError) {
+        let output = canonical(options.output)
+        let home = canonical(FileManager.default.homeDirectoryForCurrentUser)
+        let cwd = canonical(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let protected: [(String, String)] = [
+            (canonical(options.content), "the content folder"),
+            (canonical(options.templates), "the templates folder"),
+        ]
+        if output == "/" { throw EnvironmentError("refusing to use / as the output folder") }
+        if output == home { throw EnvironmentError("refusing to use the home directory as the output folder") }
+        if output == cwd || cwd.hasPrefix(output + "/") {
+            throw EnvironmentError("refusing to use the current directory (or one of its parents) as the output folder; it is replaced on every build")
+        }
+        if home.hasPrefix(output + "/") { throw EnvironmentError("refusing to use a parent of the home directory as the output folder") }
+        for (path, name) in protected {
+            if output == path || path.hasPrefix(output + "/") {
+                throw EnvironmentError("refusing to write the site over \(name) (\(path)); choose another --output")
+            }
+            if output.hasPrefix(path + "/") {
+                throw EnvironmentError("refusing to write the site inside \(name) (\(path)); choose another --output")
+            }
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw EnvironmentError("output '\(output)' exists and is not a folder")
+        }
+        let parent = (output as NSString).deletingLastPathComponent
+        if !FileManager.default.isWritableFile(atPath: parent) {
+            throw EnvironmentError("cannot write beside the output folder: '\(parent)' is not writable")
+        }
+    }
+
+    /// Absolute path with symbolic links resolved, also for a folder not yet created.
+    static func canonical(_ url: URL) -> String {
+        let standardized = url.standardizedFileURL
+        var existing = standardized
+        var missing: [String] = []
+        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+            missing.insert(existing.lastPathComponent, at: 0)
+            existing = existing.deletingLastPathComponent()
+        }
+        var path = existing.resolvingSymlinksInPath().path
+        for component in missing { path = (path as NSString).appendingPathComponent(component) }
+        return path
+    }
+}

@@ -1,0 +1,327 @@
+/// Fifth stage: turns the analysed dossier into one template context per page. Contexts
+/// are plain dictionaries and arrays (cheap for swift-mustache to read); values from
+/// content stay text and are escaped by the templates, only HTML Dossier made itself
+/// (rendered bodies, citation markers) is passed as HTML.
+public struct PageBuilder: Sendable {
+    public let dossier: AnalyzedDossier
+    var index: DossierIndex { dossier.index }
+    var language: String { dossier.config.language }
+
+    public init(_ dossier: AnalyzedDossier) { self.dossier = dossier }
+
+    /// A page to render: its path in the site, its template and its context.
+    public struct Page: @unchecked Sendable {
+        // @unchecked: contexts are built and rendered by the same task, never shared.
+        public var path: String
+        public var template: String
+        public var context: [String: Any]
+    }
+
+    /// Every page of the site in a fixed order: home, indexes, timeline, entries, 404.
+    public var pagePlan: [(path: String, kind: PageKind)] {
+        var plan: [(String, PageKind)] = [(SitePaths.home, .home), (SitePaths.timeline, .timeline), ("404.html", .notFound)]
+        for type in EntryType.allCases { plan.append((SitePaths.index(of: type), .list(type))) }
+        for id in index.orderedIDs { plan.append((SitePaths.page(of: index[id]!), .entry(id))) }
+        return plan
+    }
+
+    public enum PageKind: Sendable {
+        case home, timeline, notFound, list(EntryType), entry(String)
+    }
+
+    public func page(_ path: String, _ kind: PageKind) -> Page {
+        var page = plainPage(path, kind)
+        page.context = Self.flaggingLists(page.context)
+        return page
+    }
+
+    /// Adds `has_<key>` for every list so templates can wrap a non-empty list in its
+    /// section (Mustache cannot test an array's length).
+    static func flaggingLists(_ context: [String: Any]) -> [String: Any] {
+        var result = context
+        for (key, value) in context {
+            if let list = value as? [[String: Any]] {
+                result["has_" + key] = !list.isEmpty
+                result[key] = list.map(flaggingLists)
+            } else if let list = value as? [Any] {
+                result["has_" + key] = !list.isEmpty
+            } else if let nested = value as? [String: Any] {
+                result[key] = flaggingLists(nested)
+            }
+        }
+        return result
+    }
+
+    private func plainPage(_ path: String, _ kind: PageKind) -> Page {
+        switch kind {
+        case .home: home(path)
+        case .timeline: timeline(path)
+        case .notFound: notFound(path)
+        case .list(let type): list(type, path: path)
+        case .entry(let id): entry(index[id]!, path: path)
+        }
+    }
+
+    // MARK: Shared parts
+
+    private func layout(path: String, title: String, description: String?, section: String?) -> [String: Any] {
+        let root = SitePaths.rootPrefix(forPath: path)
+        let sections: [(String, String, String)] = [
+            ("notes", "Case notes", SitePaths.index(of: .note)),
+            ("people", "People", SitePaths.index(of: .person)),
+            ("timeline", "Timeline", SitePaths.timeline),
+            ("organizations", "Organisations", SitePaths.index(of: .organization)),
+            ("places", "Places", SitePaths.index(of: .place)),
+            ("events", "Events", SitePaths.index(of: .event)),
+            ("sources", "Sources", SitePaths.index(of: .source)),
+        ]
+        var context: [String: Any] = [
+            "lang": language,
+            "root": root,
+            "site_title": dossier.config.title,
+            "page_title": title,
+            "is_home": path == SitePaths.home,
+            "nav": sections.map { key, label, href in
+                ["label": label, "href": root + href, "current": key == section] as [String: Any]
+            },
+        ]
+        if let subtitle = dossier.config.subtitle { context["site_subtitle"] = subtitle }
+        if let description = description ?? dossier.config.description { context["description"] = description }
+        return context
+    }
+
+    private func link(_ id: String, from path: String) -> [String: Any] {
+        let entry = index[id]!
+        var context: [String: Any] = [
+            "title": entry.title,
+            "href": SitePaths.rootPrefix(forPath: path) + SitePaths.page(of: entry),
+            "type": entry.type.rawValue,
+            "type_label": entry.type.singularTitle,
+        ]
+        if let summary = entry.summary { context["summary"] = summary }
+        if let date = entry.date?.value {
+            context["date"] = date.display(language: language)
+            context["datetime"] = machineDate(date)
+        }
+        return context
+    }
+
+    /// A `datetime` attribute value for points with a day, month or year (else none).
+    private func machineDate(_ date: EDTFDate) -> String? {
+        guard case .point(let point) = date, !point.approximate, !point.uncertain, point.season == nil else { return nil }
+        let year = String(format: "%04d", point.year)
+        switch point.precision {
+        case .day: return year + String(format: "-%02d-%02d", point.month ?? 1, point.day ?? 1)
+        case .month: return year + String(format: "-%02d", point.month ?? 1)
+        case .year: return year
+        default: return nil
+        }
+    }
+
+    /// The numbered source list that ends a page.
+    private func notes(_ registry: CitationRegistry, path: String) -> [[String: Any]] {
+        registry.notes.map { note in
+            let source = index[note.sourceID]!
+            var context = link(note.sourceID, from: path)
+            context["number"] = note.number
+            if let publisher = source.publisher { context["publisher"] = publisher }
+            context["occurrences"] = note.occurrences.enumerated().map { offset, occurrence in
+                var item: [String: Any] = ["anchor": occurrence.anchor, "letter": Self.letter(offset)]
+                if let locator = occurrence.locator { item["locator"] = locator }
+                return item
+            }
+            context["single"] = note.occurrences.count == 1
+            context["has_locators"] = note.occurrences.contains { $0.locator != nil }
+            if let via = source.via.flatMap({ dossier.targets[$0] }) { context["via"] = link(via, from: path) }
+            return context
+        }
+    }
+
+    /// a, b, … z, aa, ab: back-link labels as in encyclopaedias.
+    static func letter(_ offset: Int) -> String {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        return offset < 26 ? String(letters[offset]) : letter(offset / 26 - 1) + String(letters[offset % 26])
+    }
+
+    private func links(_ references: [Reference], from path: String) -> [[String: Any]] {
+        var seen = Set<String>()
+        return references.compactMap { dossier.targets[$0] }.filter { seen.insert($0).inserted }.map { link($0, from: path) }
+    }
+
+    // MARK: Pages
+
+    private func home(_ path: String) -> Page {
+        var context = layout(path: path, title: dossier.config.title, description: nil, section: nil)
+        context["counts"] = EntryType.allCases.map { type in
+            ["label": type.pluralTitle, "count": count(type), "href": SitePaths.index(of: type)] as [String: Any]
+        }
+        context["timeline_count"] = dossier.timeline.count
+        context["notes"] = ids(of: .note).map { link($0, from: path) }
+        context["people"] = ids(of: .person).map { link($0, from: path) }
+        if let first = dossier.timeline.first, let last = dossier.timeline.last {
+            context["span"] = "\(index[first]!.date!.value.display(language: language)) – \(index[last]!.date!.value.display(language: language))"
+        }
+        return Page(path: path, template: "home", context: context)
+    }
+
+    private func count(_ type: EntryType) -> Int { index.orderedIDs.count { index[$0]!.type == type } }
+
+    /// Ids of one type, in reading order: events by date, others by folded title.
+    private func ids(of type: EntryType) -> [String] {
+        if type == .event { return dossier.timeline }
+        return index.orderedIDs.filter { index[$0]!.type == type }
+            .sorted { (Fold.key(index[$0]!.title), $0) < (Fold.key(index[$1]!.title), $1) }
+    }
+
+    private func list(_ type: EntryType, path: String) -> Page {
+        var context = layout(path: path, title: type.pluralTitle, description: nil, section: type.folder)
+        context["items"] = ids(of: type).map { id -> [String: Any] in
+            var item = link(id, from: path)
+            let entry = index[id]!
+            if !entry.aliases.isEmpty { item["aliases"] = entry.aliases.map(\.value).joined(separator: ", ") }
+            if let publisher = entry.publisher { item["publisher"] = publisher }
+            if !entry.roles.isEmpty { item["roles"] = entry.roles.joined(separator: "; ") }
+            return item
+        }
+        context["heading"] = type.pluralTitle
+        context["is_events"] = type == .event
+        return Page(path: path, template: "list", context: context)
+    }
+
+    private func timeline(_ path: String) -> Page {
+        var context = layout(path: path, title: "Timeline", description: nil, section: "timeline")
+        var years: [(String, [[String: Any]])] = []
+        for id in dossier.timeline {
+            let event = index[id]!
+            let year = event.date!.value.year.map { String($0) } ?? "Undated"
+            var item = link(id, from: path)
+            item["people"] = links(event.people, from: path)
+            item["organizations"] = links(event.organizations, from: path)
+            item["places"] = links(event.places, from: path)
+            item["sources"] = links(event.sources, from: path)
+            if years.last?.0 == year { years[years.count - 1].1.append(item) } else { years.append((year, [item])) }
+        }
+        context["years"] = years.map { ["year": $0.0, "items": $0.1] as [String: Any] }
+        return Page(path: path, template: "timeline", context: context)
+    }
+
+    private func notFound(_ path: String) -> Page {
+        // Served from any depth, so its links are absolute to the site root when known.
+        var context = layout(path: path, title: "Page not found", description: nil, section: nil)
+        if let base = dossier.config.baseURL {
+            context["root"] = base.hasSuffix("/") ? base : base + "/"
+        } else {
+            context["root"] = "/"
+        }
+        context["nav"] = (context["nav"] as! [[String: Any]]).map { item in
+            var item = item
+            item["href"] = (context["root"] as! String) + (item["href"] as! String)
+            return item
+        }
+        return Page(path: path, template: "404", context: context)
+    }
+
+    private func entry(_ entry: Entry, path: String) -> Page {
+        let resolved = dossier.pages[entry.id]!
+        var context = layout(path: path, title: entry.title, description: entry.summary, section: entry.type.folder)
+        context["entry"] = link(entry.id, from: path)
+        context["type_label"] = entry.type.singularTitle
+        context["section_href"] = SitePaths.rootPrefix(forPath: path) + SitePaths.index(of: entry.type)
+        context["section_label"] = entry.type.pluralTitle
+        context["body"] = resolved.bodyHTML
+        context["has_body"] = !resolved.bodyHTML.isEmpty
+        if !entry.aliases.isEmpty { context["aliases"] = entry.aliases.map(\.value) }
+        if let marker = resolved.sourcesMarker { context["sources_marker"] = marker }
+        context["facts"] = facts(of: entry, path: path)
+        if !entry.tags.isEmpty { context["tags"] = entry.tags }
+
+        context["relations"] = zip(entry.relations, resolved.relationMarkers).compactMap { relation, marker -> [String: Any]? in
+            guard let target = dossier.targets[relation.with] else { return nil }
+            var item = link(target, from: path)
+            item["kind"] = relation.kind ?? "related to"
+            item["cites"] = marker
+            return item
+        }
+        context["affiliations"] = zip(entry.affiliations, resolved.affiliationMarkers).compactMap { affiliation, marker -> [String: Any]? in
+            guard let target = dossier.targets[affiliation.organization] else { return nil }
+            var item = link(target, from: path)
+            if let role = affiliation.role { item["role"] = role }
+            let period = [affiliation.from, affiliation.to].map { $0?.value.display(language: language) }
+            if period[0] != nil || period[1] != nil { item["period"] = "\(period[0] ?? "?") – \(period[1] ?? "?")" }
+            item["cites"] = marker
+            return item
+        }
+        context["events"] = (dossier.events[entry.id] ?? []).map { id -> [String: Any] in
+            var item = link(id, from: path)
+            item["places"] = links(index[id]!.places, from: path)
+            return item
+        }
+        context["mentions"] = (dossier.mentions[entry.id] ?? []).map { link($0, from: path) }
+        if entry.type == .source {
+            context["cited_by"] = (dossier.citedBy[entry.id] ?? []).map { pageID, locators -> [String: Any] in
+                var item = link(pageID, from: path)
+                if !locators.isEmpty { item["locators"] = locators.joined(separator: "; ") }
+                return item
+            }
+            context["is_source"] = true
+        }
+        context["is_person"] = entry.type == .person
+        context["notes"] = notes(resolved.citations, path: path)
+        return Page(path: path, template: "entry", context: context)
+    }
+
+    /// The short labelled record under an entry's title.
+    private func facts(of entry: Entry, path: String) -> [[String: Any]] {
+        var facts: [[String: Any]] = []
+        func add(_ label: String, _ text: String?) {
+            if let text, !text.isEmpty { facts.append(["label": label, "values": [["text": text]]]) }
+        }
+        func add(_ label: String, links references: [Reference]) {
+            let items = links(references, from: path).map { ["text": $0["title"]!, "href": $0["href"]!] }
+            if !items.isEmpty { facts.append(["label": label, "values": items]) }
+        }
+        func add(_ label: String, url: String?) {
+            if let url, isWebURL(url) { facts.append(["label": label, "values": [["text": url, "href": url, "external": true]]]) } else { add(label, url) }
+        }
+        switch entry.type {
+        case .person:
+            add("Roles", entry.roles.joined(separator: "; "))
+            add("Nationality", entry.nationality)
+            add("Born", entry.born?.value.display(language: language))
+            add("Died", entry.died?.value.display(language: language))
+        case .organization:
+            add("Kind", entry.kind)
+            add("Country", entry.country)
+            add("Part of", links: entry.parent.map { [$0] } ?? [])
+        case .place:
+            add("Kind", entry.kind)
+            add("Country", entry.country)
+            if let c = entry.coordinates { add("Coordinates", String(format: "%.4f, %.4f", c[0], c[1])) }
+        case .event:
+            add("Date", entry.date?.value.display(language: language))
+            add("People", links: entry.people)
+            add("Organisations", links: entry.organizations)
+            add("Places", links: entry.places)
+        case .source:
+            add("Publisher", entry.publisher)
+            add("Authors", entry.authors.joined(separator: ", "))
+            add("Date", entry.date?.value.display(language: language))
+            add("Kind", entry.kind)
+            add("Language", entry.language)
+            add("URL", url: entry.url)
+            add("Archived copy", url: entry.archiveURL)
+            add("Accessed", entry.accessed?.value.display(language: language))
+            add("Known through", links: entry.via.map { [$0] } ?? [])
+        case .note:
+            add("Date", entry.date?.value.display(language: language))
+            add("Authors", entry.authors.joined(separator: ", "))
+        }
+        add("Updated", entry.updated?.value.display(language: language))
+        return facts
+    }
+
+    private func isWebURL(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        return lower.hasPrefix("https://") || lower.hasPrefix("http://")
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Mustache
+
+/// The Mustache templates of `Templates/`, parsed once. Syntax errors and partials that
+/// do not exist are reported with the template's file, line and column.
+public struct TemplateSet: Sendable {
+    public let library: MustacheLibrary
+    public static let required = ["layout", "home", "list", "timeline", "entry", "404"]
+
+    public static func load(from folder: URL, displayPath: String) -> (TemplateSet?, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        var templates: [String: MustacheTemplate] = [:]
+        var texts: [String: String] = [:]
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".mustache") }.sorted()
+        for file in files {
+            let name = String(file.dropLast(".mustache".count))
+            let display = "\(displayPath)/\(file)"
+            guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else {
+                diagnostics.append(.error(SourceLocation(file: display, line: 1, column: 1), "cannot read template as UTF-8"))
+                continue
+            }
+            do {
+                templates[name] = try MustacheTemplate(string: text)
+                texts[name] = text
+            } catch let error as MustacheTemplate.ParserError {
+                diagnostics.append(.error(
+                    SourceLocation(file: display, line: error.context.lineNumber, column: error.context.columnNumber),
+                    "template syntax error: \(error.error)",
+                    notes: ["near: \(error.context.line.trimmingCharacters(in: .whitespaces))"]))
+            } catch {
+                diagnostics.append(.error(SourceLocation(file: display, line: 1, column: 1), "template error: \(error)"))
+            }
+        }
+        for name in required where templates[name] == nil && texts[name] == nil
+            && !diagnostics.contains(where: { $0.location.file.hasSuffix("/\(name).mustache") }) {
+            diagnostics.append(.error(SourceLocation(file: "\(displayPath)/\(name).mustache", line: 1, column: 1),
+                                      "missing template '\(name).mustache'", notes: ["every site needs: " + required.map { $0 + ".mustache" }.joined(separator: ", ")]))
+        }
+        // swift-mustache renders an unknown partial as nothing; an editor wants to know.
+        for (name, text) in texts.sorted(by: { $0.key < $1.key }) {
+            for (partial, line, column) in partialNames(in: text) where templates[partial] == nil {
+                diagnostics.append(.error(SourceLocation(file: "\(displayPath)/\(name).mustache", line: line, column: column),
+                                          "unknown partial '\(partial)'",
+                                          notes: ["create \(displayPath)/\(partial).mustache or fix the name"]))
+            }
+        }
+        guard !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
+        return (TemplateSet(library: MustacheLibrary(templates: templates)), diagnostics)
+    }
+
+    /// `{{> name}}` and `{{< name}}` tags with their 1-based line and column.
+    static func partialNames(in text: String) -> [(String, Int, Int)] {
+        var found: [(String, Int, Int)] = []
+        for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var rest = line[...]
+            while let open = rest.range(of: "{{") {
+                let tag = rest[open.upperBound...]
+                guard let first = tag.first, first == ">" || first == "<", let close = tag.range(of: "}}") else {
+                    rest = tag
+                    continue
+                }
+                let name = tag[tag.index(after: tag.startIndex)..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+                found.append((name, lineIndex + 1, line.distance(from: line.startIndex, to: open.lowerBound) + 1))
+                rest = tag[close.upperBound...]
+            }
+        }
+        return found
+    }
+
+    public func render(_ context: [String: Any], template: String) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+}

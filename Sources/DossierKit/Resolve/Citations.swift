@@ -1,0 +1,76 @@
+/// The numbered notes of one page: each cited source gets a number in order of first
+/// citation; every citation of it is an occurrence the note links back to.
+public struct CitationRegistry: Sendable {
+    public struct Occurrence: Sendable, Hashable {
+        /// The marker's id on the page, target of the note's back-link.
+        public var anchor: String
+        public var locator: String?
+    }
+
+    public struct Note: Sendable {
+        public var number: Int
+        public var sourceID: String
+        public var occurrences: [Occurrence]
+    }
+
+    public private(set) var notes: [Note] = []
+    private var numberBySource: [String: Int] = [:]
+
+    public init() {}
+
+    /// Registers one citation and returns its note number and the marker's anchor.
+    public mutating func cite(_ sourceID: String, locator: String?) -> (number: Int, anchor: String) {
+        let number: Int
+        if let existing = numberBySource[sourceID] {
+            number = existing
+        } else {
+            number = notes.count + 1
+            numberBySource[sourceID] = number
+            notes.append(Note(number: number, sourceID: sourceID, occurrences: []))
+        }
+        let anchor = "cite-\(number)-\(notes[number - 1].occurrences.count + 1)"
+        notes[number - 1].occurrences.append(Occurrence(anchor: anchor, locator: locator))
+        return (number, anchor)
+    }
+
+    /// HTML for a group of citations, e.g. `[1, 3]`, each number linking to its note.
+    public mutating func markerHTML(_ citations: [(sourceID: String, locator: String?)]) -> String {
+        let links = citations.map { citation -> String in
+            let (number, anchor) = cite(citation.sourceID, locator: citation.locator)
+            let label = citation.locator.map { "Source \(number), \($0)" } ?? "Source \(number)"
+            return "<a id=\"\(anchor)\" href=\"#note-\(number)\" role=\"doc-noteref\" aria-label=\"\(HTML.escape(label))\">\(number)</a>"
+        }
+        return "<sup class=\"cite\">[" + links.joined(separator: ", ") + "]</sup>"
+    }
+}
+
+/// One `[@id, locator]` inside a citation group, as written.
+public struct CitationItem: Sendable, Equatable {
+    public var id: String
+    public var locator: String?
+    /// Offset of the `@` within the bracket's text, for diagnostics.
+    public var offset: Int
+}
+
+public enum CitationSyntax {
+    /// Parses the inside of `[@a, p. 4; @b]`; nil when a part does not start with `@`.
+    public static func parse(_ inner: Substring) -> [CitationItem]? {
+        var items: [CitationItem] = []
+        var offset = 0
+        for part in inner.split(separator: ";", omittingEmptySubsequences: false) {
+            let leading = part.prefix { $0 == " " }.count
+            let trimmed = part.dropFirst(leading)
+            guard trimmed.first == "@" else { return nil }
+            let afterAt = trimmed.dropFirst()
+            let id = afterAt.prefix { !($0 == "," || $0 == " ") }
+            guard !id.isEmpty else { return nil }
+            var rest = afterAt.dropFirst(id.count).drop { $0 == " " }
+            if rest.first == "," { rest = rest.dropFirst() }
+            let locator = rest.trimmingCharacters(in: " ")
+            items.append(CitationItem(id: String(id), locator: locator.isEmpty ? nil : locator, offset: offset + leading))
+            offset += part.count + 1
+        }
+        return items
+    }
+}
+

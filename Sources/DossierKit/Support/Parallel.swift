@@ -1,0 +1,43 @@
+import Dispatch
+
+extension Array where Element: Sendable {
+    /// Maps over both cores; results come back in the input's order, so output does
+    /// not depend on scheduling.
+    func parallelMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+        guard count > 1 else { return map(transform) }
+        let results = ResultSlots<T>(count: count)
+        self.withUnsafeBufferPointer { input in
+            let input = UnsafeSendable(input)
+            DispatchQueue.concurrentPerform(iterations: count) { i in
+                results.set(i, transform(input.value[i]))
+            }
+        }
+        return results.values
+    }
+}
+
+/// Write-once slots filled from concurrent iterations, each index by exactly one of them.
+private final class ResultSlots<T>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<T?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ value: T) { slots[index] = value }
+
+    var values: [T] { (0..<count).map { slots[$0]! } }
+}
+
+private struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

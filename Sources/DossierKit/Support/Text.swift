@@ -1,0 +1,92 @@
+import Foundation
+
+/// Ids and heading anchors: lowercase ASCII letters, digits and single hyphens.
+public enum Slug {
+    public static func isSafe(_ id: String) -> Bool {
+        guard let first = id.utf8.first, isLowerAlphanumeric(first) else { return false }
+        return id.utf8.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    /// `Ismaël Omar Mostefaï` → `ismael-omar-mostefai`; `## Early career` → `early-career`.
+    public static func make(_ text: String) -> String {
+        var slug = ""
+        var pendingHyphen = false
+        for scalar in Fold.key(text).unicodeScalars {
+            if scalar.isASCII, isLowerAlphanumeric(UInt8(scalar.value)) {
+                if pendingHyphen, !slug.isEmpty { slug.append("-") }
+                pendingHyphen = false
+                slug.unicodeScalars.append(scalar)
+            } else {
+                pendingHyphen = true
+            }
+        }
+        return slug
+    }
+
+    private static func isLowerAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+    }
+}
+
+/// The form names are compared in: case, diacritics and Unicode normalisation folded
+/// (NFC and NFD spell the same key), runs of spaces collapsed.
+public enum Fold {
+    public static func key(_ text: String) -> String {
+        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            .precomposedStringWithCompatibilityMapping
+            .lowercased()
+        return folded.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}
+
+/// "Did you mean" candidates by edit distance.
+public enum Suggest {
+    /// Levenshtein distance over characters, stopping early past `limit`.
+    public static func distance(_ a: String, _ b: String, limit: Int = .max) -> Int {
+        let a = Array(a), b = Array(b)
+        if abs(a.count - b.count) > limit { return limit + 1 }
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            var rowMinimum = current[0]
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                rowMinimum = min(rowMinimum, current[j])
+            }
+            if rowMinimum > limit { return limit + 1 }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
+    public static func closest(to word: String, among candidates: [String], maxDistance: Int) -> String? {
+        candidates
+            .map { ($0, distance(word, $0, limit: maxDistance)) }
+            .filter { $0.1 <= maxDistance && $0.0 != word }
+            .min { ($0.1, $0.0) < ($1.1, $1.0) }?.0
+    }
+}
+
+/// Escaping for text and attribute values that Dossier writes itself.
+public enum HTML {
+    public static func escape(_ text: String) -> String {
+        guard text.contains(where: { "&<>\"'".contains($0) }) else { return text }
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 16)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}
