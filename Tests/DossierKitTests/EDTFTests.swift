@@ -2,7 +2,7 @@ import Testing
 @testable import DossierKit
 
 /// Parses `text` or records a failure; keeps the tests below free of `try` noise.
-private func parsed(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> EDTFDate? {
+private func parsed(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> EDTFDate? {
     do {
         return try EDTFDate.parse(text)
     } catch {
@@ -11,7 +11,7 @@ private func parsed(_ text: String, sourceLocation: SourceLocation = #_sourceLoc
     }
 }
 
-private func point(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> EDTFPoint? {
+private func point(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> EDTFPoint? {
     guard case .point(let point)? = parsed(text, sourceLocation: sourceLocation) else {
         Issue.record("'\(text)' should be a single point", sourceLocation: sourceLocation)
         return nil
@@ -20,7 +20,7 @@ private func point(_ text: String, sourceLocation: SourceLocation = #_sourceLoca
 }
 
 /// The error `text` is rejected with, or nil (and a recorded failure) if it parses.
-private func rejection(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> EDTFError? {
+private func rejection(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> EDTFError? {
     do {
         let date = try EDTFDate.parse(text)
         Issue.record("'\(text)' should be rejected but parsed as \(date)", sourceLocation: sourceLocation)

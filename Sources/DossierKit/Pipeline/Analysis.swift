@@ -93,7 +93,8 @@ public enum Analysis {
             diagnostics += pageDiagnostics
             for target in references where target != id { mentionSets[target, default: []].insert(id) }
             for note in page.citations.notes {
-                citedBy[note.sourceID, default: []].append((id, note.occurrences.compactMap(\.locator)))
+                let locators = note.occurrences.flatMap { $0.locator.map { $0.components(separatedBy: ", ") } ?? [] }
+                citedBy[note.sourceID, default: []].append((id, Array(Set(locators)).sorted { $0.localizedStandardCompare($1) == .orderedAscending }))
             }
         }
         var eventSets: [String: [String]] = [:]
@@ -161,8 +162,8 @@ public enum Analysis {
             let entry = dossier.index[id]!
             let location = SourceLocation(file: entry.file, line: 1, column: 1)
             switch entry.type {
-            case .note:
-                continue
+            case .note, .event:
+                continue  // reachable from the front page and the timeline by design
             case .source where !linked.contains(id):
                 warnings.append(.warning(location, "source '\(id)' is never cited",
                                          notes: ["cite it with [@\(id)] where it backs a statement, or remove it"]))

@@ -23,6 +23,15 @@ public struct BuildOptions: Sendable {
         self.templatesDisplay = Self.trimmed(templates)
     }
 
+    /// Folders given as URLs (tests, tools), with the names diagnostics should show.
+    public init(content: URL, templates: URL, output: URL, contentDisplay: String = "Content", templatesDisplay: String = "Templates") {
+        self.content = content.standardizedFileURL
+        self.templates = templates.standardizedFileURL
+        self.output = output.standardizedFileURL
+        self.contentDisplay = contentDisplay
+        self.templatesDisplay = templatesDisplay
+    }
+
     private static func trimmed(_ path: String) -> String {
         var path = path
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }

@@ -99,6 +99,8 @@ public struct PageBuilder: Sendable {
             "type_label": entry.type.singularTitle,
         ]
         if let summary = entry.summary { context["summary"] = summary }
+        // Short name for lists of sources: the publisher reads better than a headline.
+        context["short"] = entry.publisher ?? entry.title
         if let date = entry.date?.value {
             context["date"] = date.display(language: language)
             context["datetime"] = machineDate(date)
@@ -193,7 +195,7 @@ public struct PageBuilder: Sendable {
         var years: [(String, [[String: Any]])] = []
         for id in dossier.timeline {
             let event = index[id]!
-            let year = event.date!.value.year.map { String($0) } ?? "Undated"
+            let year = yearHeading(event.date!.value)
             var item = link(id, from: path)
             item["people"] = links(event.people, from: path)
             item["organizations"] = links(event.organizations, from: path)
@@ -203,6 +205,16 @@ public struct PageBuilder: Sendable {
         }
         context["years"] = years.map { ["year": $0.0, "items": $0.1] as [String: Any] }
         return Page(path: path, template: "timeline", context: context)
+    }
+
+    /// The group a dated item falls in: its year, or its decade or century when that
+    /// is all the date says ("1980s").
+    private func yearHeading(_ date: EDTFDate) -> String {
+        guard let year = date.year else { return "Undated" }
+        if case .point(let point) = date, point.precision < .year {
+            return point.precision == .decade ? "\(year / 10 * 10)s" : "\(year / 100 * 100)s"
+        }
+        return String(year)
     }
 
     private func notFound(_ path: String) -> Page {

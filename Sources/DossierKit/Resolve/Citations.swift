@@ -34,13 +34,21 @@ public struct CitationRegistry: Sendable {
     }
 
     /// HTML for a group of citations, e.g. `[1, 3]`, each number linking to its note.
+    /// A source cited twice in one group gets one marker carrying both locators.
     public mutating func markerHTML(_ citations: [(sourceID: String, locator: String?)]) -> String {
-        let links = citations.map { citation -> String in
-            let (number, anchor) = cite(citation.sourceID, locator: citation.locator)
-            let label = citation.locator.map { "Source \(number), \($0)" } ?? "Source \(number)"
-            return "<a id=\"\(anchor)\" href=\"#note-\(number)\" role=\"doc-noteref\" aria-label=\"\(HTML.escape(label))\">\(number)</a>"
+        var order: [String] = []
+        var locators: [String: [String]] = [:]
+        for citation in citations {
+            if locators[citation.sourceID] == nil { order.append(citation.sourceID) }
+            locators[citation.sourceID, default: []] += citation.locator.map { [$0] } ?? []
         }
-        return "<sup class=\"cite\">[" + links.joined(separator: ", ") + "]</sup>"
+        let markers = order.map { sourceID -> (Int, String) in
+            let locator = locators[sourceID]!.isEmpty ? nil : locators[sourceID]!.joined(separator: ", ")
+            let (number, anchor) = cite(sourceID, locator: locator)
+            let label = locator.map { "Source \(number), \($0)" } ?? "Source \(number)"
+            return (number, "<a id=\"\(anchor)\" href=\"#note-\(number)\" role=\"doc-noteref\" aria-label=\"\(HTML.escape(label))\">\(number)</a>")
+        }
+        return "<sup class=\"cite\">[" + markers.sorted { $0.0 < $1.0 }.map(\.1).joined(separator: ", ") + "]</sup>"
     }
 }
 

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import DossierKit
+
+@Suite struct SafetyTests {
+    @Test func failedBuildLeavesThePreviousSiteUntouched() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        _ = try dossier.build()
+        let before = try snapshot(dossier.output)
+        try dossier.write("notes/broken.md", "---\ntitle: Broken\n---\nSee [[no-such-entry]].\n")
+        let failed = try dossier.build()
+        #expect(failed.report.hasErrors)
+        #expect(try snapshot(dossier.output) == before)
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted()
+        #expect(siblings == ["Content", "Site"])
+    }
+
+    @Test func unchangedFilesKeepTheirModificationTime() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        _ = try dossier.build()
+        let css = dossier.output.appendingPathComponent("assets/dossier.css")
+        let stamp = try FileManager.default.attributesOfItem(atPath: css.path)[.modificationDate] as! Date
+        let again = try dossier.build()
+        #expect(again.stats.written == 0)
+        #expect(try FileManager.default.attributesOfItem(atPath: css.path)[.modificationDate] as! Date == stamp)
+    }
+
+    @Test func refusesOutputFoldersThatWouldDestroyWork() throws {
+        let dossier = try ScratchDossier(["sources/src.md": Notes.source])
+        defer { dossier.remove() }
+        let templates = Repository.templates
+        let dangerous: [URL] = [
+            dossier.content, dossier.folder, templates, templates.deletingLastPathComponent(),
+            URL(fileURLWithPath: "/"), FileManager.default.homeDirectoryForCurrentUser,
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+            dossier.content.appendingPathComponent("Site"),
+        ]
+        for output in dangerous {
+            let options = BuildOptions(content: dossier.content, templates: templates, output: output)
+            #expect(throws: EnvironmentError.self, "\(output.path)") { try Builder.build(options) }
+        }
+        #expect(FileManager.default.fileExists(atPath: dossier.content.appendingPathComponent("sources/src.md").path))
+    }
+
+    @Test func unsafeIdsNeverBecomePaths() throws {
+        let dossier = try ScratchDossier([
+            "sources/src.md": Notes.source,
+            "people/x.md": "---\nid: ../../escape\nname: X\n---\n",
+            "people/Upper Case.md": "---\nname: Y\n---\n",
+        ])
+        defer { dossier.remove() }
+        let report = try dossier.build().report
+        #expect(report.lines.contains("Content/people/x.md:2:5: error: unsafe id '../../escape': ids must be lowercase letters, digits and hyphens"))
+        #expect(report.lines.contains("Content/people/Upper Case.md:1:1: error: unsafe id 'Upper Case': ids must be lowercase letters, digits and hyphens"))
+        #expect(!FileManager.default.fileExists(atPath: dossier.output.path))
+        #expect(!FileManager.default.fileExists(atPath: dossier.folder.deletingLastPathComponent().appendingPathComponent("escape").path))
+    }
+
+    @Test func checkWritesNothing() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        _ = try dossier.check()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path) == ["Content"])
+    }
+
+    /// Every file's bytes and modification time, by path.
+    func snapshot(_ folder: URL) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for case let path as String in FileManager.default.enumerator(atPath: folder.path)! {
+            let url = folder.appendingPathComponent(path)
+            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            guard attributes[.type] as? FileAttributeType == .typeRegular else { continue }
+            let data = try Data(contentsOf: url)
+            result[path] = "\(data.hashValue)-\(data.count)-\(attributes[.modificationDate]!)"
+        }
+        return result
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+@testable import DossierKit
+
+/// Paths of the repository, found from this file so tests run from any directory.
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let templates = root.appendingPathComponent("Templates")
+    static let fixtures = root.appendingPathComponent("Tests/DossierKitTests/Fixtures")
+    static let content = root.appendingPathComponent("Content")
+}
+
+/// A dossier written into a fresh temporary folder: `Content/` from the given files,
+/// the repository's templates, and an output folder beside them.
+struct ScratchDossier {
+    let folder: URL
+    var content: URL { folder.appendingPathComponent("Content") }
+    var output: URL { folder.appendingPathComponent("Site") }
+
+    init(_ files: [String: String] = [:], copying fixture: String? = nil) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if let fixture {
+            try FileManager.default.copyItem(at: Repository.fixtures.appendingPathComponent(fixture).appendingPathComponent("Content"), to: content)
+        } else {
+            try FileManager.default.createDirectory(at: content, withIntermediateDirectories: true)
+        }
+        for (path, text) in files { try write(path, text) }
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        let url = content.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    var options: BuildOptions {
+        BuildOptions(content: content, templates: Repository.templates, output: output)
+    }
+
+    func check() throws -> DiagnosticReport { try Builder.check(options).report }
+
+    func build() throws -> BuildResult { try Builder.build(options) }
+
+    func page(_ path: String) throws -> String {
+        try String(contentsOf: output.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
+extension DiagnosticReport {
+    /// `file:line:col: severity: message` lines without notes, for compact assertions.
+    var lines: [String] {
+        diagnostics.map { "\($0.location.description): \($0.severity.rawValue): \($0.message)" }
+    }
+
+    func first(containing text: String) -> Diagnostic? {
+        diagnostics.first { $0.message.contains(text) }
+    }
+}
+
+/// Minimal valid notes for tests that need a few entries around the one under test.
+enum Notes {
+    static func person(_ name: String, aliases: [String] = [], body: String = "") -> String {
+        let aliasLine = aliases.isEmpty ? "" : "aliases: [\(aliases.map { "\"\($0)\"" }.joined(separator: ", "))]\n"
+        return "---\nname: \(name)\n\(aliasLine)sources: [src]\n---\n\(body)\n"
+    }
+
+    static let source = "---\ntitle: A source\npublisher: Example Press\n---\nA source.\n"
+}
