@@ -78,3 +78,52 @@ import Testing
         return result
     }
 }
+
+@Suite struct TemplateAndAssetTests {
+    /// A copy of the repository's templates with one file replaced.
+    func templates(replacing name: String, with text: String, in folder: URL) throws -> URL {
+        let copy = folder.appendingPathComponent("Templates")
+        try FileManager.default.copyItem(at: Repository.templates, to: copy)
+        try Data(text.utf8).write(to: copy.appendingPathComponent(name))
+        return copy
+    }
+
+    @Test func templateSyntaxErrorIsLocated() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        let broken = try templates(replacing: "404.mustache", with: "{{<layout}}\n{{$main}}\n<p>{{#open}}never closed</p>\n{{/main}}\n{{/layout}}\n", in: dossier.folder)
+        let result = try Builder.build(BuildOptions(content: dossier.content, templates: broken, output: dossier.output, templatesDisplay: "Templates"))
+        let diagnostic = try #require(result.report.first(containing: "template syntax error"))
+        #expect(diagnostic.location.file == "Templates/404.mustache")
+        #expect(diagnostic.location.line == 4)
+        #expect(!FileManager.default.fileExists(atPath: dossier.output.path))
+    }
+
+    @Test func unknownPartialIsLocated() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        let broken = try templates(replacing: "404.mustache", with: "{{<layout}}\n{{$main}}\n  <p>{{> missing-partial}}</p>\n{{/main}}\n{{/layout}}\n", in: dossier.folder)
+        let result = try Builder.build(BuildOptions(content: dossier.content, templates: broken, output: dossier.output))
+        #expect(result.report.lines.contains("Templates/404.mustache:3:6: error: unknown partial 'missing-partial'"))
+    }
+
+    @Test func twoFilesWritingOneOutputPathIsAnError() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        try dossier.write("assets/dossier.css", "body { color: red }")
+        let result = try dossier.build()
+        #expect(result.report.lines.contains("Content/assets/dossier.css:1:1: error: two files write the same output path 'assets/dossier.css'"))
+    }
+
+    @Test func symlinkOutOfTheContentFolderIsNotFollowed() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        let secret = dossier.folder.appendingPathComponent("secret.md")
+        try Data("---\ntitle: Secret\n---\nPrivate.\n".utf8).write(to: secret)
+        try FileManager.default.createSymbolicLink(at: dossier.content.appendingPathComponent("notes/secret.md"), withDestinationURL: secret)
+        try FileManager.default.createSymbolicLink(at: dossier.content.appendingPathComponent("assets/secret.txt"), withDestinationURL: secret)
+        let result = try dossier.build()
+        #expect(result.report.lines.contains("Content/notes/secret.md:1:1: error: symbolic link points outside the content folder; not followed"))
+        #expect(result.report.lines.contains("Content/assets/secret.txt:1:1: error: symbolic link points outside the content folder; not followed"))
+    }
+}

@@ -40,7 +40,11 @@ public struct ContentLoader {
             let url = root.appendingPathComponent(relative)
             let display = displayRoot + "/" + relative
             if relative.hasPrefix("assets/") {
-                content.assets.append(AssetFile(outputPath: relative, source: url))
+                if isInsideRoot(url) {
+                    content.assets.append(AssetFile(outputPath: relative, source: url))
+                } else {
+                    content.diagnostics.append(outsideLink(display))
+                }
                 continue
             }
             let isNote = relative.hasSuffix(".md")
@@ -94,11 +98,8 @@ public struct ContentLoader {
 
     private func read(_ url: URL, display: String) -> Result<String, Diagnostic> {
         let start = SourceLocation(file: display, line: 1, column: 1)
+        guard isInsideRoot(url) else { return .failure(outsideLink(display)) }
         let resolved = url.resolvingSymlinksInPath().path
-        guard resolved.hasPrefix(root.path + "/") else {
-            return .failure(.error(start, "symbolic link points outside the content folder; not followed",
-                                   notes: ["copy the file into \(displayRoot)/ instead of linking to it"]))
-        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue,
               let data = FileManager.default.contents(atPath: resolved)
@@ -126,6 +127,16 @@ public struct ContentLoader {
                 notes: ["save the file as UTF-8 (most editors have an 'encoding' menu)"]))
         }
         return .success(text.contains("\r") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text)
+    }
+
+    /// True when the file, symbolic links followed, is inside the content folder.
+    func isInsideRoot(_ url: URL) -> Bool {
+        url.resolvingSymlinksInPath().path.hasPrefix(root.path + "/")
+    }
+
+    private func outsideLink(_ display: String) -> Diagnostic {
+        .error(SourceLocation(file: display, line: 1, column: 1), "symbolic link points outside the content folder; not followed",
+               notes: ["copy the file into \(displayRoot)/ instead of linking to it"])
     }
 
     /// Byte offset (from the start of the file) of the first byte that is not valid UTF-8.

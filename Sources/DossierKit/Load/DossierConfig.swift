@@ -27,15 +27,9 @@ public struct DossierConfig: Sendable {
         do {
             node = try Yams.compose(yaml: file.text)
         } catch let error as YamlError {
-            var mark: Mark?
-            var problem = "\(error)"
-            switch error {
-            case .scanner(_, let p, let m, _), .parser(_, let p, let m, _), .composer(_, let p, let m, _):
-                mark = m
-                problem = p
-            default: break
-            }
-            return (config, [.error(location(mark), "YAML syntax error: \(problem)", notes: ["check quotes, colons and indentation near this position"])])
+            let problem = YAMLProblem(error)
+            return (config, [.error(location(problem.mark), "YAML syntax error: \(problem.message)",
+                                    notes: ["check quotes, colons and indentation near this position"])])
         } catch {
             return (config, [.error(location(nil), "cannot read dossier.yml: \(error)")])
         }

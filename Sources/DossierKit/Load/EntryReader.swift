@@ -164,29 +164,21 @@ public struct EntryReader {
         do {
             return try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            let (problem, mark) = Self.describe(error)
-            let line = (mark?.line ?? 1) + firstLine - 1
-            let column = mark.map { lines.column(line: line, scalarColumn: $0.column) } ?? 1
-            report(.error(location(line: line, column: column), "YAML syntax error: \(problem)",
-                          notes: ["check quotes, colons and indentation near this position; quote values that contain ': ' or start with [ { * & ! | > ' \" % @"]))
+            let problem = YAMLProblem(error)
+            var notes: [String] = []
+            if let context = problem.context {
+                let line = context.mark.line + firstLine - 1
+                let column = lines.column(line: line, scalarColumn: context.mark.column)
+                notes.append("\(context.text) that starts at line \(line), column \(column)")
+            }
+            notes.append("check quotes, brackets, colons and indentation; quote values that contain ': ' or start with [ { * & ! | > ' \" % @")
+            let line = (problem.mark?.line ?? 1) + firstLine - 1
+            let column = problem.mark.map { lines.column(line: line, scalarColumn: $0.column) } ?? 1
+            report(.error(location(line: line, column: column), "YAML syntax error: \(problem.message)", notes: notes))
         } catch {
             report(.error(location(line: firstLine, column: 1), "YAML error: \(error)"))
         }
         return nil
-    }
-
-    private static func describe(_ error: YamlError) -> (String, Mark?) {
-        switch error {
-        case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            let text = context.map { "\(problem) (\($0.text))" } ?? problem
-            return (text, mark)
-        case .reader(let problem, _, _, _):
-            return (problem, nil)
-        default:
-            return ("\(error)", nil)
-        }
     }
 
     // MARK: Values
