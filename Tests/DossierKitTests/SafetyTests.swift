@@ -16,6 +16,24 @@ import Testing
         #expect(siblings == ["Content", "Site"])
     }
 
+    @Test func aBuildInterruptedMidSwapIsRepairedByTheNextRun() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        _ = try dossier.build()
+        // As if killed between the two renames: Site/ moved aside, staging half-written.
+        let retired = dossier.folder.appendingPathComponent(".Site.old")
+        let staging = dossier.folder.appendingPathComponent(".Site.staging")
+        try FileManager.default.moveItem(at: dossier.output, to: retired)
+        try FileManager.default.createDirectory(at: staging.appendingPathComponent("people"), withIntermediateDirectories: true)
+        try Data("partial".utf8).write(to: staging.appendingPathComponent("people/partial.html"))
+        try dossier.write("notes/broken.md", "---\ntitle: Broken\n---\n[[nobody]]\n")
+        let failed = try dossier.build()
+        #expect(failed.report.hasErrors)
+        // Nothing was written, but the previous site is back where it belongs.
+        #expect(FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent("index.html").path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted() == ["Content", "Site"])
+    }
+
     @Test func unchangedFilesKeepTheirModificationTime() throws {
         let dossier = try ScratchDossier(copying: "site")
         defer { dossier.remove() }

@@ -117,7 +117,7 @@ public struct ContentLoader {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let offset = Self.firstInvalidUTF8Offset(in: bytes)
-            let prefix = String(decoding: data[data.startIndex..<(data.startIndex + offset)], as: UTF8.self)
+            let prefix = TextLines.normalizingLineEnds(String(decoding: data[data.startIndex..<(data.startIndex + offset)], as: UTF8.self))
             let lines = TextLines(prefix)
             let line = lines.count
             let column = (lines.line(line)?.count ?? 0) + 1
@@ -126,7 +126,7 @@ public struct ContentLoader {
                 "invalid UTF-8 at byte offset \(offset)",
                 notes: ["save the file as UTF-8 (most editors have an 'encoding' menu)"]))
         }
-        return .success(text.contains("\r") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text)
+        return .success(TextLines.normalizingLineEnds(text))
     }
 
     /// True when the file, symbolic links followed, is inside the content folder.

@@ -18,6 +18,7 @@ public struct EntryReader {
 
     public let file: ContentFile
     private let lines: TextLines
+    private var positions = YAMLPositions(yaml: "", firstLine: 2)
     private var diagnostics: [Diagnostic] = []
 
     public init(file: ContentFile) {
@@ -161,19 +162,18 @@ public struct EntryReader {
     // MARK: YAML
 
     private mutating func parseYAML(_ yaml: String, firstLine: Int) -> Node? {
+        positions = YAMLPositions(yaml: yaml, firstLine: firstLine)
         do {
             return try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
             let problem = YAMLProblem(error)
             var notes: [String] = []
             if let context = problem.context {
-                let line = context.mark.line + firstLine - 1
-                let column = lines.column(line: line, scalarColumn: context.mark.column)
+                let (line, column) = positions.location(line: context.mark.line, column: context.mark.column)
                 notes.append("\(context.text) that starts at line \(line), column \(column)")
             }
             notes.append("check quotes, brackets, colons and indentation; quote values that contain ': ' or start with [ { * & ! | > ' \" % @")
-            let line = (problem.mark?.line ?? 1) + firstLine - 1
-            let column = problem.mark.map { lines.column(line: line, scalarColumn: $0.column) } ?? 1
+            let (line, column) = positions.location(line: problem.mark?.line ?? 1, column: problem.mark?.column ?? 1)
             report(.error(location(line: line, column: column), "YAML syntax error: \(problem.message)", notes: notes))
         } catch {
             report(.error(location(line: firstLine, column: 1), "YAML error: \(error)"))
@@ -189,8 +189,8 @@ public struct EntryReader {
 
     private func location(of node: Node, fallbackLine: Int = 1) -> SourceLocation {
         guard let mark = node.mark else { return location(line: fallbackLine, column: 1) }
-        let line = mark.line + 1  // YAML starts on the line after the opening '---'
-        return location(line: line, column: lines.column(line: line, scalarColumn: mark.column))
+        let (line, column) = positions.location(line: mark.line, column: mark.column)
+        return location(line: line, column: column)
     }
 
     private func string(_ node: Node?) -> String? {

@@ -9,6 +9,17 @@ public struct TextLines: Sendable {
 
     public var count: Int { lines.count }
 
+    /// CRLF and lone CR become LF, as editors and cmark read them.
+    public static func normalizingLineEnds(_ text: String) -> String {
+        guard text.utf8.contains(13) else { return text }
+        return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+    }
+
+    /// The lines an editor shows for a text as read from disk.
+    public static func editorLines(of text: String) -> [Substring] {
+        normalizingLineEnds(text).split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
     public func line(_ number: Int) -> Substring? {
         guard number >= 1, number <= lines.count else { return nil }
         return lines[number - 1]

@@ -28,3 +28,44 @@ struct YAMLProblem {
         }
     }
 }
+
+/// Turns libyaml's positions into file positions. libyaml counts lines with YAML's line
+/// breaks (also NEL, LS and PS) and columns in Unicode scalars; editors count lines at
+/// `\n` and columns in characters.
+struct YAMLPositions {
+    private let scalars: [Unicode.Scalar]
+    /// Scalar offset where each YAML line starts.
+    private let yamlLineStarts: [Int]
+    private let firstLine: Int
+
+    init(yaml: String, firstLine: Int) {
+        scalars = Array(yaml.unicodeScalars)
+        var starts = [0]
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            index += 1
+            if scalar == "\r", index < scalars.count, scalars[index] == "\n" { index += 1 }
+            if ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar) { starts.append(index) }
+        }
+        yamlLineStarts = starts
+        self.firstLine = firstLine
+    }
+
+    /// File line and character column of a libyaml mark (1-based both).
+    func location(line: Int, column: Int) -> (line: Int, column: Int) {
+        // Past the last line is the end of the front-matter: the closing `---`.
+        if line > yamlLineStarts.count { return (firstLine + yamlLineStarts.count, 1) }
+        let lineIndex = max(line - 1, 0)
+        let offset = min(yamlLineStarts[lineIndex] + max(column - 1, 0), scalars.count)
+        var fileLine = firstLine
+        var lineStart = 0
+        for index in 0..<offset where scalars[index] == "\n" {
+            fileLine += 1
+            lineStart = index + 1
+        }
+        var prefix = String.UnicodeScalarView()
+        prefix.append(contentsOf: scalars[lineStart..<offset])
+        return (fileLine, String(prefix).count + 1)
+    }
+}

@@ -103,6 +103,7 @@ public struct MarkdownNode: @unchecked Sendable, Hashable {
     /// 1-based line and byte column in the Markdown body (0 when cmark has none).
     public var startLine: Int { Int(cmark_node_get_start_line(pointer)) }
     public var startColumn: Int { Int(cmark_node_get_start_column(pointer)) }
+    public var endLine: Int { Int(cmark_node_get_end_line(pointer)) }
 
     public var parent: MarkdownNode? { cmark_node_parent(pointer).map(MarkdownNode.init) }
     public var firstChild: MarkdownNode? { cmark_node_first_child(pointer).map(MarkdownNode.init) }

@@ -59,6 +59,10 @@ public enum Builder {
         try requireFolder(options.content, named: options.contentDisplay, role: "content")
         try requireFolder(options.templates, named: options.templatesDisplay, role: "templates")
         try OutputGuard.validate(options)
+        // Repair what an interrupted earlier run left beside the output, even if this
+        // run then stops on content errors.
+        let writer = SiteWriter(output: options.output)
+        do { try writer.recover() } catch { throw EnvironmentError(error.description) }
 
         let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay)
         let (templates, templateDiagnostics) = TemplateSet.load(from: options.templates, displayPath: options.templatesDisplay)
@@ -74,7 +78,7 @@ public enum Builder {
         }
         result.pages = rendered.count
         do {
-            result.stats = try SiteWriter(output: options.output).write(rendered + assets)
+            result.stats = try writer.write(rendered + assets)
         } catch {
             throw EnvironmentError(error.description)
         }

@@ -112,7 +112,7 @@ public struct Resolver: Sendable {
             var pieces: [MarkdownNode] = []
             var plain = ""
             var cursor = literal.startIndex
-            var searchColumn = startColumn(of: node)
+            var searchFrom = (line: fileLine(of: node), column: startColumn(of: node))
             while let open = literal[cursor...].firstIndex(of: "[") {
                 let afterOpen = literal.index(after: open)
                 guard afterOpen < literal.endIndex else { break }
@@ -128,7 +128,7 @@ public struct Resolver: Sendable {
                 guard let closeRange = literal.range(of: closer, range: innerStart..<literal.endIndex) else { break }
                 let token = String(literal[open..<closeRange.upperBound])
                 let inner = literal[innerStart..<closeRange.lowerBound]
-                let at = location(of: node, token: token, from: &searchColumn)
+                let at = location(of: node, token: token, from: &searchFrom)
                 let replacement = isReference ? referenceNode(inner, token: token, at: at) : citationNode(inner, at: at)
                 guard let replacement else {
                     plain += literal[cursor..<afterOpen]
@@ -196,7 +196,7 @@ public struct Resolver: Sendable {
             var resolved: [(sourceID: String, locator: String?)] = []
             for item in items {
                 var itemLocation = location
-                itemLocation.column += 1 + item.offset
+                itemLocation.column = min(location.column + 1 + item.offset, (entry.lines.line(location.line)?.count ?? 0) + 1)
                 guard let target = index[item.id] else {
                     let suggestions = index.suggestions(for: Fold.key(item.id), types: [.source])
                     diagnostics.append(.error(itemLocation, "unknown source '@\(item.id)' in citation",
@@ -234,26 +234,37 @@ public struct Resolver: Sendable {
 
         // MARK: Locations
 
-        private func startColumn(of node: MarkdownNode) -> Int {
-            let line = node.startLine + entry.bodyFirstLine - 1
-            return entry.lines.column(line: line, byteColumn: node.startColumn)
+        private func fileLine(of node: MarkdownNode) -> Int {
+            node.startLine + entry.bodyFirstLine - 1
         }
 
-        /// Where `token` stands in the file: searched on the node's line from `column`
-        /// on, so escapes and entities earlier in the text do not shift it.
-        private func location(of node: MarkdownNode, token: String, from column: inout Int) -> SourceLocation {
-            let line = node.startLine + entry.bodyFirstLine - 1
-            var found = column
-            if let at = entry.lines.column(of: token, line: line, from: column) {
-                found = at
-                column = at + token.count
+        private func startColumn(of node: MarkdownNode) -> Int {
+            entry.lines.column(line: fileLine(of: node), byteColumn: node.startColumn)
+        }
+
+        /// Where `token` stands in the file, searched from the node's position on (so
+        /// escapes and entities earlier in the text do not shift it). cmark's inline
+        /// positions can lag after a hard line break, so the rest of the enclosing block
+        /// is searched too; the position found is where the next search starts.
+        private func location(of node: MarkdownNode, token: String, from start: inout (line: Int, column: Int)) -> SourceLocation {
+            let lastLine = max(start.line, (node.parent?.endLine ?? 0) + entry.bodyFirstLine - 1)
+            var line = start.line
+            var column = start.column
+            while line <= lastLine {
+                if let found = entry.lines.column(of: token, line: line, from: column) {
+                    start = (line, found + token.count)
+                    return SourceLocation(file: entry.file, line: line, column: found)
+                }
+                line += 1
+                column = 1
             }
-            return SourceLocation(file: entry.file, line: line, column: found)
+            let length = entry.lines.line(start.line)?.count ?? 0
+            return SourceLocation(file: entry.file, line: start.line, column: min(start.column, length + 1))
         }
 
         private func location(of node: MarkdownNode, token: String) -> SourceLocation {
-            var column = startColumn(of: node)
-            return location(of: node, token: token, from: &column)
+            var start = (line: fileLine(of: node), column: startColumn(of: node))
+            return location(of: node, token: token, from: &start)
         }
     }
 }

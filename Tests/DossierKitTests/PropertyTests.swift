@@ -1,0 +1,72 @@
+import Foundation
+import PropertyBased
+import Testing
+@testable import DossierKit
+
+/// Random Markdown, random front-matter and random bytes go through the whole reading
+/// pipeline: it must never crash, and every diagnostic must point inside its file.
+@Suite struct PropertyTests {
+    static let markdownTokens = [
+        "[[", "]]", "[", "]", "[@", "@", "|", "#", ";", ",", " p. 4", "`", "``", "```", "\n", "\n\n", "\r\n", "\r", "\t",
+        "    ", "> ", "> [!DENIED]", "[!NOTE]", "- ", "1. ", "# ", "## ", "*", "_", "\\", "&amp;", "&#0;", "<script>", "</div>",
+        "elodie-marchal", "Élodie", "E\u{301}lodie", "src", "gazette", "la comtesse", "https://x.org", "javascript:alert(1)",
+        "](", ")", "![", "😀", "\u{200B}", "é", "---", "x", " ", "Marchal", "[[src]]", "[@src, para 1]", "[[elodie-marchal#a]]",
+    ]
+
+    static let yamlTokens = [
+        "title:", "name:", "date:", "people:", "sources:", "aliases:", "relations:", "with:", "via:", "id:", "type:",
+        " ", "  ", "\n", "\n  - ", "- ", "[", "]", "{", "}", "\"", "'", ":", ": ", "#", "&a ", "*a", "!!str ", "%", "@", "|", ">",
+        "2019-13-45", "2014-04/2015-09", "\u{85}", "\u{2028}", "\r", "198X", "elodie-marchal", "src", "Élodie", "e\u{301}", "\t", "..", "../x", "?", "~", ",",
+    ]
+
+    static let markdown = Gen.element(of: markdownTokens).map { $0 ?? "" }.array(of: 0...80).map { $0.joined() }
+    static let yaml = Gen.element(of: yamlTokens).map { $0 ?? "" }.array(of: 0...40).map { $0.joined() }
+    static let bytes = Gen.int(in: 0...255).map { UInt8($0) }.array(of: 0...300)
+
+    @Test func randomMarkdownBodies() async throws {
+        await propertyCheck(count: 150, input: Self.markdown) { body in
+            try? checkLocations(["notes/random.md": Data(("---\ntitle: Random\n---\n" + body).utf8)])
+        }
+    }
+
+    @Test func randomFrontMatter() async throws {
+        await propertyCheck(count: 150, input: Self.yaml, Self.markdown) { yaml, body in
+            try? checkLocations(["people/random.md": Data(("---\n" + yaml + "\n---\n" + body).utf8)])
+        }
+    }
+
+    @Test func randomBytes() async throws {
+        await propertyCheck(count: 150, input: Self.bytes) { bytes in
+            try? checkLocations(["notes/bytes.md": Data(bytes), "sources/raw.md": Data([0x2D, 0x2D, 0x2D, 0x0A] + bytes)])
+        }
+    }
+
+    /// Writes the files beside a small valid dossier, runs `check`, and asserts that every
+    /// diagnostic names an existing file and a line and column inside it.
+    func checkLocations(_ files: [String: Data]) throws {
+        let dossier = try ScratchDossier([
+            "sources/src.md": Notes.source,
+            "people/elodie-marchal.md": Notes.person("Élodie Marchal", aliases: ["La Comtesse"]),
+        ])
+        defer { dossier.remove() }
+        for (path, data) in files {
+            let url = dossier.content.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url)
+        }
+        let report = try dossier.check()
+        for diagnostic in report.diagnostics {
+            let path = diagnostic.location.file
+            #expect(path.hasPrefix("Content/"), "\(diagnostic.formatted)")
+            let url = dossier.folder.appendingPathComponent(path)
+            let data = try Data(contentsOf: url)
+            let text = String(decoding: data, as: UTF8.self)
+            let lines = TextLines.editorLines(of: text)
+            let line = diagnostic.location.line
+            #expect(line >= 1 && line <= max(lines.count, 1), "line out of range: \(diagnostic.formatted)")
+            let length = line <= lines.count ? lines[line - 1].count : 0
+            #expect(diagnostic.location.column >= 1 && diagnostic.location.column <= length + 1,
+                    "column out of range (line has \(length) characters): \(diagnostic.formatted)")
+        }
+    }
+}
