@@ -135,3 +135,24 @@ import Testing
         #expect(CitationSyntax.parse("@") == nil)
     }
 }
+
+@Suite struct InlineSyntaxTests {
+    func scanned(_ text: String) -> [String] {
+        InlineSyntax.scan(text).map { String(text[$0.range]) }
+    }
+
+    @Test func findsReferencesAndCitationsInOrder() {
+        #expect(scanned("a [[x]] b [@s, p. 4] c [[y|z]]") == ["[[x]]", "[@s, p. 4]", "[[y|z]]"])
+    }
+
+    @Test func unclosedOrForeignBracketsStayText() {
+        #expect(scanned("[[never closed and [@src]") == ["[@src]"])
+        #expect(scanned("[see @x] [@ x] [@] [link] [") == [])
+        #expect(scanned("[[a]] [[b]") == ["[[a]]"])
+    }
+
+    @Test func citationItemsComeParsed() throws {
+        let token = try #require(InlineSyntax.scan("x [@a; @b, para 12]").first)
+        #expect(token.kind == .citation([CitationItem(id: "a", locator: nil, offset: 0), CitationItem(id: "b", locator: "para 12", offset: 4)]))
+    }
+}

@@ -45,6 +45,27 @@ import Testing
         #expect(try FileManager.default.attributesOfItem(atPath: css.path)[.modificationDate] as! Date == stamp)
     }
 
+    @Test func noChangeRebuildReportsTheSameAndAnEditRebuilds() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        try dossier.write("sources/unused.md", "---\ntitle: Unused\n---\n")
+        let first = try dossier.build()
+        #expect(first.report.lines == ["Content/sources/unused.md:1:1: warning: source 'unused' is never cited"])
+        let again = try dossier.build()
+        #expect(again.report.lines == first.report.lines)
+        #expect(again.pages == first.pages)
+        #expect(again.stats.written == 0)
+        try dossier.write("notes/overview.md", "# Overview of the case\n\nNow it links [[unused]] too [@gazette-2019].\n")
+        let edited = try dossier.build()
+        #expect(edited.report.diagnostics.isEmpty)
+        #expect(edited.stats.written > 0)
+        #expect(try dossier.page("notes/overview/index.html").contains("href=\"../../sources/unused/index.html\""))
+        // A page edited by hand in the output is rebuilt, not trusted.
+        try Data("tampered".utf8).write(to: dossier.output.appendingPathComponent("index.html"))
+        _ = try dossier.build()
+        #expect(try dossier.page("index.html").hasPrefix("<!DOCTYPE html>"))
+    }
+
     @Test func refusesOutputFoldersThatWouldDestroyWork() throws {
         let dossier = try ScratchDossier(["sources/src.md": Notes.source])
         defer { dossier.remove() }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Where something is in a file as an editor sees it: 1-based line and column,
 /// columns counted in characters (not bytes).
-public struct SourceLocation: Sendable, Hashable, Comparable {
+public struct SourceLocation: Sendable, Hashable, Comparable, Codable {
     public var file: String
     public var line: Int
     public var column: Int
@@ -20,14 +20,14 @@ public struct SourceLocation: Sendable, Hashable, Comparable {
     public var description: String { "\(file):\(line):\(column)" }
 }
 
-public enum Severity: String, Sendable, Comparable {
+public enum Severity: String, Sendable, Comparable, Codable {
     case error, warning
 
     public static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
 }
 
 /// A problem found in the content, kept as a value and reported at the end of the run.
-public struct Diagnostic: Sendable, Hashable {
+public struct Diagnostic: Sendable, Hashable, Codable {
     public var severity: Severity
     public var location: SourceLocation
     public var message: String

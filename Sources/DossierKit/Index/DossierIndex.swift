@@ -6,6 +6,8 @@ public struct DossierIndex: Sendable {
     public private(set) var orderedIDs: [String] = []
     /// Folded id, title or alias → the ids it names (more than one: ambiguous).
     private var names: [String: [String]] = [:]
+    /// Folded title per id, computed once: the order entries are listed in.
+    public private(set) var sortKeys: [String: String] = [:]
     /// Heading anchors of every entry's body, for `[[id#anchor]]`.
     public private(set) var anchors: [String: Set<String>] = [:]
 
@@ -30,7 +32,9 @@ public struct DossierIndex: Sendable {
         orderedIDs = entries.values.sorted { ($0.type, $0.id) < ($1.type, $1.id) }.map(\.id)
         for id in orderedIDs {
             let entry = entries[id]!
-            var keys = [Fold.key(id), Fold.key(entry.title)]
+            let foldedTitle = Fold.key(entry.title)
+            sortKeys[id] = foldedTitle
+            var keys = [Fold.key(id), foldedTitle]
             keys += entry.aliases.map { Fold.key($0.value) }
             for key in Set(keys) where !key.isEmpty {
                 names[key, default: []].append(id)
@@ -43,6 +47,14 @@ public struct DossierIndex: Sendable {
     public private(set) var duplicateDiagnostics: [Diagnostic] = []
 
     public subscript(id: String) -> Entry? { entries[id] }
+
+    /// Orders ids by kind, then folded title, then id.
+    public func titleOrder(_ a: String, _ b: String) -> Bool {
+        let (typeA, typeB) = (entries[a]!.type, entries[b]!.type)
+        if typeA != typeB { return typeA < typeB }
+        let (keyA, keyB) = (sortKeys[a]!, sortKeys[b]!)
+        return keyA != keyB ? keyA < keyB : a < b
+    }
 
     /// Finds what `text` names. An exact id wins over titles and aliases.
     public func lookup(_ text: String) -> Lookup {

@@ -79,19 +79,16 @@ public struct ContentLoader {
     /// Every regular file below the root, sorted, as root-relative paths. Links that
     /// leave the root are reported by `read` (the resolved path is checked there).
     private func listFiles() -> [String] {
-        guard let enumerator = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey],
-            options: [.skipsHiddenFiles])
-        else { return [] }
+        guard let enumerator = FileManager.default.enumerator(atPath: root.path) else { return [] }
         var files: [String] = []
-        let rootPath = root.path.hasSuffix("/") ? root.path : root.path + "/"
-        for case let url as URL in enumerator {
-            let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
-            let path = url.standardizedFileURL.path
-            guard path.hasPrefix(rootPath) else { continue }
-            if values?.isSymbolicLink == true || values?.isRegularFile == true {
-                files.append(String(path.dropFirst(rootPath.count)))
+        while let path = enumerator.nextObject() as? String {
+            let type = enumerator.fileAttributes?[.type] as? FileAttributeType
+            // Hidden files and folders (.git, .DS_Store, editor swap files) are not content.
+            if path.split(separator: "/").last?.hasPrefix(".") == true {
+                if type == .typeDirectory { enumerator.skipDescendants() }
+                continue
             }
+            if type == .typeRegular || type == .typeSymbolicLink { files.append(path) }
         }
         return files.sorted()
     }

@@ -19,16 +19,29 @@ public enum FrontMatter {
     /// Splits `text` (already BOM-free, LF line endings). Front-matter opens with a first
     /// line `---` and closes at the next line that is `---` (or YAML's `...`).
     public static func split(_ text: String) throws(Unterminated) -> FrontMatterSplit {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, isFence(first) else {
+        let utf8 = text.utf8
+        let firstEnd = utf8.firstIndex(of: 10) ?? utf8.endIndex
+        guard isFence(text[text.startIndex..<firstEnd]) else {
             return FrontMatterSplit(yaml: nil, yamlFirstLine: 1, body: text, bodyFirstLine: 1)
         }
-        guard let closing = lines.dropFirst().firstIndex(where: { isFence($0) || $0.trimmingTrailingSpaces == "..." }) else {
-            throw Unterminated(line: 1)
+        guard firstEnd < utf8.endIndex else { throw Unterminated(line: 1) }
+        // Walk the lines after the opening fence, one byte scan per line.
+        let yamlStart = utf8.index(after: firstEnd)
+        var lineStart = yamlStart
+        var lineNumber = 2
+        while lineStart < utf8.endIndex || lineStart == yamlStart {
+            let lineEnd = utf8[lineStart...].firstIndex(of: 10) ?? utf8.endIndex
+            let line = text[lineStart..<lineEnd]
+            if isFence(line) || line.trimmingTrailingSpaces == "..." {
+                let yaml = lineStart > yamlStart ? String(text[yamlStart..<utf8.index(before: lineStart)]) : ""
+                let body = lineEnd < utf8.endIndex ? String(text[utf8.index(after: lineEnd)...]) : ""
+                return FrontMatterSplit(yaml: yaml, yamlFirstLine: 2, body: body, bodyFirstLine: lineNumber + 1)
+            }
+            guard lineEnd < utf8.endIndex else { break }
+            lineStart = utf8.index(after: lineEnd)
+            lineNumber += 1
         }
-        return FrontMatterSplit(
-            yaml: lines[1..<closing].joined(separator: "\n"), yamlFirstLine: 2,
-            body: lines[(closing + 1)...].joined(separator: "\n"), bodyFirstLine: closing + 2)
+        throw Unterminated(line: 1)
     }
 
     private static func isFence(_ line: Substring) -> Bool {

@@ -1,13 +1,24 @@
 /// The lines of a file, for turning positions that parsers give in bytes (cmark) or
-/// Unicode scalars (libyaml) into the character columns editors show.
+/// Unicode scalars (libyaml) into the character columns editors show. Line starts are
+/// found in one pass over the UTF-8 bytes; lines are sliced on demand.
 public struct TextLines: Sendable {
-    private let lines: [Substring]
+    private let text: String
+    /// Index where each line starts (the first is the text's start).
+    private let starts: [String.Index]
 
     public init(_ text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.text = text
+        var starts = [text.startIndex]
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        while let newline = utf8[index...].firstIndex(of: 10) {
+            index = utf8.index(after: newline)
+            starts.append(index)
+        }
+        self.starts = starts
     }
 
-    public var count: Int { lines.count }
+    public var count: Int { starts.count }
 
     /// CRLF and lone CR become LF, as editors and cmark read them.
     public static func normalizingLineEnds(_ text: String) -> String {
@@ -17,12 +28,17 @@ public struct TextLines: Sendable {
 
     /// The lines an editor shows for a text as read from disk.
     public static func editorLines(of text: String) -> [Substring] {
-        normalizingLineEnds(text).split(separator: "\n", omittingEmptySubsequences: false)
+        let normalized = normalizingLineEnds(text)
+        let lines = TextLines(normalized)
+        return (1...lines.count).map { lines.line($0)! }
     }
 
+    /// Line `number` (1-based) without its line break.
     public func line(_ number: Int) -> Substring? {
-        guard number >= 1, number <= lines.count else { return nil }
-        return lines[number - 1]
+        guard number >= 1, number <= starts.count else { return nil }
+        let start = starts[number - 1]
+        let end = number < starts.count ? text.utf8.index(before: starts[number]) : text.endIndex
+        return text[start..<end]
     }
 
     /// Character column (1-based) of a 1-based UTF-8 byte column on a line.
@@ -55,7 +71,18 @@ public struct TextLines: Sendable {
     public func column(of needle: String, line number: Int, from startColumn: Int) -> Int? {
         guard let text = line(number), !needle.isEmpty else { return nil }
         let start = text.index(text.startIndex, offsetBy: max(startColumn - 1, 0), limitedBy: text.endIndex) ?? text.endIndex
-        guard let range = text[start...].range(of: needle) else { return nil }
-        return text.distance(from: text.startIndex, to: range.lowerBound) + 1
+        guard let found = Self.firstIndex(of: Array(needle.utf8), in: text.utf8[start...]) else { return nil }
+        return text.distance(from: text.startIndex, to: found) + 1
+    }
+
+    /// Plain byte search; needles here are short tokens like `]]` or `[[x]]`.
+    static func firstIndex(of needle: [UInt8], in haystack: Substring.UTF8View) -> String.Index? {
+        guard let first = needle.first else { return haystack.startIndex }
+        var index = haystack.startIndex
+        while let candidate = haystack[index...].firstIndex(of: first) {
+            if haystack[candidate...].starts(with: needle) { return candidate }
+            index = haystack.index(after: candidate)
+        }
+        return nil
     }
 }

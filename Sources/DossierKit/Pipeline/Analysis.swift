@@ -115,9 +115,7 @@ public enum Analysis {
             .sorted { index[$0]!.date!.value.sortKey < index[$1]!.date!.value.sortKey }
         let order = Dictionary(uniqueKeysWithValues: timeline.enumerated().map { ($1, $0) })
         let events = eventSets.mapValues { ids in Array(Set(ids)).sorted { (order[$0] ?? .max, $0) < (order[$1] ?? .max, $1) } }
-        let mentions = mentionSets.mapValues { ids in
-            ids.sorted { (index[$0]!.type, Fold.key(index[$0]!.title), $0) < (index[$1]!.type, Fold.key(index[$1]!.title), $1) }
-        }
+        let mentions = mentionSets.mapValues { ids in ids.sorted(by: index.titleOrder) }
 
         var dossier = AnalyzedDossier(
             config: config, index: index, pages: pages, mentions: mentions, events: events,

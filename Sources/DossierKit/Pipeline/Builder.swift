@@ -64,6 +64,16 @@ public enum Builder {
         let writer = SiteWriter(output: options.output)
         do { try writer.recover() } catch { throw EnvironmentError(error.description) }
 
+        // Nothing read has changed and the output is as the last build left it: done.
+        let inputs = BuildCache.stamps(of: [("content", options.content), ("templates", options.templates)])
+        if let cache = BuildCache.load(for: options.output), cache.inputs == inputs,
+           BuildCache.stamps(of: [("site", options.output)]) == cache.outputs {
+            var result = BuildResult(report: DiagnosticReport(cache.diagnostics), pages: cache.pages)
+            result.stats.unchanged = cache.outputs.count
+            return result
+        }
+        BuildCache.remove(for: options.output)
+
         let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay)
         let (templates, templateDiagnostics) = TemplateSet.load(from: options.templates, displayPath: options.templatesDisplay)
         var diagnostics = dossier.diagnostics + templateDiagnostics
@@ -82,6 +92,8 @@ public enum Builder {
         } catch {
             throw EnvironmentError(error.description)
         }
+        BuildCache(inputs: inputs, outputs: BuildCache.stamps(of: [("site", options.output)]),
+                   pages: result.pages, diagnostics: result.report.diagnostics).save(for: options.output)
         return result
     }
 
@@ -143,7 +155,11 @@ public enum OutputGuard {
         if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw EnvironmentError("output '\(output)' exists and is not a folder")
         }
-        let parent = (output as NSString).deletingLastPathComponent
+        // The output's parent may not exist yet; the nearest existing folder must be writable.
+        var parent = (output as NSString).deletingLastPathComponent
+        while !FileManager.default.fileExists(atPath: parent), parent != "/" {
+            parent = (parent as NSString).deletingLastPathComponent
+        }
         if !FileManager.default.isWritableFile(atPath: parent) {
             throw EnvironmentError("cannot write beside the output folder: '\(parent)' is not writable")
         }

@@ -97,7 +97,7 @@ public enum NewEntry {
         case .note:
             lines = ["title: \(quoted)", "date: \(today)", "authors: []", "sources: []"]
         }
-        let body = "<!-- Write the \(type.singularTitle.lowercased()) here. Cite sources with [@source-id, p. 4]; link other notes with [[id]]. -->\n"
+        let body = "<!-- The note's text, in Markdown. Cite sources with [@source-id, p. 4]; link other notes with [[id]]. This comment does not show on the site. -->\n"
         return "---\n" + lines.joined(separator: "\n") + "\n---\n" + body
     }
 

@@ -171,8 +171,7 @@ public struct PageBuilder: Sendable {
     /// Ids of one type, in reading order: events by date, others by folded title.
     private func ids(of type: EntryType) -> [String] {
         if type == .event { return dossier.timeline }
-        return index.orderedIDs.filter { index[$0]!.type == type }
-            .sorted { (Fold.key(index[$0]!.title), $0) < (Fold.key(index[$1]!.title), $1) }
+        return index.orderedIDs.filter { index[$0]!.type == type }.sorted(by: index.titleOrder)
     }
 
     private func list(_ type: EntryType, path: String) -> Page {

@@ -108,48 +108,30 @@ public struct Resolver: Sendable {
 
         mutating func resolveText(_ node: MarkdownNode) {
             let literal = node.literal
-            guard literal.contains("[") else { return }
-            var pieces: [MarkdownNode] = []
-            var plain = ""
+            guard literal.utf8.contains(UInt8(ascii: "[")) else { return }
+            let tokens = InlineSyntax.scan(literal)
+            guard !tokens.isEmpty else { return }
             var cursor = literal.startIndex
-            var searchFrom = (line: fileLine(of: node), column: startColumn(of: node))
-            while let open = literal[cursor...].firstIndex(of: "[") {
-                let afterOpen = literal.index(after: open)
-                guard afterOpen < literal.endIndex else { break }
-                let isReference = literal[afterOpen] == "["
-                let isCitation = literal[afterOpen] == "@"
-                guard isReference || isCitation else {
-                    plain += literal[cursor..<afterOpen]
-                    cursor = afterOpen
-                    continue
+            var seen: [String: Int] = [:]
+            for token in tokens {
+                if cursor < token.range.lowerBound { node.insertBefore(.text(String(literal[cursor..<token.range.lowerBound]))) }
+                let text = String(literal[token.range])
+                // Where it is in the file is worked out only if a diagnostic needs it.
+                let at = TokenPlace(node: node, token: text, occurrence: seen[text, default: 0])
+                seen[text, default: 0] += 1
+                switch token.kind {
+                case .reference: node.insertBefore(referenceNode(literal[token.inner], token: text, at: at))
+                case .citation(let items): node.insertBefore(citationNode(items, token: text, at: at))
                 }
-                let closer = isReference ? "]]" : "]"
-                let innerStart = isReference ? literal.index(after: afterOpen) : afterOpen
-                guard let closeRange = literal.range(of: closer, range: innerStart..<literal.endIndex) else { break }
-                let token = String(literal[open..<closeRange.upperBound])
-                let inner = literal[innerStart..<closeRange.lowerBound]
-                let at = location(of: node, token: token, from: &searchFrom)
-                let replacement = isReference ? referenceNode(inner, token: token, at: at) : citationNode(inner, at: at)
-                guard let replacement else {
-                    plain += literal[cursor..<afterOpen]
-                    cursor = afterOpen
-                    continue
-                }
-                plain += literal[cursor..<open]
-                if !plain.isEmpty { pieces.append(.text(plain)); plain = "" }
-                pieces.append(replacement)
-                cursor = closeRange.upperBound
+                cursor = token.range.upperBound
             }
-            guard !pieces.isEmpty else { return }
-            plain += literal[cursor...]
-            if !plain.isEmpty { pieces.append(.text(plain)) }
-            for piece in pieces { node.insertBefore(piece) }
+            if cursor < literal.endIndex { node.insertBefore(.text(String(literal[cursor...]))) }
             node.remove()
         }
 
         /// `[[target]]`, `[[target|label]]`, `[[target#anchor]]`: a link, or the text as
         /// written (plus an error) when it does not resolve.
-        private mutating func referenceNode(_ inner: Substring, token: String, at location: SourceLocation) -> MarkdownNode? {
+        private mutating func referenceNode(_ inner: Substring, token: String, at place: TokenPlace) -> MarkdownNode {
             let parts = inner.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
             let targetText = parts[0].trimmingCharacters(in: " ")
             let label = parts.count > 1 ? parts[1].trimmingCharacters(in: " ") : nil
@@ -157,7 +139,7 @@ public struct Resolver: Sendable {
             let name = targetParts[0].trimmingCharacters(in: " ")
             let anchor = targetParts.count > 1 ? targetParts[1].trimmingCharacters(in: " ") : nil
             guard !name.isEmpty else {
-                diagnostics.append(.error(location, "empty cross-reference \(token)",
+                diagnostics.append(.error(location(of: place), "empty cross-reference \(token)",
                                           notes: ["write [[id]], [[id|label]] or [[Title]]"]))
                 return .text(token)
             }
@@ -170,7 +152,7 @@ public struct Resolver: Sendable {
                     if let close = Suggest.closest(to: anchor, among: known, maxDistance: max(2, anchor.count / 3)) {
                         notes.insert("did you mean [[\(id)#\(close)]]?", at: 0)
                     }
-                    diagnostics.append(.error(location, "no heading '#\(anchor)' on '\(id)' (\(target.title))", notes: notes))
+                    diagnostics.append(.error(location(of: place), "no heading '#\(anchor)' on '\(id)' (\(target.title))", notes: notes))
                 }
                 references.append(id)
                 let href = rootPrefix + SitePaths.page(of: target) + (anchor.map { "#" + $0 } ?? "")
@@ -179,38 +161,40 @@ public struct Resolver: Sendable {
                 link.append(.text(label ?? target.title))
                 return link
             case .ambiguous(let ids):
-                diagnostics.append(.error(location, "ambiguous cross-reference \(token): '\(name)' names \(ids.count) entries",
+                diagnostics.append(.error(location(of: place), "ambiguous cross-reference \(token): '\(name)' names \(ids.count) entries",
                                           notes: ids.map { "could be [[\($0)]] (\(index[$0]!.title), \(index[$0]!.type.rawValue))" }
                                               + ["write the id to choose, e.g. [[\(ids[0])|\(name)]]"]))
             case .notFound(let suggestions):
-                diagnostics.append(.error(location, "unresolved reference \(token)",
+                diagnostics.append(.error(location(of: place), "unresolved reference \(token)",
                                           notes: suggestions.isEmpty ? ["no entry has this id, title or alias; create it or fix the spelling"] : index.didYouMean(suggestions)))
             }
             return .text(token)
         }
 
-        /// `[@id]`, `[@id, locator]`, `[@a; @b, para 12]`: a numbered marker. Text in
-        /// brackets that is not citation syntax is left alone (nil).
-        private mutating func citationNode(_ inner: Substring, at location: SourceLocation) -> MarkdownNode? {
-            guard let items = CitationSyntax.parse(inner) else { return nil }
+        /// `[@id]`, `[@id, locator]`, `[@a; @b, para 12]`: a numbered marker, or the text
+        /// as written (plus errors) when no item names a source.
+        private mutating func citationNode(_ items: [CitationItem], token: String, at place: TokenPlace) -> MarkdownNode {
             var resolved: [(sourceID: String, locator: String?)] = []
             for item in items {
-                var itemLocation = location
-                itemLocation.column = min(location.column + 1 + item.offset, (entry.lines.line(location.line)?.count ?? 0) + 1)
+                func itemLocation() -> SourceLocation {
+                    var at = location(of: place)
+                    at.column = min(at.column + 1 + item.offset, (entry.lines.line(at.line)?.count ?? 0) + 1)
+                    return at
+                }
                 guard let target = index[item.id] else {
                     let suggestions = index.suggestions(for: Fold.key(item.id), types: [.source])
-                    diagnostics.append(.error(itemLocation, "unknown source '@\(item.id)' in citation",
+                    diagnostics.append(.error(itemLocation(), "unknown source '@\(item.id)' in citation",
                                               notes: suggestions.isEmpty ? ["add Content/sources/\(Slug.make(item.id)).md or fix the id"] : suggestions.map { "did you mean '@\($0)' (\(index[$0]!.title))?" }))
                     continue
                 }
                 guard target.type == .source else {
-                    diagnostics.append(.error(itemLocation, "citation '@\(item.id)' names a \(target.type.rawValue), not a source",
+                    diagnostics.append(.error(itemLocation(), "citation '@\(item.id)' names a \(target.type.rawValue), not a source",
                                               notes: ["cite a source id; link to the \(target.type.rawValue) with [[\(item.id)]]"]))
                     continue
                 }
                 resolved.append((item.id, item.locator))
             }
-            guard !resolved.isEmpty else { return .text("[" + inner + "]") }
+            guard !resolved.isEmpty else { return .text(token) }
             return .customInline(enter: citations.markerHTML(resolved))
         }
 
@@ -242,41 +226,41 @@ public struct Resolver: Sendable {
             entry.lines.column(line: fileLine(of: node), byteColumn: node.startColumn)
         }
 
-        /// Where `token` stands in the file, searched from the node's position on (so
-        /// escapes and entities earlier in the text do not shift it). cmark's inline
-        /// positions can lag after a hard line break, so the rest of the enclosing block
-        /// is searched too; the position found is where the next search starts.
-        private func location(of node: MarkdownNode, token: String, from start: inout (line: Int, column: Int)) -> SourceLocation {
-            let lastLine = max(start.line, (node.parent?.endLine ?? 0) + entry.bodyFirstLine - 1)
-            var line = start.line
-            var column = start.column
+        /// A token as found in a text node: its text, and how many identical tokens came
+        /// before it in the same node.
+        struct TokenPlace {
+            var node: MarkdownNode
+            var token: String
+            var occurrence: Int
+        }
+
+        /// Where a token stands in the file: its occurrence searched from the node's
+        /// position on (so escapes and entities earlier in the text do not shift it).
+        /// cmark's inline positions can lag after a hard line break, so the rest of the
+        /// enclosing block is searched too.
+        func location(of place: TokenPlace) -> SourceLocation {
+            let node = place.node
+            let firstLine = fileLine(of: node)
+            let lastLine = max(firstLine, (node.parent?.endLine ?? 0) + entry.bodyFirstLine - 1)
+            var line = firstLine
+            var column = startColumn(of: node)
+            var remaining = place.occurrence
             while line <= lastLine {
-                if let found = entry.lines.column(of: token, line: line, from: column) {
-                    start = (line, found + token.count)
-                    return SourceLocation(file: entry.file, line: line, column: found)
+                if let found = entry.lines.column(of: place.token, line: line, from: column) {
+                    if remaining == 0 { return SourceLocation(file: entry.file, line: line, column: found) }
+                    remaining -= 1
+                    column = found + place.token.count
+                    continue
                 }
                 line += 1
                 column = 1
             }
-            let length = entry.lines.line(start.line)?.count ?? 0
-            return SourceLocation(file: entry.file, line: start.line, column: min(start.column, length + 1))
+            let length = entry.lines.line(firstLine)?.count ?? 0
+            return SourceLocation(file: entry.file, line: firstLine, column: min(startColumn(of: node), length + 1))
         }
 
         private func location(of node: MarkdownNode, token: String) -> SourceLocation {
-            var start = (line: fileLine(of: node), column: startColumn(of: node))
-            return location(of: node, token: token, from: &start)
+            location(of: TokenPlace(node: node, token: token, occurrence: 0))
         }
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in set: String) -> String {
-        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        self[...].trimmingCharacters(in: set)
     }
 }

@@ -32,6 +32,21 @@ public enum Slug {
 /// (NFC and NFD spell the same key), runs of spaces collapsed.
 public enum Fold {
     public static func key(_ text: String) -> String {
+        // Most ids, names and aliases are plain ASCII: fold those without Foundation.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            var pendingSpace = false
+            for byte in text.utf8 {
+                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                    pendingSpace = !bytes.isEmpty
+                    continue
+                }
+                if pendingSpace { bytes.append(0x20); pendingSpace = false }
+                bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
             .precomposedStringWithCompatibilityMapping
             .lowercased()
@@ -88,5 +103,20 @@ public enum HTML {
             }
         }
         return result
+    }
+}
+
+extension Substring {
+    /// Drops leading and trailing characters found in `set` (spaces, usually).
+    func trimmingCharacters(in set: String) -> String {
+        guard let first = firstIndex(where: { !set.contains($0) }),
+              let last = lastIndex(where: { !set.contains($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        self[...].trimmingCharacters(in: set)
     }
 }

@@ -61,6 +61,7 @@ public struct SiteWriter {
         try recover()
         var stats = WriteStats()
         do {
+            try fileManager.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
             var madeFolders: Set<String> = [""]
             for file in files {

@@ -1,0 +1,18 @@
+// libFuzzer target: the `[[…]]` / `[@…]` scanner must never crash, and its tokens
+// must be in order, inside the text, and start and end with their brackets.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    var previousEnd = text.startIndex
+    for token in InlineSyntax.scan(text) {
+        precondition(token.range.lowerBound >= previousEnd && token.range.upperBound <= text.endIndex)
+        precondition(token.range.contains(token.inner.lowerBound) || token.inner.isEmpty)
+        let written = text[token.range]
+        switch token.kind {
+        case .reference: precondition(written.hasPrefix("[[") && written.hasSuffix("]]"))
+        case .citation(let items): precondition(written.hasPrefix("[@") && written.hasSuffix("]") && !items.isEmpty)
+        }
+        previousEnd = token.range.upperBound
+    }
+    return 0
+}

@@ -1,0 +1,71 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the last successful build read and wrote, by size and modification time, kept
+/// beside the output (`.Site.cache.json`). When nothing it read has changed and the
+/// output is as it was left, a rebuild has nothing to do: it reports the same result
+/// and touches no file.
+struct BuildCache: Codable, Equatable {
+    static let format = 1
+
+    var format = BuildCache.format
+    var inputs: [String: FileStamp]
+    var outputs: [String: FileStamp]
+    var pages: Int
+    var diagnostics: [Diagnostic]
+
+    static func url(for output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).cache.json")
+    }
+
+    static func load(for output: URL) -> BuildCache? {
+        guard let data = FileManager.default.contents(atPath: url(for: output).path),
+              let cache = try? JSONDecoder().decode(BuildCache.self, from: data), cache.format == format else { return nil }
+        return cache
+    }
+
+    func save(for output: URL) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(self) else { return }
+        try? data.write(to: Self.url(for: output), options: .atomic)
+    }
+
+    static func remove(for output: URL) {
+        try? FileManager.default.removeItem(at: url(for: output))
+    }
+
+    /// Every file below the folders, keyed by a label and the relative path.
+    static func stamps(of folders: [(label: String, url: URL)]) -> [String: FileStamp] {
+        var result: [String: FileStamp] = [:]
+        for (label, folder) in folders {
+            guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { continue }
+            while let path = enumerator.nextObject() as? String {
+                if let stamp = FileStamp(path: folder.path + "/" + path), !stamp.isDirectory {
+                    result[label + "/" + path] = stamp
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Size and modification time (to the nanosecond) of a file, as `stat` reports them.
+struct FileStamp: Codable, Equatable {
+    var size: Int64
+    var seconds: Int64
+    var nanoseconds: Int64
+    var isDirectory: Bool
+
+    init?(path: String) {
+        var info = stat()
+        // stat follows symbolic links: a link's target changing counts as a change.
+        guard stat(path, &info) == 0 else { return nil }
+        size = Int64(info.st_size)
+        seconds = Int64(info.st_mtim.tv_sec)
+        nanoseconds = Int64(info.st_mtim.tv_nsec)
+        isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+    }
+}
