@@ -95,7 +95,7 @@ public struct EntryReader {
                           notes: ["add '\(key): …' to the front-matter"]))
             title = id
         }
-        var entry = Entry(id: id, type: type, file: file.displayPath, idLocation: idLocation, title: title, lines: lines)
+        let entry = Entry(id: id, type: type, file: file.displayPath, idLocation: idLocation, title: title, lines: lines)
         entry.bodyFirstLine = split.bodyFirstLine
         entry.aliases = strings(fields["aliases"])
         entry.summary = string(fields["summary"])

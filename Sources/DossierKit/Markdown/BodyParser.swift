@@ -6,7 +6,7 @@ public enum BodyParser {
         public var anchor: String
     }
 
-    public static func parse(_ body: String, into entry: inout Entry) -> [Heading] {
+    public static func parse(_ body: String, into entry: Entry) -> [Heading] {
         let document = MarkdownDocument(markdown: body)
         entry.body = document
         // A note without a title takes its first top-level heading, which then

@@ -75,7 +75,9 @@ public struct Relation: Sendable, Hashable {
 }
 
 /// One note of the dossier after its front-matter has been read; the body stays a cmark tree.
-public struct Entry: Sendable {
+/// A class: pages look entries up thousands of times, and a lookup should not copy thirty
+/// fields. Filled in by the reading stages, then only read (hence `@unchecked Sendable`).
+public final class Entry: @unchecked Sendable {
     public var id: String
     public var type: EntryType
     /// Where the entry came from: the file as displayed in diagnostics, and the id's location.

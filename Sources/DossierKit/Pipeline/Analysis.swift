@@ -34,7 +34,9 @@ public struct ResolvedPage: Sendable {
 /// Runs the reading stages: load → front-matter → cmark → index → resolve.
 public enum Analysis {
     public static func analyze(content: URL, displayPath: String) -> AnalyzedDossier {
+        var timer = StageTimer()
         let loaded = ContentLoader(root: content, displayRoot: displayPath).load()
+        timer.lap("load files")
         var diagnostics = loaded.diagnostics
         let (config, configDiagnostics) = DossierConfig.read(loaded.configFile)
         diagnostics += configDiagnostics
@@ -42,10 +44,11 @@ public enum Analysis {
         // Read and parse every note on both cores.
         let parsed = loaded.notes.parallelMap { file -> ParsedNote in
             let (entry, body, readDiagnostics) = EntryReader.read(file)
-            guard var entry else { return ParsedNote(entry: nil, headings: [], diagnostics: readDiagnostics) }
-            let headings = BodyParser.parse(body, into: &entry)
+            guard let entry else { return ParsedNote(entry: nil, headings: [], diagnostics: readDiagnostics) }
+            let headings = BodyParser.parse(body, into: entry)
             return ParsedNote(entry: entry, headings: headings, diagnostics: readDiagnostics)
         }
+        timer.lap("front-matter and cmark parse")
         diagnostics += parsed.flatMap(\.diagnostics)
         let entries = parsed.compactMap(\.entry)
         var anchors: [String: Set<String>] = [:]
@@ -65,6 +68,7 @@ public enum Analysis {
             }
         }
 
+        timer.lap("index and front-matter references")
         // Resolve bodies on both cores; duplicates (left out of the index) are skipped.
         let resolver = Resolver(index: index, allowHTML: config.allowHTML)
         let resolvedTargets = targets
@@ -85,6 +89,7 @@ public enum Analysis {
             return (entry.id, page, result.references, result.diagnostics)
         }
 
+        timer.lap("resolve bodies and render HTML")
         var pages: [String: ResolvedPage] = [:]
         var mentionSets: [String: Set<String>] = [:]
         var citedBy: [String: [(String, [String])]] = [:]
@@ -122,6 +127,7 @@ public enum Analysis {
             citedBy: citedBy.mapValues { $0.sorted { $0.0 < $1.0 } },
             timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets)
         dossier.diagnostics += editorialWarnings(dossier)
+        timer.lap("back-links, timeline, warnings")
         return dossier
     }
 

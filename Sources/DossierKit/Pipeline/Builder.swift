@@ -74,7 +74,9 @@ public enum Builder {
         }
         BuildCache.remove(for: options.output)
 
+        var timer = StageTimer()
         let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay)
+        timer.lap("read, parse and resolve")
         let (templates, templateDiagnostics) = TemplateSet.load(from: options.templates, displayPath: options.templatesDisplay)
         var diagnostics = dossier.diagnostics + templateDiagnostics
         let assets = assetFiles(options, dossier: dossier, diagnostics: &diagnostics)
@@ -87,11 +89,13 @@ public enum Builder {
             return OutputFile(path: page.path, content: .bytes(Data(templates.render(page.context, template: page.template).utf8)))
         }
         result.pages = rendered.count
+        timer.lap("render pages")
         do {
             result.stats = try writer.write(rendered + assets)
         } catch {
             throw EnvironmentError(error.description)
         }
+        timer.lap("write and swap")
         BuildCache(inputs: inputs, outputs: BuildCache.stamps(of: [("site", options.output)]),
                    pages: result.pages, diagnostics: result.report.diagnostics).save(for: options.output)
         return result
@@ -124,6 +128,21 @@ public enum Builder {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw EnvironmentError("\(role) folder '\(name)' does not exist (run from the dossier's root, or pass --\(role) PATH)")
         }
+    }
+}
+
+/// With `DOSSIER_TIMINGS=1`, prints how long each stage took to stderr (for profiling;
+/// never part of normal output, so builds stay quiet and deterministic).
+struct StageTimer {
+    private let enabled = ProcessInfo.processInfo.environment["DOSSIER_TIMINGS"] == "1"
+    private var last = ContinuousClock.now
+
+    mutating func lap(_ stage: String) {
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        let milliseconds = Double((now - last) / .microseconds(1)) / 1000
+        FileHandle.standardError.write(Data("timing: \(stage): \(String(format: "%.1f", milliseconds)) ms\n".utf8))
+        last = now
     }
 }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A file of the site to be: rendered bytes or an asset copied from disk.
 public struct OutputFile: Sendable {
@@ -22,16 +25,16 @@ public struct WriteStats: Sendable, Equatable {
     public var unchanged = 0
 }
 
-public struct WriteError: Error, CustomStringConvertible {
+public struct WriteError: Error, Sendable, CustomStringConvertible {
     public var description: String
 }
 
 /// Last stage: writes the site into a staging folder beside the output, then swaps it
 /// in. Until the swap the previous site is untouched; files whose bytes did not change
 /// are hard-linked from it, so they keep their modification time.
-public struct SiteWriter {
+public struct SiteWriter: Sendable {
     public let output: URL
-    private let fileManager = FileManager.default
+    private var fileManager: FileManager { .default }
 
     public init(output: URL) {
         self.output = output.standardizedFileURL
@@ -59,41 +62,54 @@ public struct SiteWriter {
 
     public func write(_ files: [OutputFile]) throws(WriteError) -> WriteStats {
         try recover()
-        var stats = WriteStats()
+        if let unsafe = files.first(where: { !Self.isSafe($0.path) }) {
+            throw WriteError(description: "refusing to write outside the output folder: \(unsafe.path)")
+        }
         do {
             try fileManager.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
-            var madeFolders: Set<String> = [""]
-            for file in files {
-                guard Self.isSafe(file.path) else { throw WriteError(description: "refusing to write outside the output folder: \(file.path)") }
-                let destination = staging.appendingPathComponent(file.path)
-                let folder = (file.path as NSString).deletingLastPathComponent
-                if madeFolders.insert(folder).inserted {
-                    try fileManager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-                }
-                let data: Data
-                switch file.content {
-                case .bytes(let bytes): data = bytes
-                case .copy(let url): data = try Data(contentsOf: url)
-                }
-                let previous = output.appendingPathComponent(file.path)
-                if let old = fileManager.contents(atPath: previous.path), old == data,
-                   (try? fileManager.linkItem(at: previous, to: destination)) != nil {
-                    stats.unchanged += 1
-                } else {
-                    try data.write(to: destination)
-                    stats.written += 1
-                }
+            // Folders first, once each, so the files can then be written on both cores.
+            let folders = Set(files.map { ($0.path as NSString).deletingLastPathComponent }).subtracting([""]).sorted()
+            for folder in folders {
+                try fileManager.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
             }
+            let outcomes = files.parallelMap { file in place(file) }
+            if let failure = outcomes.lazy.compactMap({ $0.failure }).first { throw failure }
             try swapIn()
-        } catch let error as WriteError {
-            try? fileManager.removeItem(at: staging)
-            throw error
+            return WriteStats(written: outcomes.count { $0.written }, unchanged: outcomes.count { !$0.written })
         } catch {
             try? fileManager.removeItem(at: staging)
+            if let error = error as? WriteError { throw error }
             throw WriteError(description: "cannot write the site: \(error.localizedDescription)")
         }
-        return stats
+    }
+
+    private struct Outcome: Sendable {
+        var written = false
+        var failure: WriteError?
+    }
+
+    /// Puts one file into the staging folder: a hard link to the previous site's copy
+    /// when the bytes are the same, else the new bytes.
+    private func place(_ file: OutputFile) -> Outcome {
+        let destination = staging.path + "/" + file.path
+        let data: Data
+        switch file.content {
+        case .bytes(let bytes): data = bytes
+        case .copy(let url):
+            guard let bytes = fileManager.contents(atPath: url.path) else {
+                return Outcome(failure: WriteError(description: "cannot read \(url.path)"))
+            }
+            data = bytes
+        }
+        let previous = output.path + "/" + file.path
+        if let old = fileManager.contents(atPath: previous), old == data, link(previous, destination) == 0 {
+            return Outcome()
+        }
+        guard fileManager.createFile(atPath: destination, contents: data) else {
+            return Outcome(failure: WriteError(description: "cannot write \(destination)"))
+        }
+        return Outcome(written: true)
     }
 
     private func swapIn() throws {
