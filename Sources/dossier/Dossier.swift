@@ -7,7 +7,22 @@ struct Dossier: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dossier",
         abstract: "Builds an annotated investigative dossier from Markdown notes into a static site.",
-        subcommands: [Build.self, Check.self])
+        subcommands: [Build.self, Check.self, Serve.self, New.self])
+
+    /// As ArgumentParser's, except that a usage error exits with 2 (DESIGN.md), not 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Folders shared by the subcommands; defaults are the top-level folders of the current directory.

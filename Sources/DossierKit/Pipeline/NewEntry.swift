@@ -121,11 +121,7 @@ public enum NewEntry {
 
     /// `Slug.make` after spelling out the letters that folding diacritics leaves alone
     /// (`Œuvre` → `oeuvre`, `Straße` → `strasse`, `Øresund` → `oresund`), which it would drop.
-    public static func slug(_ title: String) -> String {
-        let letters: [Character: String] = ["œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss", "ẞ": "Ss", "ø": "o", "Ø": "O",
-                                            "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i"]
-        return Slug.make(String(title.flatMap { letters[$0].map(Array.init) ?? [$0] }))
-    }
+    public static func slug(_ title: String) -> String { Slug.make(title) }
 
     /// Runs of white space (line breaks included) become one space; ends trimmed.
     static func normalizedTitle(_ title: String) -> String {

@@ -11,7 +11,8 @@ public enum Slug {
     public static func make(_ text: String) -> String {
         var slug = ""
         var pendingHyphen = false
-        for scalar in Fold.key(text).unicodeScalars {
+        let spelled = text.unicodeScalars.contains { !$0.isASCII } ? spellingOut(text) : text
+        for scalar in Fold.key(spelled).unicodeScalars {
             if scalar.isASCII, isLowerAlphanumeric(UInt8(scalar.value)) {
                 if pendingHyphen, !slug.isEmpty { slug.append("-") }
                 pendingHyphen = false
@@ -21,6 +22,17 @@ public enum Slug {
             }
         }
         return slug
+    }
+
+    /// Letters that folding accents does not reduce to ASCII, spelled out as in
+    /// transliteration (`L'Œuvre` → `l-oeuvre`, `Straße` → `strasse`).
+    private static let spelledOut: [Character: String] = [
+        "œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss", "ẞ": "Ss", "ø": "o", "Ø": "O",
+        "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i",
+    ]
+
+    private static func spellingOut(_ text: String) -> String {
+        String(text.flatMap { spelledOut[$0].map(Array.init) ?? [$0] })
     }
 
     private static func isLowerAlphanumeric(_ byte: UInt8) -> Bool {

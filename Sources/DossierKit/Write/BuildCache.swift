@@ -11,6 +11,8 @@ struct BuildCache: Codable, Equatable {
     static let format = 1
 
     var format = BuildCache.format
+    /// The program that built it: a new Dossier may render the same input differently.
+    var tool = FileStamp(path: "/proc/self/exe") ?? FileStamp(path: CommandLine.arguments[0])
     var inputs: [String: FileStamp]
     var outputs: [String: FileStamp]
     var pages: Int
@@ -22,7 +24,8 @@ struct BuildCache: Codable, Equatable {
 
     static func load(for output: URL) -> BuildCache? {
         guard let data = FileManager.default.contents(atPath: url(for: output).path),
-              let cache = try? JSONDecoder().decode(BuildCache.self, from: data), cache.format == format else { return nil }
+              let cache = try? JSONDecoder().decode(BuildCache.self, from: data), cache.format == format,
+              cache.tool != nil, cache.tool == BuildCache(inputs: [:], outputs: [:], pages: 0, diagnostics: []).tool else { return nil }
         return cache
     }
 
