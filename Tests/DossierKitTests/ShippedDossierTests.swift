@@ -29,6 +29,35 @@ import Testing
         #expect(stale.isEmpty, "Site/ is stale (run scripts/build-site): \(stale.prefix(10))")
     }
 
+    /// The editorial bar: at least 95% of prose paragraphs (and list items) in the shipped
+    /// notes carry a citation with a locator, `[@source, para N]`.
+    @Test func factualParagraphsCiteTheirSourceWithALocator() throws {
+        var paragraphs = 0
+        var cited = 0
+        var uncited: [String] = []
+        let enumerator = FileManager.default.enumerator(atPath: Repository.content.path)!
+        for case let path as String in enumerator where path.hasSuffix(".md") {
+            let text = try String(contentsOf: Repository.content.appendingPathComponent(path), encoding: .utf8)
+            let body = try FrontMatter.split(text).body
+            let document = MarkdownDocument(markdown: body)
+            for paragraph in document.nodes(where: { $0.kind == .paragraph }) {
+                let prose = paragraph.plainText.trimmingCharacters(in: .whitespaces)
+                // A callout's label line alone is not a statement.
+                if prose.isEmpty || prose.hasPrefix("[!") && !prose.contains(" ") { continue }
+                paragraphs += 1
+                let hasLocator = InlineSyntax.scan(prose).contains { token in
+                    if case .citation(let items) = token.kind { return items.contains { $0.locator != nil } }
+                    return false
+                }
+                if hasLocator { cited += 1 } else { uncited.append("\(path): \(prose.prefix(60))") }
+            }
+        }
+        let coverage = Double(cited) / Double(max(paragraphs, 1))
+        print("citation coverage: \(cited) of \(paragraphs) prose paragraphs (\(String(format: "%.1f", coverage * 100))%)")
+        #expect(paragraphs > 200)
+        #expect(coverage >= 0.95, "uncited: \(uncited.prefix(20))")
+    }
+
     func files(in folder: URL) throws -> Set<String> {
         var result = Set<String>()
         guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { return result }
