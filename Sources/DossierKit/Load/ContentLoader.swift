@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A Markdown note read from disk, decoded and normalised (BOM dropped, CRLF → LF).
 public struct ContentFile: Sendable {
@@ -25,46 +28,52 @@ public struct LoadedContent: Sendable {
 
 /// First stage: finds the dossier's files, reads them as UTF-8 and rejects what cannot be
 /// a note. Symbolic links are followed only when they stay inside the content folder.
-public struct ContentLoader {
+public struct ContentLoader: Sendable {
     public var root: URL
     public var displayRoot: String
 
     public init(root: URL, displayRoot: String) {
-        self.root = root.standardizedFileURL.resolvingSymlinksInPath()
+        let standardized = root.standardizedFileURL
+        // The same resolution as `resolvedInsideRoot`, so prefixes compare.
+        if let real = realpath(standardized.path, nil) {
+            self.root = URL(fileURLWithPath: String(cString: real))
+            free(real)
+        } else {
+            self.root = standardized
+        }
         self.displayRoot = displayRoot
     }
 
     public func load() -> LoadedContent {
         var content = LoadedContent()
+        var readable: [String] = []
         for relative in listFiles() {
-            let url = root.appendingPathComponent(relative)
             let display = displayRoot + "/" + relative
             if relative.hasPrefix("assets/") {
-                if isInsideRoot(url) {
-                    content.assets.append(AssetFile(outputPath: relative, source: url))
+                if resolvedInsideRoot(relative) != nil {
+                    content.assets.append(AssetFile(outputPath: relative, source: root.appendingPathComponent(relative)))
                 } else {
                     content.diagnostics.append(outsideLink(display))
                 }
-                continue
+            } else if relative.hasSuffix(".md") || relative == "dossier.yml" {
+                readable.append(relative)
+            } else if let data = FileManager.default.contents(atPath: root.path + "/" + relative), data.contains(0) {
+                content.diagnostics.append(.error(
+                    SourceLocation(file: display, line: 1, column: 1), "binary file in the content folder",
+                    notes: ["move images and documents to \(displayRoot)/assets/, which is copied as is"]))
+            } else {
+                content.diagnostics.append(.warning(
+                    SourceLocation(file: display, line: 1, column: 1),
+                    "file ignored: only .md notes, dossier.yml and assets/ are read",
+                    notes: ["rename it to .md if it is a note, or move it to \(displayRoot)/assets/"]))
             }
-            let isNote = relative.hasSuffix(".md")
-            guard isNote || relative == "dossier.yml" else {
-                if let data = try? Data(contentsOf: url), data.contains(0) {
-                    content.diagnostics.append(.error(
-                        SourceLocation(file: display, line: 1, column: 1),
-                        "binary file in the content folder",
-                        notes: ["move images and documents to \(displayRoot)/assets/, which is copied as is"]))
-                } else {
-                    content.diagnostics.append(.warning(
-                        SourceLocation(file: display, line: 1, column: 1),
-                        "file ignored: only .md notes, dossier.yml and assets/ are read",
-                        notes: ["rename it to .md if it is a note, or move it to \(displayRoot)/assets/"]))
-                }
-                continue
-            }
-            switch read(url, display: display) {
+        }
+        // Reading and decoding are independent per file: both cores, results in path order.
+        let results = readable.parallelMap { relative in read(relative, display: displayRoot + "/" + relative) }
+        for (relative, result) in zip(readable, results) {
+            switch result {
             case .success(let text):
-                let file = ContentFile(relativePath: relative, displayPath: display, text: text)
+                let file = ContentFile(relativePath: relative, displayPath: displayRoot + "/" + relative, text: text)
                 if relative == "dossier.yml" { content.configFile = file } else { content.notes.append(file) }
             case .failure(let diagnostic):
                 content.diagnostics.append(diagnostic)
@@ -93,10 +102,9 @@ public struct ContentLoader {
         return files.sorted()
     }
 
-    private func read(_ url: URL, display: String) -> Result<String, Diagnostic> {
+    private func read(_ relative: String, display: String) -> Result<String, Diagnostic> {
         let start = SourceLocation(file: display, line: 1, column: 1)
-        guard isInsideRoot(url) else { return .failure(outsideLink(display)) }
-        let resolved = url.resolvingSymlinksInPath().path
+        guard let resolved = resolvedInsideRoot(relative) else { return .failure(outsideLink(display)) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue,
               let data = FileManager.default.contents(atPath: resolved)
@@ -126,9 +134,13 @@ public struct ContentLoader {
         return .success(TextLines.normalizingLineEnds(text))
     }
 
-    /// True when the file, symbolic links followed, is inside the content folder.
-    func isInsideRoot(_ url: URL) -> Bool {
-        url.resolvingSymlinksInPath().path.hasPrefix(root.path + "/")
+    /// The file's real path (symbolic links followed) when it is inside the content
+    /// folder; nil when it leads outside or does not resolve.
+    func resolvedInsideRoot(_ relative: String) -> String? {
+        guard let real = realpath(root.path + "/" + relative, nil) else { return nil }
+        defer { free(real) }
+        let path = String(cString: real)
+        return path.hasPrefix(root.path + "/") ? path : nil
     }
 
     private func outsideLink(_ display: String) -> Diagnostic {

@@ -70,8 +70,9 @@ public struct SiteWriter: Sendable {
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
             // Folders first, once each, so the files can then be written on both cores.
             let folders = Set(files.map { ($0.path as NSString).deletingLastPathComponent }).subtracting([""]).sorted()
-            for folder in folders {
-                try fileManager.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
+            for folder in folders where mkdir(staging.path + "/" + folder, 0o755) != 0 && errno != EEXIST {
+                // Sorted, so parents come first; anything else is a real failure.
+                throw WriteError(description: "cannot create \(folder): \(String(cString: strerror(errno)))")
             }
             let outcomes = files.parallelMap { file in place(file) }
             if let failure = outcomes.lazy.compactMap({ $0.failure }).first { throw failure }
@@ -106,10 +107,26 @@ public struct SiteWriter: Sendable {
         if let old = fileManager.contents(atPath: previous), old == data, link(previous, destination) == 0 {
             return Outcome()
         }
-        guard fileManager.createFile(atPath: destination, contents: data) else {
-            return Outcome(failure: WriteError(description: "cannot write \(destination)"))
+        guard Self.writeFile(destination, data) else {
+            return Outcome(failure: WriteError(description: "cannot write \(destination): \(String(cString: strerror(errno)))"))
         }
         return Outcome(written: true)
+    }
+
+    /// A new file with these bytes (the staging folder is fresh, so nothing is overwritten).
+    private static func writeFile(_ path: String, _ data: Data) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 { if errno == EINTR { continue } else { return false } }
+                offset += written
+            }
+            return true
+        }
     }
 
     private func swapIn() throws {
