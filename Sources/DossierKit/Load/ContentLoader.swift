@@ -88,18 +88,7 @@ public struct ContentLoader: Sendable {
     /// Every regular file below the root, sorted, as root-relative paths. Links that
     /// leave the root are reported by `read` (the resolved path is checked there).
     private func listFiles() -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: root.path) else { return [] }
-        var files: [String] = []
-        while let path = enumerator.nextObject() as? String {
-            let type = enumerator.fileAttributes?[.type] as? FileAttributeType
-            // Hidden files and folders (.git, .DS_Store, editor swap files) are not content.
-            if path.split(separator: "/").last?.hasPrefix(".") == true {
-                if type == .typeDirectory { enumerator.skipDescendants() }
-                continue
-            }
-            if type == .typeRegular || type == .typeSymbolicLink { files.append(path) }
-        }
-        return files.sorted()
+        FileTree.files(under: root.path).map(\.path)
     }
 
     private func read(_ relative: String, display: String) -> Result<String, Diagnostic> {

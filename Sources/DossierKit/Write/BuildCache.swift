@@ -44,10 +44,9 @@ struct BuildCache: Codable, Equatable {
     static func stamps(of folders: [(label: String, url: URL)]) -> [String: FileStamp] {
         var result: [String: FileStamp] = [:]
         for (label, folder) in folders {
-            guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { continue }
-            while let path = enumerator.nextObject() as? String {
-                if let stamp = FileStamp(path: folder.path + "/" + path), !stamp.isDirectory {
-                    result[label + "/" + path] = stamp
+            for item in FileTree.files(under: folder.path) {
+                if let stamp = FileStamp(path: folder.path + "/" + item.path), !stamp.isDirectory {
+                    result[label + "/" + item.path] = stamp
                 }
             }
         }
