@@ -149,6 +149,9 @@ import Testing
         #expect(scanned("[[never closed and [@src]") == ["[@src]"])
         #expect(scanned("[see @x] [@ x] [@] [link] [") == [])
         #expect(scanned("[[a]] [[b]") == ["[[a]]"])
+        // A token never contains a bracket: the innermost one wins.
+        #expect(scanned("[[a [[b]] and [@x [@y]") == ["[[b]]", "[@y]"])
+        #expect(scanned(String(repeating: "[@", count: 5000) + "]") == [])
     }
 
     @Test func citationItemsComeParsed() throws {

@@ -16,30 +16,33 @@ public enum InlineSyntax {
     }
 
     /// Tokens in order, never overlapping. Brackets that do not close, and `[@…]` that
-    /// is not citation syntax, are left as text.
+    /// is not citation syntax, are left as text. Neither token may contain a bracket, so
+    /// each scan stops at the next bracket: one pass, linear even in text full of `[`.
     public static func scan(_ text: String) -> [Token] {
+        let utf8 = text.utf8
+        let open = UInt8(ascii: "["), close = UInt8(ascii: "]")
         var tokens: [Token] = []
-        var cursor = text.startIndex
-        // Brackets are ASCII, so scanning bytes finds them at character boundaries.
-        while let open = text.utf8[cursor...].firstIndex(of: UInt8(ascii: "[")) {
-            let afterOpen = text.utf8.index(after: open)
-            guard afterOpen < text.endIndex else { break }
+        var cursor = utf8.startIndex
+        while let start = utf8[cursor...].firstIndex(of: open) {
+            let afterOpen = utf8.index(after: start)
+            guard afterOpen < utf8.endIndex else { break }
             cursor = afterOpen
-            switch text.utf8[afterOpen] {
-            case UInt8(ascii: "["):
-                let innerStart = text.utf8.index(after: afterOpen)
-                guard let close = TextLines.firstIndex(of: [93, 93], in: text[innerStart...].utf8) else { continue }
-                let end = text.utf8.index(close, offsetBy: 2)
-                tokens.append(Token(kind: .reference, range: open..<end, inner: innerStart..<close))
+            let isReference = utf8[afterOpen] == open
+            guard isReference || utf8[afterOpen] == UInt8(ascii: "@") else { continue }
+            let innerStart = isReference ? utf8.index(after: afterOpen) : afterOpen
+            // The next bracket decides: `]` (or `]]`) closes the token, `[` starts over there.
+            guard let bracket = utf8[innerStart...].firstIndex(where: { $0 == open || $0 == close }) else { break }
+            cursor = bracket
+            guard utf8[bracket] == close else { continue }
+            let afterClose = utf8.index(after: bracket)
+            if isReference {
+                guard afterClose < utf8.endIndex, utf8[afterClose] == close else { continue }
+                let end = utf8.index(after: afterClose)
+                tokens.append(Token(kind: .reference, range: start..<end, inner: innerStart..<bracket))
                 cursor = end
-            case UInt8(ascii: "@"):
-                guard let close = text.utf8[afterOpen...].firstIndex(of: UInt8(ascii: "]")),
-                      let items = CitationSyntax.parse(text[afterOpen..<close]) else { continue }
-                let end = text.utf8.index(after: close)
-                tokens.append(Token(kind: .citation(items), range: open..<end, inner: afterOpen..<close))
-                cursor = end
-            default:
-                continue
+            } else if let items = CitationSyntax.parse(text[innerStart..<bracket]) {
+                tokens.append(Token(kind: .citation(items), range: start..<afterClose, inner: innerStart..<bracket))
+                cursor = afterClose
             }
         }
         return tokens
