@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+"""Dossier benchmark: full builds against Hugo and the cmark floor, rebuilds, pathological input.
+
+    Benchmarks/bench.py                          # 1k and 10k, 5 runs each (+ rebuild figures)
+    Benchmarks/bench.py --sizes 1000,10000,50000 --runs 5 --runs-large 3
+    Benchmarks/bench.py --sizes 50000 --runs 3   # adds/refreshes the 50k row, keeps the others
+    Benchmarks/bench.py --pathological           # 20 MB note, 100,000-reference note
+    Benchmarks/bench.py --no-build               # reuse .build-bench/release/dossier
+
+Everything generated goes to Benchmarks/work/ (gitignored). Results per size are kept in
+Benchmarks/work/results-<N>.json; Benchmarks/results.md is rewritten from all of them, so
+sizes measured in separate invocations end up in one table (each row says when it was measured).
+"""
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WORK = os.path.join(HERE, "work")
+SCRATCH = os.path.join(ROOT, ".build-bench")
+DOSSIER = os.path.join(SCRATCH, "release", "dossier")
+TEMPLATES = os.path.join(ROOT, "Templates")
+TIME = "/usr/bin/time"
+NEW_NAME = "Zéphyrine Quillebeuf"
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, shell=isinstance(cmd, str), capture_output=True, text=True, **kw)
+
+
+def rmtree(path):
+    if os.path.lexists(path):
+        shutil.rmtree(path)
+
+
+class Run:
+    def __init__(self, wall, rss_kb, user, sys_, rc, stderr):
+        self.wall, self.rss_kb, self.user, self.sys, self.rc, self.stderr = wall, rss_kb, user, sys_, rc, stderr
+
+
+def timed(cmd, cwd=None, stdout_null=False, timeout=None):
+    """Runs cmd under /usr/bin/time -v; wall time from perf_counter, peak RSS from time -v."""
+    report = os.path.join(WORK, ".time-report")
+    full = [TIME, "-v", "-o", report] + cmd
+    start = time.perf_counter()
+    try:
+        p = subprocess.run(full, cwd=cwd, stdout=subprocess.DEVNULL if stdout_null else subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=timeout)
+        rc, err = p.returncode, p.stderr
+    except subprocess.TimeoutExpired as e:
+        return Run(time.perf_counter() - start, 0, 0, 0, "timeout", str(e.stderr or ""))
+    wall = time.perf_counter() - start
+    text = open(report).read()
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
+    user = float(re.search(r"User time \(seconds\): ([\d.]+)", text).group(1))
+    sys_ = float(re.search(r"System time \(seconds\): ([\d.]+)", text).group(1))
+    return Run(wall, rss, user, sys_, rc, err)
+
+
+def med(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def fmt_s(seconds):
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def fmt_mb(kb):
+    return f"{kb / 1024:.0f} MB"
+
+
+def summary_line(stderr):
+    lines = [l for l in stderr.strip().splitlines() if l.startswith(("built in", "checked in"))]
+    return lines[-1] if lines else stderr.strip().splitlines()[-1] if stderr.strip() else ""
+
+
+def written_count(stderr):
+    m = re.search(r"(\d+) files written, (\d+) unchanged", stderr)
+    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+
+
+# ---------------------------------------------------------------------------- setup
+
+def build_dossier(snapshot):
+    """swift build -c release --product dossier --scratch-path .build-bench; with --snapshot, from a
+    copy of Package.swift, Sources/ and Templates/ in work/src (for a tree being edited while we build)."""
+    global TEMPLATES
+    cmd = ["swift", "build", "-c", "release", "--product", "dossier", "--scratch-path", SCRATCH]
+    if snapshot:
+        src = os.path.join(WORK, "src")
+        rmtree(src)
+        os.makedirs(src)
+        for name in ("Package.swift", "Package.resolved"):
+            if os.path.exists(os.path.join(ROOT, name)):
+                shutil.copy2(os.path.join(ROOT, name), src)
+        for name in ("Sources", "Templates"):
+            shutil.copytree(os.path.join(ROOT, name), os.path.join(src, name), symlinks=True)
+        for test in os.listdir(os.path.join(ROOT, "Tests")):  # test targets must exist, but need not compile here
+            if os.path.isdir(os.path.join(ROOT, "Tests", test)):
+                os.makedirs(os.path.join(src, "Tests", test))
+                open(os.path.join(src, "Tests", test, "Empty.swift"), "w").close()
+        cmd += ["--package-path", src]
+        TEMPLATES = os.path.join(src, "Templates")
+    print("building dossier: " + " ".join(os.path.relpath(c, ROOT) if c.startswith("/") else c for c in cmd), flush=True)
+    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("swift build failed:\n" + p.stdout[-4000:] + p.stderr[-4000:])
+
+
+def generate(folder, notes, seed, huge_mb=0, many_refs=0, hugo=True, force=False):
+    """Generates the dossier unless an identical one (same meta.json parameters) is there."""
+    meta_path = os.path.join(folder, "meta.json")
+    if not force and os.path.exists(meta_path):
+        meta = json.load(open(meta_path))
+        if (meta.get("notes"), meta.get("seed"), float(meta.get("huge_note_mb", 0)), int(meta.get("many_refs", 0))) \
+                == (notes, seed, float(huge_mb), int(many_refs)) and (not hugo or os.path.isdir(os.path.join(folder, "hugo"))):
+            return meta
+    extra = []
+    if huge_mb:
+        extra += ["--huge-note-mb", str(huge_mb)]
+    if many_refs:
+        extra += ["--many-refs", str(many_refs)]
+    if not hugo:
+        extra.append("--no-hugo")
+    print(f"generating {os.path.relpath(folder, ROOT)} ({notes} notes {' '.join(extra)})…", flush=True)
+    start = time.perf_counter()
+    p = subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), "--notes", str(notes), "--seed", str(seed),
+                        "--out", folder, *extra], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("generate.py failed:\n" + p.stderr)
+    print(f"  generated in {time.perf_counter() - start:.1f} s", flush=True)
+    return json.load(open(meta_path))
+
+
+def machine():
+    def first(cmd):
+        out = sh(cmd).stdout.strip() or sh(cmd).stderr.strip()
+        return out.splitlines()[0] if out else "?"
+    mem = sh("free -h | awk '/^Mem:/{print $2}'").stdout.strip()
+    return {
+        "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "nproc": sh("nproc").stdout.strip(),
+        "cpu": sh("lscpu | grep 'Model name' | sed 's/Model name: *//'").stdout.strip(),
+        "memory": mem,
+        "kernel": sh("uname -r").stdout.strip(),
+        "swift": first("swift --version 2>&1"),
+        "hugo": first("hugo version"),
+        "cmark": first("cmark --version"),
+        "load": open("/proc/loadavg").read().split()[:3],
+        "binary": DOSSIER + " (built " + datetime.datetime.fromtimestamp(os.path.getmtime(DOSSIER)).strftime("%Y-%m-%d %H:%M") + ")",
+        "templates": TEMPLATES,
+    }
+
+
+# ---------------------------------------------------------------------------- full builds
+
+def full_builds(folder, runs, warmup=True):
+    """Paired, alternating runs of dossier build / hugo / cmark, each into a fresh folder."""
+    site = os.path.join(folder, "fresh-site")
+    staging = os.path.join(folder, ".fresh-site.staging")
+    hugo_out = os.path.join(folder, "fresh-hugo")
+    tools = {
+        "dossier": (lambda: [DOSSIER, "build", "--content", "Content", "--templates", TEMPLATES, "--output", "fresh-site"],
+                    [site, staging], False),
+        "hugo": (lambda: ["hugo", "--quiet", "-s", "hugo", "-d", hugo_out], [hugo_out, os.path.join(folder, "hugo", "resources")], False),
+        "cmark": (lambda: ["cmark", os.path.join("cmark", "all-bodies.md")], [], True),
+    }
+    names = list(tools)
+    results = {n: [] for n in names}
+    for i in range(0 if warmup else 1, runs + 1):  # run 0 is a warm-up (page cache, hugo's first start), not counted
+        order = names[i % 3:] + names[:i % 3]
+        for n in order:
+            cmd, clean, null = tools[n]
+            for path in clean:
+                rmtree(path)
+            r = timed(cmd(), cwd=folder, stdout_null=null)
+            if r.rc != 0:
+                sys.exit(f"{n} failed (exit {r.rc}) in {folder}:\n{r.stderr[-3000:]}")
+            if i > 0:
+                results[n].append(r)
+        if i > 0:
+            print(f"  run {i}: " + ", ".join(f"{n} {fmt_s(results[n][-1].wall)}" for n in names), flush=True)
+    pages_d = sum(len(f) for _, _, f in os.walk(site))
+    pages_h = sum(1 for _, _, fs in os.walk(hugo_out) for f in fs if f.endswith(".html"))
+    out = {}
+    for n in names:
+        rs = results[n]
+        out[n] = {"wall": [r.wall for r in rs], "rss_kb": [r.rss_kb for r in rs], "cpu": [r.user + r.sys for r in rs]}
+    out["dossier"]["summary"] = summary_line(results["dossier"][-1].stderr)
+    out["files"] = {"dossier": pages_d, "hugo_html": pages_h}
+    return out
+
+
+# ---------------------------------------------------------------------------- rebuilds
+
+def rebuilds(folder, meta, runs):
+    """No-change rebuild, one body edited, one person renamed — over an existing Site/."""
+    rb = os.path.join(folder, "rebuild")
+    rmtree(rb)
+    os.makedirs(rb)
+    shutil.copytree(os.path.join(folder, "Content"), os.path.join(rb, "Content"))
+    cmd = [DOSSIER, "build", "--content", "Content", "--templates", TEMPLATES, "--output", "Site"]
+    first = timed(cmd, cwd=rb)
+    if first.rc != 0:
+        sys.exit("initial rebuild-site build failed:\n" + first.stderr[-3000:])
+    site = os.path.join(rb, "Site")
+    out = {}
+
+    def series(name, before_each):
+        rs, written = [], []
+        for i in range(runs):
+            before_each(i)
+            r = timed(cmd, cwd=rb)
+            if r.rc != 0:
+                sys.exit(f"rebuild '{name}' failed:\n{r.stderr[-3000:]}")
+            rs.append(r)
+            written.append(written_count(r.stderr)[0])
+        out[name] = {"wall": [r.wall for r in rs], "rss_kb": [r.rss_kb for r in rs], "cpu": [r.user + r.sys for r in rs],
+                     "written": written, "summary": summary_line(rs[-1].stderr)}
+        print(f"  {name}: median {fmt_s(med(out[name]['wall']))}, files written {written}", flush=True)
+
+    series("no change", lambda i: None)
+
+    note = os.path.join(rb, "Content", meta["edit_note"]["file"])
+
+    def edit(i):
+        with open(note, "a", encoding="utf-8") as f:
+            f.write(f"\nAn appended benchmark sentence, number {i}.\n")
+    series("one body edited", edit)
+
+    person = os.path.join(rb, "Content", meta["rename_person"]["file"])
+    old = meta["rename_person"]["name"]
+    old_files = files_containing(site, old)
+    names = [NEW_NAME, old]
+    state = {"current": old}
+
+    def rename(i):
+        new = names[i % 2]
+        text = open(person, encoding="utf-8").read()
+        text = text.replace(f'name: "{state["current"]}"', f'name: "{new}"', 1)
+        open(person, "w", encoding="utf-8").write(text)
+        state["current"] = new
+    series("one person renamed", rename)
+    # Verification (not timed): one more rename to NEW_NAME, then count pages.
+    if state["current"] != NEW_NAME:
+        rename(0)
+        r = timed(cmd, cwd=rb)
+        assert r.rc == 0, r.stderr
+    new_files = files_containing(site, NEW_NAME)
+    left_old = files_containing(site, old)
+    out["rename check"] = {"person": meta["rename_person"]["id"], "old_name": old, "pages_with_old_name_before": len(old_files),
+                           "pages_with_new_name_after": len(new_files), "pages_with_old_name_after": len(left_old),
+                           "ok": set(old_files) <= set(new_files) and not left_old}
+    print(f"  rename check: {out['rename check']}", flush=True)
+    return out
+
+
+def files_containing(site, text):
+    p = subprocess.run(["grep", "-rlF", "--include=*.html", text, site], capture_output=True, text=True)
+    return sorted(os.path.relpath(l, site) for l in p.stdout.split())
+
+
+# ---------------------------------------------------------------------------- pathological
+
+def pathological(args):
+    cases = [("huge note", "p-huge", args.huge_mb, 0), ("many references", "p-refs", 0, args.many_refs)]
+    out = {}
+    for label, name, huge, refs in cases:
+        folder = os.path.join(WORK, name)
+        generate(folder, args.pathological_base, args.seed, huge_mb=huge, many_refs=refs, hugo=False)
+        extra = [f"--huge-note-mb {huge:g}" if huge else f"--many-refs {refs}"]
+        size = os.path.getsize(os.path.join(folder, "Content", "notes", "huge-note.md" if "huge" in name else "many-refs.md"))
+        rs = []
+        for i in range(args.pathological_runs):
+            rmtree(os.path.join(folder, "fresh-site"))
+            rmtree(os.path.join(folder, ".fresh-site.staging"))
+            r = timed([DOSSIER, "build", "--content", "Content", "--templates", TEMPLATES, "--output", "fresh-site"],
+                      cwd=folder, timeout=args.timeout)
+            rs.append(r)
+            print(f"  {label}: run {i + 1}: {fmt_s(r.wall)}, exit {r.rc}, {fmt_mb(r.rss_kb)}", flush=True)
+            if r.rc != 0:
+                break
+        c = timed(["cmark", os.path.join("cmark", "all-bodies.md")], cwd=folder, stdout_null=True)
+        out[label] = {"args": " ".join(extra), "note_bytes": size, "base_notes": args.pathological_base,
+                      "wall": [r.wall for r in rs], "rss_kb": [r.rss_kb for r in rs], "rc": [r.rc for r in rs],
+                      "summary": summary_line(rs[-1].stderr) if rs[-1].rc != "timeout" else f"timed out after {args.timeout} s",
+                      "errors_head": "\n".join(rs[-1].stderr.splitlines()[:5]) if rs[-1].rc not in (0,) else "",
+                      "cmark_wall": c.wall, "cmark_rss_kb": c.rss_kb}
+    return out
+
+
+# ---------------------------------------------------------------------------- report
+
+def results_md(mach):
+    rows = []
+    for f in sorted(os.listdir(WORK)):
+        m = re.fullmatch(r"results-(\d+)\.json", f)
+        if m:
+            rows.append(json.load(open(os.path.join(WORK, f))))
+    rows.sort(key=lambda r: r["notes"])
+    L = []
+    L.append("# Dossier benchmark results\n")
+    L.append(f"Machine: {mach['nproc']} cores, {mach['cpu']}, {mach['memory']} RAM, Linux {mach['kernel']}  ")
+    L.append(f"{mach['swift']}; {mach['hugo']}; cmark {mach['cmark']}  ")
+    L.append(f"Written {mach['date']} by `Benchmarks/bench.py`; binary {mach['binary']}.\n")
+    L.append("## Full build (fresh output folder)\n")
+    L.append("Median wall time of N paired, alternating runs (min–max in brackets); CPU = user+sys median; "
+             "peak RSS = median of maximum resident set size.\n")
+    L.append("| notes | runs | dossier build | hugo | cmark floor | dossier/hugo | dossier/cmark | dossier CPU | peak RSS dossier | peak RSS hugo | peak RSS cmark | measured (1-min load avg start→end) |")
+    L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for r in rows:
+        d, h, c = r["full"]["dossier"], r["full"]["hugo"], r["full"]["cmark"]
+        L.append(f"| {r['notes']:,} | {len(d['wall'])} | {fmt_s(med(d['wall']))} ({fmt_s(min(d['wall']))}–{fmt_s(max(d['wall']))}) "
+                 f"| {fmt_s(med(h['wall']))} ({fmt_s(min(h['wall']))}–{fmt_s(max(h['wall']))}) "
+                 f"| {fmt_s(med(c['wall']))} | {med(d['wall']) / med(h['wall']):.2f}× | {med(d['wall']) / med(c['wall']):.1f}× "
+                 f"| {med(d['cpu']):.2f} s | {fmt_mb(med(d['rss_kb']))} | {fmt_mb(med(h['rss_kb']))} | {fmt_mb(med(c['rss_kb']))} "
+                 f"| {r['measured']}, load {r['load_at_start'][0]}→{r.get('load_at_end', ['?'])[0]} |")
+    L.append("")
+    L.append("| notes | dossier files written | hugo HTML files | Content size | bodies (cmark input) | `dossier build` summary line |")
+    L.append("|---:|---:|---:|---:|---:|---|")
+    for r in rows:
+        L.append(f"| {r['notes']:,} | {r['full']['files']['dossier']:,} | {r['full']['files']['hugo_html']:,} | {r['content_mb']:.1f} MB "
+                 f"| {r['bodies_mb']:.1f} MB | `{r['full']['dossier']['summary']}` |")
+    L.append("\n## Rebuilds over an existing Site/ (dossier only)\n")
+    L.append("Median wall time (median CPU user+sys in brackets).\n")
+    L.append("| notes | no change | one body edited | one person renamed | files written (no change / edit / rename) | peak RSS (no change) | rename check |")
+    L.append("|---:|---:|---:|---:|---|---:|---|")
+    for r in rows:
+        rb = r.get("rebuild")
+        if not rb:
+            continue
+        nc, ed, rn, ck = rb["no change"], rb["one body edited"], rb["one person renamed"], rb["rename check"]
+        L.append(f"| {r['notes']:,} | {fmt_s(med(nc['wall']))} ({med(nc['cpu']):.1f} s) | {fmt_s(med(ed['wall']))} ({med(ed['cpu']):.1f} s) "
+                 f"| {fmt_s(med(rn['wall']))} ({med(rn['cpu']):.1f} s) "
+                 f"| {med(nc['written']):.0f} / {med(ed['written']):.0f} / {med(rn['written']):.0f} | {fmt_mb(med(nc['rss_kb']))} "
+                 f"| {'ok' if ck['ok'] else 'FAILED'}: {ck['pages_with_old_name_before']} pages named '{ck['old_name']}' before, "
+                 f"{ck['pages_with_new_name_after']} pages with the new name after, {ck['pages_with_old_name_after']} with the old |")
+    p_path = os.path.join(WORK, "pathological.json")
+    if os.path.exists(p_path):
+        p = json.load(open(p_path))
+        L.append("\n## Pathological input (dossier build, fresh output)\n")
+        L.append(f"Measured {p['measured']}.\n")
+        L.append("| case | generator flags | note size | base dossier | dossier build | peak RSS | exit | cmark on all bodies | summary |")
+        L.append("|---|---|---:|---:|---:|---:|---|---:|---|")
+        for label, c in p["cases"].items():
+            ok = all(rc == 0 for rc in c["rc"])
+            L.append(f"| {label} | `{c['args']}` | {c['note_bytes'] / 1e6:.1f} MB | {c['base_notes']:,} notes "
+                     f"| {fmt_s(med(c['wall']))} ({len(c['wall'])} runs) | {fmt_mb(med(c['rss_kb']))} | {'ok' if ok else 'FAILED ' + str(c['rc'])} "
+                     f"| {fmt_s(c['cmark_wall'])} | `{c['summary']}` |")
+    L.append("\nHow to read these figures and how they were taken: see Benchmarks/README.md.")
+    return "\n".join(L) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000", help="comma-separated note counts (e.g. 1000,10000,50000)")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per tool and size (plus one warm-up)")
+    ap.add_argument("--runs-large", type=int, default=3, help="runs for sizes >= 50000")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-build", action="store_true", help="use the existing .build-bench/release/dossier")
+    ap.add_argument("--snapshot", action="store_true", help="build from a copy of the sources in work/src (stable while the tree is edited)")
+    ap.add_argument("--templates", help="templates folder (default: Templates/, or work/src/Templates with --snapshot)")
+    ap.add_argument("--no-rebuilds", action="store_true")
+    ap.add_argument("--rebuild-runs", type=int, default=0, help="runs per rebuild figure (default: same as --runs)")
+    ap.add_argument("--no-warmup", action="store_true", help="skip the uncounted warm-up round (always skipped at >= 50k)")
+    ap.add_argument("--regenerate", action="store_true", help="regenerate dossiers even if present")
+    ap.add_argument("--pathological", action="store_true", help="only the pathological cases")
+    ap.add_argument("--report-only", action="store_true", help="rewrite results.md from work/*.json, measure nothing")
+    ap.add_argument("--huge-mb", type=float, default=20)
+    ap.add_argument("--many-refs", type=int, default=100000)
+    ap.add_argument("--pathological-base", type=int, default=1000, help="size of the ordinary dossier around them")
+    ap.add_argument("--pathological-runs", type=int, default=3)
+    ap.add_argument("--timeout", type=int, default=1800, help="seconds before a pathological build counts as failed")
+    args = ap.parse_args()
+    os.makedirs(WORK, exist_ok=True)
+    if not os.path.exists(TIME):
+        sys.exit("/usr/bin/time is missing: apt-get install time")
+    global TEMPLATES
+    if not args.no_build and not args.report_only:
+        build_dossier(args.snapshot)
+    elif args.snapshot and os.path.isdir(os.path.join(WORK, "src", "Templates")):
+        TEMPLATES = os.path.join(WORK, "src", "Templates")
+    if args.templates:
+        TEMPLATES = os.path.abspath(args.templates)
+    mach = machine()
+    print(json.dumps(mach, ensure_ascii=False), flush=True)
+
+    if args.report_only:
+        pass
+    elif args.pathological:
+        cases = pathological(args)
+        json.dump({"measured": mach["date"], "cases": cases}, open(os.path.join(WORK, "pathological.json"), "w"), indent=1)
+    else:
+        for n in [int(s) for s in args.sizes.split(",") if s]:
+            folder = os.path.join(WORK, f"d{n}")
+            meta = generate(folder, n, args.seed, force=args.regenerate)
+            chk = sh([DOSSIER, "check", "--content", "Content"], cwd=folder)
+            print(f"[{n}] check: {summary_line(chk.stderr)}", flush=True)
+            if chk.returncode != 0:
+                sys.exit("generated dossier has errors:\n" + chk.stderr[-3000:])
+            runs = args.runs_large if n >= 50000 else args.runs
+            print(f"[{n}] full builds, {runs} runs…", flush=True)
+            full = full_builds(folder, runs, warmup=n < 50000 and not args.no_warmup)
+            res = {"notes": n, "seed": args.seed, "measured": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+                   "load_at_start": open("/proc/loadavg").read().split()[:3],
+                   "check": summary_line(chk.stderr), "full": full,
+                   "content_mb": sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(os.path.join(folder, "Content")) for f in fs) / 1e6,
+                   "bodies_mb": os.path.getsize(os.path.join(folder, "cmark", "all-bodies.md")) / 1e6}
+            if not args.no_rebuilds:
+                print(f"[{n}] rebuilds, {runs} runs each…", flush=True)
+                res["rebuild"] = rebuilds(folder, meta, args.rebuild_runs or runs)
+            res["load_at_end"] = open("/proc/loadavg").read().split()[:3]
+            json.dump(res, open(os.path.join(WORK, f"results-{n}.json"), "w"), indent=1)
+    mach["load_end"] = open("/proc/loadavg").read().split()[:3]
+    md = results_md(mach)
+    open(os.path.join(HERE, "results.md"), "w").write(md)
+    print("\n" + md)
+
+
+if __name__ == "__main__":
+    main()
