@@ -141,8 +141,7 @@ public final class PreviewServer: Sendable {
             if failed {
                 log(.status("build failed in \(milliseconds) ms\(cause): \(result.report.summary); still serving the last good site"))
             } else {
-                log(.status("\(verb) in \(milliseconds) ms\(cause): \(result.pages) pages, \(result.stats.written) files written, "
-                            + "\(result.stats.unchanged) unchanged; \(result.report.summary)"))
+                log(.status("\(verb) in \(milliseconds) ms\(cause): \(result.outputSummary); \(result.report.summary)"))
             }
             return Outcome(result: result)
         case .failure(let error):

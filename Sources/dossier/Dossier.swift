@@ -74,7 +74,7 @@ enum Report {
         if !result.report.diagnostics.isEmpty { printError(result.report.listing) }
         var summary = result.report.summary
         if verb == "built", !result.report.hasErrors {
-            summary = "\(result.pages) pages, \(result.stats.written) files written, \(result.stats.unchanged) unchanged; " + summary
+            summary = result.outputSummary + "; " + summary
         } else if result.report.hasErrors, verb == "built" {
             summary += "; nothing written, the previous site is unchanged"
         }

@@ -12,8 +12,9 @@ import Testing
         let failed = try dossier.build()
         #expect(failed.report.hasErrors)
         #expect(try snapshot(dossier.output) == before)
+        // No staging or retired folder is left; the build cache still describes Site/.
         let siblings = try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted()
-        #expect(siblings == ["Content", "Site"])
+        #expect(siblings == [".Site.cache.json", "Content", "Site"])
     }
 
     @Test func aBuildInterruptedMidSwapIsRepairedByTheNextRun() throws {
@@ -31,7 +32,7 @@ import Testing
         #expect(failed.report.hasErrors)
         // Nothing was written, but the previous site is back where it belongs.
         #expect(FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent("index.html").path))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted() == ["Content", "Site"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted() == [".Site.cache.json", "Content", "Site"])
     }
 
     @Test func unchangedFilesKeepTheirModificationTime() throws {
@@ -64,6 +65,53 @@ import Testing
         try Data("tampered".utf8).write(to: dossier.output.appendingPathComponent("index.html"))
         _ = try dossier.build()
         #expect(try dossier.page("index.html").hasPrefix("<!DOCTYPE html>"))
+    }
+
+    @Test func aRebuildRendersOnlyPagesWhoseContextChanged() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        let first = try dossier.build()
+        #expect(first.rendered == first.pages)
+        let pages = FileTree.files(under: dossier.output.path).map(\.path).filter { $0.hasSuffix(".html") }
+        let inodes = try Dictionary(uniqueKeysWithValues: pages.map { ($0, try inode(dossier.output.appendingPathComponent($0))) })
+
+        // A body edit that changes no link or citation touches that page alone.
+        let durand = "people/jerome-durand.md"
+        let text = try String(contentsOf: dossier.content.appendingPathComponent(durand), encoding: .utf8)
+        try dossier.write(durand, text.replacingOccurrences(of: "co-founded the foundation", with: "set up the foundation"))
+        let edited = try dossier.build()
+        #expect(edited.rendered == 1)
+        #expect(edited.stats.written == 1)
+        #expect(try dossier.page("people/jerome-durand/index.html").contains("set up the foundation"))
+        for path in pages where path != "people/jerome-durand/index.html" {
+            #expect(try inode(dossier.output.appendingPathComponent(path)) == inodes[path], "\(path) was replaced")
+        }
+
+        // A rename reaches every page that shows the name, and only those are rendered.
+        let marchal = "people/elodie-marchal.md"
+        let person = try String(contentsOf: dossier.content.appendingPathComponent(marchal), encoding: .utf8)
+        try dossier.write(marchal, person
+            .replacingOccurrences(of: "name: Élodie Marchal", with: "name: Élodie Marchal-Vasseur")
+            .replacingOccurrences(of: "aliases: [La Comtesse,", with: "aliases: [Élodie Marchal, La Comtesse,"))
+        let renamed = try dossier.build()
+        #expect(renamed.report.diagnostics.isEmpty)
+        let showingNewName = try pages.filter { try dossier.page($0).contains("Élodie Marchal-Vasseur") }
+        #expect(showingNewName.count > 3)
+        #expect(renamed.rendered >= showingNewName.count && renamed.rendered < renamed.pages)
+        for path in pages {
+            let html = try dossier.page(path)
+            #expect(!html.replacingOccurrences(of: "Élodie Marchal-Vasseur", with: "").contains(">Élodie Marchal</a>"), "\(path) still links with the old name")
+        }
+        // The whole site equals a build from scratch.
+        let fresh = dossier.folder.appendingPathComponent("Fresh")
+        _ = try Builder.build(BuildOptions(content: dossier.content, templates: Repository.templates, output: fresh))
+        for path in pages {
+            #expect(try Data(contentsOf: fresh.appendingPathComponent(path)) == Data(contentsOf: dossier.output.appendingPathComponent(path)), "\(path)")
+        }
+    }
+
+    func inode(_ url: URL) throws -> UInt64 {
+        try #require(FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? UInt64)
     }
 
     @Test func refusesOutputFoldersThatWouldDestroyWork() throws {

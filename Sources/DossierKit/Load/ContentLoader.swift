@@ -46,8 +46,9 @@ public struct ContentLoader: Sendable {
 
     public func load() -> LoadedContent {
         var content = LoadedContent()
-        var readable: [String] = []
-        for relative in listFiles() {
+        var readable: [FileTree.Item] = []
+        for item in FileTree.files(under: root.path) {
+            let relative = item.path
             let display = displayRoot + "/" + relative
             if relative.hasPrefix("assets/") {
                 if resolvedInsideRoot(relative) != nil {
@@ -56,7 +57,7 @@ public struct ContentLoader: Sendable {
                     content.diagnostics.append(outsideLink(display))
                 }
             } else if relative.hasSuffix(".md") || relative == "dossier.yml" {
-                readable.append(relative)
+                readable.append(item)
             } else if let data = FileManager.default.contents(atPath: root.path + "/" + relative), data.contains(0) {
                 content.diagnostics.append(.error(
                     SourceLocation(file: display, line: 1, column: 1), "binary file in the content folder",
@@ -69,8 +70,8 @@ public struct ContentLoader: Sendable {
             }
         }
         // Reading and decoding are independent per file: both cores, results in path order.
-        let results = readable.parallelMap { relative in read(relative, display: displayRoot + "/" + relative) }
-        for (relative, result) in zip(readable, results) {
+        let results = readable.parallelMap { item in read(item, display: displayRoot + "/" + item.path) }
+        for (relative, result) in zip(readable.map(\.path), results) {
             switch result {
             case .success(let text):
                 let file = ContentFile(relativePath: relative, displayPath: displayRoot + "/" + relative, text: text)
@@ -83,27 +84,25 @@ public struct ContentLoader: Sendable {
     }
 
     /// Every file below the root, as root-relative paths, for copying as assets.
-    public func assetList() -> [String] { listFiles() }
+    public func assetList() -> [String] { FileTree.files(under: root.path).map(\.path) }
 
-    /// Every regular file below the root, sorted, as root-relative paths. Links that
-    /// leave the root are reported by `read` (the resolved path is checked there).
-    private func listFiles() -> [String] {
-        FileTree.files(under: root.path).map(\.path)
-    }
-
-    private func read(_ relative: String, display: String) -> Result<String, Diagnostic> {
+    private func read(_ item: FileTree.Item, display: String) -> Result<String, Diagnostic> {
         let start = SourceLocation(file: display, line: 1, column: 1)
-        guard let resolved = resolvedInsideRoot(relative) else { return .failure(outsideLink(display)) }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let data = FileManager.default.contents(atPath: resolved)
-        else {
+        // The walk never enters a linked folder, so only a link itself can lead outside.
+        let path: String
+        if item.isSymbolicLink {
+            guard let resolved = resolvedInsideRoot(item.path) else { return .failure(outsideLink(display)) }
+            path = resolved
+        } else {
+            path = root.path + "/" + item.path
+        }
+        guard let data = Self.contents(of: path) else {
             return .failure(.error(start, "cannot read the file", notes: ["check that it exists and is readable"]))
         }
         if data.isEmpty {
             return .failure(.error(start, "empty file", notes: ["add front-matter and a body, or delete the file"]))
         }
-        if let zero = data.firstIndex(of: 0) {
+        if let zero = data.withUnsafeBytes({ buffer in memchr(buffer.baseAddress!, 0, buffer.count).map { $0 - UnsafeMutableRawPointer(mutating: buffer.baseAddress!) } }) {
             return .failure(.error(start, "binary file (NUL byte at offset \(zero)), not a Markdown note",
                                    notes: ["move binary files to \(displayRoot)/assets/"]))
         }
@@ -121,6 +120,30 @@ public struct ContentLoader: Sendable {
                 notes: ["save the file as UTF-8 (most editors have an 'encoding' menu)"]))
         }
         return .success(TextLines.normalizingLineEnds(text))
+    }
+
+    /// A regular file's bytes in one read (nil for folders and unreadable files).
+    static func contents(of path: String) -> Data? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var data = Data(count: Int(info.st_size))
+        var filled = 0
+        let complete = data.withUnsafeMutableBytes { buffer -> Bool in
+            while filled < buffer.count {
+                let count = Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { return count == 0 }
+                filled += count
+            }
+            return true
+        }
+        guard complete else { return nil }
+        // A file that shrank while being read: keep what is there.
+        if filled < data.count { data.removeSubrange(filled...) }
+        return data
     }
 
     /// The file's real path (symbolic links followed) when it is inside the content

@@ -54,8 +54,9 @@ struct YAMLPositions {
 
     /// File line and character column of a libyaml mark (1-based both).
     func location(line: Int, column: Int) -> (line: Int, column: Int) {
-        // Past the last line is the end of the front-matter: the closing `---`.
-        if line > yamlLineStarts.count { return (firstLine + yamlLineStarts.count, 1) }
+        // Past the last line is the end of the front-matter: the closing `---`, one file
+        // line after the last (YAML may count more lines: NEL, LS and PS break its lines).
+        if line > yamlLineStarts.count { return (firstLine + scalars.count { $0 == "\n" } + 1, 1) }
         let lineIndex = max(line - 1, 0)
         let offset = min(yamlLineStarts[lineIndex] + max(column - 1, 0), scalars.count)
         var fileLine = firstLine

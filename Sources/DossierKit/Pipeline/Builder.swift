@@ -42,7 +42,14 @@ public struct BuildOptions: Sendable {
 public struct BuildResult: Sendable {
     public var report: DiagnosticReport
     public var pages = 0
+    /// Pages rendered by this build; the others kept the previous build's file.
+    public var rendered = 0
     public var stats = WriteStats()
+
+    /// "120 pages (3 rendered), 2 files written, 119 unchanged" for build summaries.
+    public var outputSummary: String {
+        "\(pages) pages (\(rendered) rendered), \(stats.written) files written, \(stats.unchanged) unchanged"
+    }
 }
 
 /// The whole pipeline, end to end.
@@ -66,13 +73,14 @@ public enum Builder {
 
         // Nothing read has changed and the output is as the last build left it: done.
         let inputs = BuildCache.stamps(of: [("content", options.content), ("templates", options.templates)])
-        if let cache = BuildCache.load(for: options.output), cache.inputs == inputs,
-           BuildCache.stamps(of: [("site", options.output)]) == cache.outputs {
-            var result = BuildResult(report: DiagnosticReport(cache.diagnostics), pages: cache.pages)
-            result.stats.unchanged = cache.outputs.count
+        let previous = BuildCache.load(for: options.output)
+        if let previous, previous.inputs == inputs, BuildCache.stamps(of: [("site", options.output)]) == previous.outputs {
+            var result = BuildResult(report: DiagnosticReport(previous.diagnostics), pages: previous.pages)
+            result.stats.unchanged = previous.outputs.count
             return result
         }
-        BuildCache.remove(for: options.output)
+        // The cache stays until a successful build replaces it: a failed build leaves
+        // the site it describes untouched.
 
         var timer = StageTimer()
         let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay)
@@ -83,21 +91,37 @@ public enum Builder {
         var result = BuildResult(report: DiagnosticReport(diagnostics))
         guard let templates, !result.report.hasErrors else { return result }
 
+        // Render and write in one pass over both cores, so no page is held in memory
+        // longer than it takes to write it.
         let builder = PageBuilder(dossier)
-        let rendered = builder.pagePlan.parallelMap { path, kind -> OutputFile in
-            let page = builder.page(path, kind)
-            return OutputFile(path: page.path, content: .bytes(Data(templates.render(page.context, template: page.template).utf8)))
-        }
-        result.pages = rendered.count
-        timer.lap("render pages")
+        let plan = builder.pagePlan
+        let digests: [String]
         do {
-            result.stats = try writer.write(rendered + assets)
+            let staged = try writer.stage(folders: plan.map(\.path) + assets.map(\.path))
+            let pages = plan.parallelMap { path, kind -> (outcome: WriteOutcome, digest: String, rendered: Bool) in
+                let page = builder.page(path, kind)
+                let digest = PageDigest.of(page.context, template: page.template, templates: templates.fingerprint)
+                if previous?.canReuse(page.path, digest: digest, in: options.output) == true, staged.reuse(page.path) {
+                    return (WriteOutcome(), digest, false)
+                }
+                let html = templates.render(page.context, template: page.template)
+                return (staged.place(OutputFile(path: page.path, content: .bytes(Data(html.utf8)))), digest, true)
+            }
+            timer.lap("render and write pages")
+            let copied = assets.parallelMap { staged.place($0) }
+            result.stats = try staged.commit(pages.map(\.outcome) + copied)
+            result.pages = pages.count
+            result.rendered = pages.count { $0.rendered }
+            digests = pages.map(\.digest)
         } catch {
             throw EnvironmentError(error.description)
         }
-        timer.lap("write and swap")
-        BuildCache(inputs: inputs, outputs: BuildCache.stamps(of: [("site", options.output)]),
-                   pages: result.pages, diagnostics: result.report.diagnostics).save(for: options.output)
+        timer.lap("assets and swap")
+        var cache = BuildCache(inputs: inputs, outputs: BuildCache.stamps(of: [("site", options.output)]),
+                               pages: result.pages, diagnostics: result.report.diagnostics)
+        cache.pageDigests = Dictionary(uniqueKeysWithValues: zip(plan.map(\.path), digests))
+        cache.save(for: options.output)
+        timer.lap("save build cache")
         return result
     }
 

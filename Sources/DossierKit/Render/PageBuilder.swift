@@ -2,12 +2,29 @@
 /// are plain dictionaries and arrays (cheap for swift-mustache to read); values from
 /// content stay text and are escaped by the templates, only HTML Dossier made itself
 /// (rendered bodies, citation markers) is passed as HTML.
-public struct PageBuilder: Sendable {
+public struct PageBuilder: @unchecked Sendable {
+    // @unchecked: `entryCards` holds [String: Any] values that are built once in `init`
+    // and only read afterwards.
     public let dossier: AnalyzedDossier
     var index: DossierIndex { dossier.index }
     var language: String { dossier.config.language }
+    /// The link card of every entry as seen from an entry page (`../../`), where nearly
+    /// every link is; built once and shared instead of once per link.
+    private let entryCards: [String: [String: Any]]
+    private static let entryRoot = "../../"
 
-    public init(_ dossier: AnalyzedDossier) { self.dossier = dossier }
+    public init(_ dossier: AnalyzedDossier) {
+        self.dossier = dossier
+        let ids = dossier.index.orderedIDs
+        let language = dossier.config.language
+        let cards = ids.parallelMap { id in UncheckedCard(Self.card(dossier.index[id]!, root: Self.entryRoot, language: language)) }
+        entryCards = Dictionary(uniqueKeysWithValues: zip(ids, cards.map(\.value)))
+    }
+
+    private struct UncheckedCard: @unchecked Sendable {
+        let value: [String: Any]
+        init(_ value: [String: Any]) { self.value = value }
+    }
 
     /// A page to render: its path in the site, its template and its context.
     public struct Page: @unchecked Sendable {
@@ -30,29 +47,6 @@ public struct PageBuilder: Sendable {
     }
 
     public func page(_ path: String, _ kind: PageKind) -> Page {
-        var page = plainPage(path, kind)
-        page.context = Self.flaggingLists(page.context)
-        return page
-    }
-
-    /// Adds `has_<key>` for every list so templates can wrap a non-empty list in its
-    /// section (Mustache cannot test an array's length).
-    static func flaggingLists(_ context: [String: Any]) -> [String: Any] {
-        var result = context
-        for (key, value) in context {
-            if let list = value as? [[String: Any]] {
-                result["has_" + key] = !list.isEmpty
-                result[key] = list.map(flaggingLists)
-            } else if let list = value as? [Any] {
-                result["has_" + key] = !list.isEmpty
-            } else if let nested = value as? [String: Any] {
-                result[key] = flaggingLists(nested)
-            }
-        }
-        return result
-    }
-
-    private func plainPage(_ path: String, _ kind: PageKind) -> Page {
         switch kind {
         case .home: home(path)
         case .timeline: timeline(path)
@@ -63,6 +57,13 @@ public struct PageBuilder: Sendable {
     }
 
     // MARK: Shared parts
+
+    /// Every list goes in with its `has_<key>` flag, so templates can wrap a non-empty
+    /// list in its section (Mustache cannot test an array's length).
+    private static func set<Item>(_ key: String, _ list: [Item], in context: inout [String: Any]) {
+        context[key] = list
+        context["has_" + key] = !list.isEmpty
+    }
 
     private func layout(path: String, title: String, description: String?, section: String?) -> [String: Any] {
         let root = SitePaths.rootPrefix(forPath: path)
@@ -81,20 +82,26 @@ public struct PageBuilder: Sendable {
             "site_title": dossier.config.title,
             "page_title": title,
             "is_home": path == SitePaths.home,
-            "nav": sections.map { key, label, href in
-                ["label": label, "href": root + href, "current": key == section] as [String: Any]
-            },
         ]
+        Self.set("nav", sections.map { key, label, href in
+            ["label": label, "href": root + href, "current": key == section] as [String: Any]
+        }, in: &context)
         if let subtitle = dossier.config.subtitle { context["site_subtitle"] = subtitle }
         if let description = description ?? dossier.config.description { context["description"] = description }
         return context
     }
 
+    /// How a link to an entry looks from a page at `path`.
     private func link(_ id: String, from path: String) -> [String: Any] {
-        let entry = index[id]!
+        let root = SitePaths.rootPrefix(forPath: path)
+        if root == Self.entryRoot, let card = entryCards[id] { return card }
+        return Self.card(index[id]!, root: root, language: language)
+    }
+
+    private static func card(_ entry: Entry, root: String, language: String) -> [String: Any] {
         var context: [String: Any] = [
             "title": entry.title,
-            "href": SitePaths.rootPrefix(forPath: path) + SitePaths.page(of: entry),
+            "href": root + SitePaths.page(of: entry),
             "type": entry.type.rawValue,
             "type_label": entry.type.singularTitle,
         ]
@@ -109,12 +116,16 @@ public struct PageBuilder: Sendable {
     }
 
     /// A `datetime` attribute value for points with a day, month or year (else none).
-    private func machineDate(_ date: EDTFDate) -> String? {
+    private static func machineDate(_ date: EDTFDate) -> String? {
         guard case .point(let point) = date, !point.approximate, !point.uncertain, point.season == nil else { return nil }
-        let year = String(format: "%04d", point.year)
+        func digits(_ number: Int, _ width: Int) -> String {
+            let text = String(number)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        let year = digits(point.year, 4)
         switch point.precision {
-        case .day: return year + String(format: "-%02d-%02d", point.month ?? 1, point.day ?? 1)
-        case .month: return year + String(format: "-%02d", point.month ?? 1)
+        case .day: return year + "-" + digits(point.month ?? 1, 2) + "-" + digits(point.day ?? 1, 2)
+        case .month: return year + "-" + digits(point.month ?? 1, 2)
         case .year: return year
         default: return nil
         }
@@ -127,11 +138,11 @@ public struct PageBuilder: Sendable {
             var context = link(note.sourceID, from: path)
             context["number"] = note.number
             if let publisher = source.publisher { context["publisher"] = publisher }
-            context["occurrences"] = note.occurrences.enumerated().map { offset, occurrence in
+            Self.set("occurrences", note.occurrences.enumerated().map { offset, occurrence in
                 var item: [String: Any] = ["anchor": occurrence.anchor, "letter": Self.letter(offset)]
                 if let locator = occurrence.locator { item["locator"] = locator }
                 return item
-            }
+            }, in: &context)
             context["single"] = note.occurrences.count == 1
             context["has_locators"] = note.occurrences.contains { $0.locator != nil }
             if let via = source.via.flatMap({ dossier.targets[$0] }) { context["via"] = link(via, from: path) }
@@ -154,12 +165,12 @@ public struct PageBuilder: Sendable {
 
     private func home(_ path: String) -> Page {
         var context = layout(path: path, title: dossier.config.title, description: nil, section: nil)
-        context["counts"] = EntryType.allCases.map { type in
+        Self.set("counts", EntryType.allCases.map { type in
             ["label": type.pluralTitle, "count": count(type), "href": SitePaths.index(of: type)] as [String: Any]
-        }
+        }, in: &context)
         context["timeline_count"] = dossier.timeline.count
-        context["notes"] = ids(of: .note).map { link($0, from: path) }
-        context["people"] = ids(of: .person).map { link($0, from: path) }
+        Self.set("notes", ids(of: .note).map { link($0, from: path) }, in: &context)
+        Self.set("people", ids(of: .person).map { link($0, from: path) }, in: &context)
         if let first = dossier.timeline.first, let last = dossier.timeline.last {
             context["span"] = "\(index[first]!.date!.value.display(language: language)) – \(index[last]!.date!.value.display(language: language))"
         }
@@ -176,14 +187,14 @@ public struct PageBuilder: Sendable {
 
     private func list(_ type: EntryType, path: String) -> Page {
         var context = layout(path: path, title: type.pluralTitle, description: nil, section: type.folder)
-        context["items"] = ids(of: type).map { id -> [String: Any] in
+        Self.set("items", ids(of: type).map { id -> [String: Any] in
             var item = link(id, from: path)
             let entry = index[id]!
             if !entry.aliases.isEmpty { item["aliases"] = entry.aliases.map(\.value).joined(separator: ", ") }
             if let publisher = entry.publisher { item["publisher"] = publisher }
             if !entry.roles.isEmpty { item["roles"] = entry.roles.joined(separator: "; ") }
             return item
-        }
+        }, in: &context)
         context["heading"] = type.pluralTitle
         context["is_events"] = type == .event
         return Page(path: path, template: "list", context: context)
@@ -196,13 +207,17 @@ public struct PageBuilder: Sendable {
             let event = index[id]!
             let year = yearHeading(event.date!.value)
             var item = link(id, from: path)
-            item["people"] = links(event.people, from: path)
-            item["organizations"] = links(event.organizations, from: path)
-            item["places"] = links(event.places, from: path)
-            item["sources"] = links(event.sources, from: path)
+            Self.set("people", links(event.people, from: path), in: &item)
+            Self.set("organizations", links(event.organizations, from: path), in: &item)
+            Self.set("places", links(event.places, from: path), in: &item)
+            Self.set("sources", links(event.sources, from: path), in: &item)
             if years.last?.0 == year { years[years.count - 1].1.append(item) } else { years.append((year, [item])) }
         }
-        context["years"] = years.map { ["year": $0.0, "items": $0.1] as [String: Any] }
+        Self.set("years", years.map { year, items in
+            var group: [String: Any] = ["year": year]
+            Self.set("items", items, in: &group)
+            return group
+        }, in: &context)
         return Page(path: path, template: "timeline", context: context)
     }
 
@@ -224,11 +239,11 @@ public struct PageBuilder: Sendable {
         } else {
             context["root"] = "/"
         }
-        context["nav"] = (context["nav"] as! [[String: Any]]).map { item in
+        Self.set("nav", (context["nav"] as! [[String: Any]]).map { item in
             var item = item
             item["href"] = (context["root"] as! String) + (item["href"] as! String)
             return item
-        }
+        }, in: &context)
         return Page(path: path, template: "404", context: context)
     }
 
@@ -241,19 +256,19 @@ public struct PageBuilder: Sendable {
         context["section_label"] = entry.type.pluralTitle
         context["body"] = resolved.bodyHTML
         context["has_body"] = !resolved.bodyHTML.isEmpty
-        if !entry.aliases.isEmpty { context["aliases"] = entry.aliases.map(\.value) }
+        if !entry.aliases.isEmpty { Self.set("aliases", entry.aliases.map(\.value), in: &context) }
         if let marker = resolved.sourcesMarker { context["sources_marker"] = marker }
-        context["facts"] = facts(of: entry, path: path)
-        if !entry.tags.isEmpty { context["tags"] = entry.tags }
+        Self.set("facts", facts(of: entry, path: path), in: &context)
+        if !entry.tags.isEmpty { Self.set("tags", entry.tags, in: &context) }
 
-        context["relations"] = zip(entry.relations, resolved.relationMarkers).compactMap { relation, marker -> [String: Any]? in
+        Self.set("relations", zip(entry.relations, resolved.relationMarkers).compactMap { relation, marker -> [String: Any]? in
             guard let target = dossier.targets[relation.with] else { return nil }
             var item = link(target, from: path)
             item["kind"] = relation.kind ?? "related to"
             item["cites"] = marker
             return item
-        }
-        context["affiliations"] = zip(entry.affiliations, resolved.affiliationMarkers).compactMap { affiliation, marker -> [String: Any]? in
+        }, in: &context)
+        Self.set("affiliations", zip(entry.affiliations, resolved.affiliationMarkers).compactMap { affiliation, marker -> [String: Any]? in
             guard let target = dossier.targets[affiliation.organization] else { return nil }
             var item = link(target, from: path)
             if let role = affiliation.role { item["role"] = role }
@@ -261,38 +276,43 @@ public struct PageBuilder: Sendable {
             if period[0] != nil || period[1] != nil { item["period"] = "\(period[0] ?? "?") – \(period[1] ?? "?")" }
             item["cites"] = marker
             return item
-        }
-        context["events"] = (dossier.events[entry.id] ?? []).map { id -> [String: Any] in
+        }, in: &context)
+        Self.set("events", (dossier.events[entry.id] ?? []).map { id -> [String: Any] in
             var item = link(id, from: path)
-            item["places"] = links(index[id]!.places, from: path)
+            Self.set("places", links(index[id]!.places, from: path), in: &item)
             return item
-        }
-        context["mentions"] = (dossier.mentions[entry.id] ?? []).map { link($0, from: path) }
+        }, in: &context)
+        Self.set("mentions", (dossier.mentions[entry.id] ?? []).map { link($0, from: path) }, in: &context)
         if entry.type == .source {
-            context["cited_by"] = (dossier.citedBy[entry.id] ?? []).map { pageID, locators -> [String: Any] in
+            Self.set("cited_by", (dossier.citedBy[entry.id] ?? []).map { pageID, locators -> [String: Any] in
                 var item = link(pageID, from: path)
                 if !locators.isEmpty { item["locators"] = locators.joined(separator: "; ") }
                 return item
-            }
+            }, in: &context)
             context["is_source"] = true
         }
         context["is_person"] = entry.type == .person
-        context["notes"] = notes(resolved.citations, path: path)
+        Self.set("notes", notes(resolved.citations, path: path), in: &context)
         return Page(path: path, template: "entry", context: context)
     }
 
     /// The short labelled record under an entry's title.
     private func facts(of entry: Entry, path: String) -> [[String: Any]] {
         var facts: [[String: Any]] = []
+        func fact(_ label: String, _ values: [[String: Any]]) {
+            var fact: [String: Any] = ["label": label]
+            Self.set("values", values, in: &fact)
+            facts.append(fact)
+        }
         func add(_ label: String, _ text: String?) {
-            if let text, !text.isEmpty { facts.append(["label": label, "values": [["text": text]]]) }
+            if let text, !text.isEmpty { fact(label, [["text": text]]) }
         }
         func add(_ label: String, links references: [Reference]) {
             let items = links(references, from: path).map { ["text": $0["title"]!, "href": $0["href"]!] }
-            if !items.isEmpty { facts.append(["label": label, "values": items]) }
+            if !items.isEmpty { fact(label, items) }
         }
         func add(_ label: String, url: String?) {
-            if let url, isWebURL(url) { facts.append(["label": label, "values": [["text": url, "href": url, "external": true]]]) } else { add(label, url) }
+            if let url, isWebURL(url) { fact(label, [["text": url, "href": url, "external": true]]) } else { add(label, url) }
         }
         switch entry.type {
         case .person:

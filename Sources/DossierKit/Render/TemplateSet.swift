@@ -5,6 +5,8 @@ import Mustache
 /// do not exist are reported with the template's file, line and column.
 public struct TemplateSet: Sendable {
     public let library: MustacheLibrary
+    /// Changes whenever any template's text does (part of every page digest).
+    public let fingerprint: String
     public static let required = ["layout", "home", "list", "timeline", "entry", "404"]
 
     public static func load(from folder: URL, displayPath: String) -> (TemplateSet?, [Diagnostic]) {
@@ -46,7 +48,7 @@ public struct TemplateSet: Sendable {
             }
         }
         guard !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
-        return (TemplateSet(library: MustacheLibrary(templates: templates)), diagnostics)
+        return (TemplateSet(library: MustacheLibrary(templates: templates), fingerprint: PageDigest.of(templates: texts)), diagnostics)
     }
 
     /// `{{> name}}` and `{{< name}}` tags with their 1-based line and column.

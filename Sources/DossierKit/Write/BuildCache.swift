@@ -6,9 +6,10 @@ import Glibc
 /// What the last successful build read and wrote, by size and modification time, kept
 /// beside the output (`.Site.cache.json`). When nothing it read has changed and the
 /// output is as it was left, a rebuild has nothing to do: it reports the same result
-/// and touches no file.
+/// and touches no file. Otherwise the page digests let it skip rendering every page
+/// whose context is unchanged and whose file is still as this build wrote it.
 struct BuildCache: Codable, Equatable {
-    static let format = 1
+    static let format = 2
 
     var format = BuildCache.format
     /// The program that built it: a new Dossier may render the same input differently.
@@ -17,6 +18,8 @@ struct BuildCache: Codable, Equatable {
     var outputs: [String: FileStamp]
     var pages: Int
     var diagnostics: [Diagnostic]
+    /// Output path → digest of the context it was rendered from (see PageDigest).
+    var pageDigests: [String: String] = [:]
 
     static func url(for output: URL) -> URL {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).cache.json")
@@ -36,8 +39,11 @@ struct BuildCache: Codable, Equatable {
         try? data.write(to: Self.url(for: output), options: .atomic)
     }
 
-    static func remove(for output: URL) {
-        try? FileManager.default.removeItem(at: url(for: output))
+    /// True when the previous build rendered `path` from the same context and the file
+    /// is still exactly as that build left it.
+    func canReuse(_ path: String, digest: String, in output: URL) -> Bool {
+        guard pageDigests[path] == digest, let stamp = outputs["site/" + path] else { return false }
+        return FileStamp(path: output.path + "/" + path) == stamp
     }
 
     /// Every file below the folders, keyed by a label and the relative path.

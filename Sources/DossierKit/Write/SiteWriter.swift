@@ -25,6 +25,11 @@ public struct WriteStats: Sendable, Equatable {
     public var unchanged = 0
 }
 
+public struct WriteOutcome: Sendable {
+    public var written = false
+    public var failure: WriteError?
+}
+
 public struct WriteError: Error, Sendable, CustomStringConvertible {
     public var description: String
 }
@@ -60,61 +65,87 @@ public struct SiteWriter: Sendable {
         }
     }
 
+    /// Writes the whole site at once (tools and tests; the build streams through `stage`).
     public func write(_ files: [OutputFile]) throws(WriteError) -> WriteStats {
+        let staged = try stage(folders: files.map(\.path))
+        let outcomes = files.parallelMap { staged.place($0) }
+        return try staged.commit(outcomes)
+    }
+
+    /// Opens a fresh staging folder with every folder the given file paths need, so
+    /// files can then be placed from both cores as they are rendered.
+    public func stage(folders paths: [String]) throws(WriteError) -> StagedSite {
         try recover()
-        if let unsafe = files.first(where: { !Self.isSafe($0.path) }) {
-            throw WriteError(description: "refusing to write outside the output folder: \(unsafe.path)")
+        if let unsafe = paths.first(where: { !Self.isSafe($0) }) {
+            throw WriteError(description: "refusing to write outside the output folder: \(unsafe)")
         }
         do {
             try fileManager.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
-            // Folders first, once each, so the files can then be written on both cores.
-            let folders = Set(files.map { ($0.path as NSString).deletingLastPathComponent }).subtracting([""]).sorted()
-            for folder in folders where mkdir(staging.path + "/" + folder, 0o755) != 0 && errno != EEXIST {
-                // Sorted, so parents come first; anything else is a real failure.
-                throw WriteError(description: "cannot create \(folder): \(String(cString: strerror(errno)))")
-            }
-            let outcomes = files.parallelMap { file in place(file) }
-            if let failure = outcomes.lazy.compactMap({ $0.failure }).first { throw failure }
-            try swapIn()
-            return WriteStats(written: outcomes.count { $0.written }, unchanged: outcomes.count { !$0.written })
         } catch {
+            throw WriteError(description: "cannot create \(staging.path): \(error.localizedDescription)")
+        }
+        let folders = Set(paths.map { ($0 as NSString).deletingLastPathComponent }).subtracting([""]).sorted()
+        for folder in folders where mkdir(staging.path + "/" + folder, 0o755) != 0 && errno != EEXIST {
+            // Sorted, so parents come first; anything else is a real failure.
+            let reason = String(cString: strerror(errno))
             try? fileManager.removeItem(at: staging)
-            if let error = error as? WriteError { throw error }
-            throw WriteError(description: "cannot write the site: \(error.localizedDescription)")
+            throw WriteError(description: "cannot create \(folder): \(reason)")
         }
+        return StagedSite(writer: self)
     }
 
-    private struct Outcome: Sendable {
-        var written = false
-        var failure: WriteError?
-    }
+    /// The staging folder of one build. `place` and `reuse` may run concurrently, each
+    /// path once; `commit` swaps the result in, `discard` forgets it.
+    public struct StagedSite: Sendable {
+        let writer: SiteWriter
 
-    /// Puts one file into the staging folder: a hard link to the previous site's copy
-    /// when the bytes are the same, else the new bytes.
-    private func place(_ file: OutputFile) -> Outcome {
-        let destination = staging.path + "/" + file.path
-        let data: Data
-        switch file.content {
-        case .bytes(let bytes): data = bytes
-        case .copy(let url):
-            guard let bytes = fileManager.contents(atPath: url.path) else {
-                return Outcome(failure: WriteError(description: "cannot read \(url.path)"))
+        /// Puts one file into the staging folder: a hard link to the previous site's
+        /// copy when the bytes are the same, else the new bytes.
+        public func place(_ file: OutputFile) -> WriteOutcome {
+            let destination = writer.staging.path + "/" + file.path
+            let data: Data
+            switch file.content {
+            case .bytes(let bytes): data = bytes
+            case .copy(let url):
+                guard let bytes = FileManager.default.contents(atPath: url.path) else {
+                    return WriteOutcome(failure: WriteError(description: "cannot read \(url.path)"))
+                }
+                data = bytes
             }
-            data = bytes
+            let previous = writer.output.path + "/" + file.path
+            if let old = FileManager.default.contents(atPath: previous), old == data, link(previous, destination) == 0 {
+                return WriteOutcome()
+            }
+            guard SiteWriter.writeFile(destination, data) else {
+                return WriteOutcome(failure: WriteError(description: "cannot write \(destination): \(String(cString: strerror(errno)))"))
+            }
+            return WriteOutcome(written: true)
         }
-        let previous = output.path + "/" + file.path
-        if let old = fileManager.contents(atPath: previous), old == data, link(previous, destination) == 0 {
-            return Outcome()
+
+        /// Hard-links the previous site's copy of a file the caller knows is unchanged;
+        /// false when that is not possible (then render and `place` it).
+        public func reuse(_ path: String) -> Bool {
+            link(writer.output.path + "/" + path, writer.staging.path + "/" + path) == 0
         }
-        guard Self.writeFile(destination, data) else {
-            return Outcome(failure: WriteError(description: "cannot write \(destination): \(String(cString: strerror(errno)))"))
+
+        public func commit(_ outcomes: [WriteOutcome]) throws(WriteError) -> WriteStats {
+            if let failure = outcomes.lazy.compactMap({ $0.failure }).first {
+                discard()
+                throw failure
+            }
+            do { try writer.swapIn() } catch {
+                discard()
+                throw WriteError(description: "cannot write the site: \(error.localizedDescription)")
+            }
+            return WriteStats(written: outcomes.count { $0.written }, unchanged: outcomes.count { !$0.written })
         }
-        return Outcome(written: true)
+
+        public func discard() { try? FileManager.default.removeItem(at: writer.staging) }
     }
 
     /// A new file with these bytes (the staging folder is fresh, so nothing is overwritten).
-    private static func writeFile(_ path: String, _ data: Data) -> Bool {
+    static func writeFile(_ path: String, _ data: Data) -> Bool {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
@@ -129,7 +160,7 @@ public struct SiteWriter: Sendable {
         }
     }
 
-    private func swapIn() throws {
+    fileprivate func swapIn() throws {
         if fileManager.fileExists(atPath: output.path) {
             try fileManager.moveItem(at: output, to: retired)
             try fileManager.moveItem(at: staging, to: output)

@@ -1,0 +1,78 @@
+import Crypto
+import Foundation
+
+/// A page's bytes are a pure function of its template context, the templates and the
+/// program. The SHA-256 of a canonical encoding of the context (keys sorted, every value
+/// tagged with its type and length) lets a rebuild skip rendering a page whose context
+/// is the one the previous build rendered, and hard-link the previous file instead.
+/// This is what makes a rename correct for free: every page that shows the old name has
+/// a different context, so it is rendered again.
+enum PageDigest {
+    static func of(_ context: [String: Any], template: String, templates: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4096)
+        append(templates, to: &bytes)
+        append(template, to: &bytes)
+        encode(context, into: &bytes)
+        return hex(SHA256.hash(data: bytes))
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in digest { text += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// One digest for a whole template set, so editing any template re-renders every page.
+    static func of(templates: [String: String]) -> String {
+        var bytes: [UInt8] = []
+        for name in templates.keys.sorted() {
+            append(name, to: &bytes)
+            append(templates[name]!, to: &bytes)
+        }
+        return hex(SHA256.hash(data: bytes))
+    }
+
+    private static func encode(_ value: Any, into bytes: inout [UInt8]) {
+        switch value {
+        case let text as String:
+            bytes.append(UInt8(ascii: "s"))
+            append(text, to: &bytes)
+        case let flag as Bool:
+            bytes.append(flag ? UInt8(ascii: "T") : UInt8(ascii: "F"))
+        case let number as Int:
+            bytes.append(UInt8(ascii: "i"))
+            withUnsafeBytes(of: Int64(number).littleEndian) { bytes.append(contentsOf: $0) }
+        case let map as [String: Any]:
+            bytes.append(UInt8(ascii: "d"))
+            count(map.count, into: &bytes)
+            for key in map.keys.sorted() {
+                append(key, to: &bytes)
+                encode(map[key]!, into: &bytes)
+            }
+        case let list as [Any]:
+            bytes.append(UInt8(ascii: "l"))
+            count(list.count, into: &bytes)
+            for item in list { encode(item, into: &bytes) }
+        case Optional<Any>.none:
+            bytes.append(UInt8(ascii: "n"))
+        default:
+            // Not produced by PageBuilder today; still encoded faithfully, never skipped.
+            bytes.append(UInt8(ascii: "?"))
+            append(String(reflecting: type(of: value)) + "=" + String(describing: value), to: &bytes)
+        }
+    }
+
+    private static func append(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in
+            count(utf8.count, into: &bytes)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    private static func count(_ n: Int, into bytes: inout [UInt8]) {
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: n).littleEndian) { bytes.append(contentsOf: $0) }
+    }
+}
