@@ -164,7 +164,9 @@ public struct EntryReader {
     private mutating func parseYAML(_ yaml: String, firstLine: Int) -> Node? {
         positions = YAMLPositions(yaml: yaml, firstLine: firstLine)
         do {
-            return try Yams.compose(yaml: yaml)
+            // Values are read as text, so no tag resolution (a regular expression per
+            // plain scalar); the encoding is named so Yams does not read the environment.
+            return try Yams.compose(yaml: yaml, Yams.Resolver.basic, Yams.Constructor.default, .utf8)
         } catch let error as YamlError {
             let problem = YAMLProblem(error)
             var notes: [String] = []

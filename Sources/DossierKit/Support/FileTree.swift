@@ -20,6 +20,21 @@ enum FileTree {
         return items.sorted { $0.path < $1.path }
     }
 
+    /// Full paths of the entries of one folder, hidden ones included, unsorted (for
+    /// deleting a tree; symbolic links are listed, never followed).
+    static func children(of folder: String) -> [String] {
+        guard let directory = opendir(folder) else { return [] }
+        defer { closedir(directory) }
+        var paths: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != ".", name != ".." { paths.append(folder + "/" + name) }
+        }
+        return paths
+    }
+
     private static func walk(_ folder: String, prefix: String, into items: inout [Item]) {
         guard let directory = opendir(folder) else { return }
         defer { closedir(directory) }

@@ -101,26 +101,30 @@ public enum Suggest {
 /// Escaping for text and attribute values that Dossier writes itself.
 public enum HTML {
     public static func escape(_ text: String) -> String {
-        guard text.contains(where: { "&<>\"'".contains($0) }) else { return text }
-        var result = ""
-        result.reserveCapacity(text.utf8.count + 16)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
+        // Byte by byte: the five characters are ASCII, and UTF-8 never uses ASCII bytes
+        // inside a multi-byte character.
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count + 16)
+        for byte in utf8 {
+            switch byte {
+            case 0x26: bytes.append(contentsOf: "&amp;".utf8)
+            case 0x3C: bytes.append(contentsOf: "&lt;".utf8)
+            case 0x3E: bytes.append(contentsOf: "&gt;".utf8)
+            case 0x22: bytes.append(contentsOf: "&quot;".utf8)
+            case 0x27: bytes.append(contentsOf: "&#39;".utf8)
+            default: bytes.append(byte)
             }
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
 extension Substring {
     /// Drops leading and trailing characters found in `set` (spaces, usually).
     func trimmingCharacters(in set: String) -> String {
+        if let first, let last, !set.contains(first), !set.contains(last) { return String(self) }
         guard let first = firstIndex(where: { !set.contains($0) }),
               let last = lastIndex(where: { !set.contains($0) }) else { return "" }
         return String(self[first...last])
