@@ -30,9 +30,15 @@ import Testing
         try dossier.write("notes/broken.md", "---\ntitle: Broken\n---\n[[nobody]]\n")
         let failed = try dossier.build()
         #expect(failed.report.hasErrors)
-        // Nothing was written, but the previous site is back where it belongs.
+        // Nothing was written, but the previous site is back where it belongs; the
+        // half-written staging folder is kept as the spare for the next build.
         #expect(FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent("index.html").path))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted() == [".Site.cache.json", "Content", "Site"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted() == [".Site.cache.json", ".Site.spare", "Content", "Site"])
+        // Building from that spare leaves nothing of the interrupted run in the site.
+        try FileManager.default.removeItem(at: dossier.content.appendingPathComponent("notes/broken.md"))
+        let repaired = try dossier.build()
+        #expect(!repaired.report.hasErrors)
+        #expect(!FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent("people/partial.html").path))
     }
 
     @Test func unchangedFilesKeepTheirModificationTime() throws {
@@ -102,10 +108,25 @@ import Testing
             let html = try dossier.page(path)
             #expect(!html.replacingOccurrences(of: "Élodie Marchal-Vasseur", with: "").contains(">Élodie Marchal</a>"), "\(path) still links with the old name")
         }
+        // A page removed from the content is gone, though the spare (the site before
+        // last) still had it.
+        try dossier.write("notes/extra.md", "# Extra\n\nAbout [[jerome-durand]] [@gazette-2019, p. 9].\n")
+        _ = try dossier.build()
+        #expect(FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent("notes/extra/index.html").path))
+        try dossier.write(durand, text)
+        _ = try dossier.build()
+        try FileManager.default.removeItem(at: dossier.content.appendingPathComponent("notes/extra.md"))
+        let removed = try dossier.build()
+        #expect(!removed.report.hasErrors)
+        #expect(!FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent("notes/extra").path))
+        #expect(!(try dossier.page("people/jerome-durand/index.html")).contains("notes/extra/"))
+
         // The whole site equals a build from scratch.
         let fresh = dossier.folder.appendingPathComponent("Fresh")
         _ = try Builder.build(BuildOptions(content: dossier.content, templates: Repository.templates, output: fresh))
-        for path in pages {
+        let built = FileTree.files(under: dossier.output.path).map(\.path)
+        #expect(built == FileTree.files(under: fresh.path).map(\.path))
+        for path in built {
             #expect(try Data(contentsOf: fresh.appendingPathComponent(path)) == Data(contentsOf: dossier.output.appendingPathComponent(path)), "\(path)")
         }
     }

@@ -20,19 +20,34 @@ enum FileTree {
         return items.sorted { $0.path < $1.path }
     }
 
-    /// Full paths of the entries of one folder, hidden ones included, unsorted (for
-    /// deleting a tree; symbolic links are listed, never followed).
-    static func children(of folder: String) -> [String] {
-        guard let directory = opendir(folder) else { return [] }
-        defer { closedir(directory) }
-        var paths: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+    /// Every entry below `root`, hidden ones included, as root-relative paths: folders
+    /// (not followed when they are symbolic links) and everything else.
+    static func everything(under root: String) -> (folders: [String], others: [String]) {
+        var folders: [String] = [], others: [String] = []
+        var pending = [""]
+        while let prefix = pending.popLast() {
+            guard let directory = opendir(prefix.isEmpty ? root : root + "/" + prefix) else { continue }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                    pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+                }
+                guard name != ".", name != ".." else { continue }
+                let path = prefix.isEmpty ? name : prefix + "/" + name
+                var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
+                if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
+                    var info = stat()
+                    isFolder = lstat(root + "/" + path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+                }
+                if isFolder {
+                    folders.append(path)
+                    pending.append(path)
+                } else {
+                    others.append(path)
+                }
             }
-            if name != ".", name != ".." { paths.append(folder + "/" + name) }
         }
-        return paths
+        return (folders, others)
     }
 
     private static func walk(_ folder: String, prefix: String, into items: inout [Item]) {

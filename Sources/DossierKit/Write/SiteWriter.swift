@@ -35,8 +35,14 @@ public struct WriteError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Last stage: writes the site into a staging folder beside the output, then swaps it
-/// in. Until the swap the previous site is untouched; files whose bytes did not change
-/// are hard-linked from it, so they keep their modification time.
+/// in with two renames. Until the swap the previous site is untouched; files whose bytes
+/// did not change are hard-linked from it, so they keep their modification time.
+///
+/// The site replaced by a swap is kept as `.Site.spare` and becomes the next build's
+/// staging folder: most of its files already are hard links to the live site's, and its
+/// thousands of page folders already exist. A rebuild then only touches what changed,
+/// instead of creating and later deleting one folder per page (which costs more than
+/// rendering on some file systems). Anything in the spare is checked, never trusted.
 public struct SiteWriter: Sendable {
     public let output: URL
     private var fileManager: FileManager { .default }
@@ -47,19 +53,22 @@ public struct SiteWriter: Sendable {
 
     var staging: URL { sibling("staging") }
     var retired: URL { sibling("old") }
+    var spare: URL { sibling("spare") }
 
     private func sibling(_ suffix: String) -> URL {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).\(suffix)")
     }
 
-    /// Puts back a site left half-swapped by an interrupted run and removes its staging folder.
+    private func exists(_ url: URL) -> Bool { fileManager.fileExists(atPath: url.path) }
+
+    /// Puts back a site left half-swapped by an interrupted run; what that run left in
+    /// its staging or retired folder becomes the spare (it is reconciled before use).
     public func recover() throws(WriteError) {
         do {
-            if !fileManager.fileExists(atPath: output.path), fileManager.fileExists(atPath: retired.path) {
-                try fileManager.moveItem(at: retired, to: output)
+            if !exists(output), exists(retired) { try fileManager.moveItem(at: retired, to: output) }
+            for leftover in [retired, staging] where exists(leftover) {
+                if exists(spare) { try fileManager.removeItem(at: leftover) } else { try fileManager.moveItem(at: leftover, to: spare) }
             }
-            if fileManager.fileExists(atPath: retired.path) { try fileManager.removeItem(at: retired) }
-            if fileManager.fileExists(atPath: staging.path) { try fileManager.removeItem(at: staging) }
         } catch {
             throw WriteError(description: "cannot clean up after an earlier interrupted build: \(error.localizedDescription)")
         }
@@ -72,8 +81,9 @@ public struct SiteWriter: Sendable {
         return try staged.commit(outcomes)
     }
 
-    /// Opens a fresh staging folder with every folder the given file paths need, so
-    /// files can then be placed from both cores as they are rendered.
+    /// Opens the staging folder (the spare, or a new folder) with exactly the folders
+    /// the given file paths need and no file outside them, so files can then be placed
+    /// from both cores as they are rendered.
     public func stage(folders paths: [String]) throws(WriteError) -> StagedSite {
         try recover()
         if let unsafe = paths.first(where: { !Self.isSafe($0) }) {
@@ -81,32 +91,50 @@ public struct SiteWriter: Sendable {
         }
         do {
             try fileManager.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+            if exists(spare) {
+                try fileManager.moveItem(at: spare, to: staging)
+            } else {
+                try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
+            }
         } catch {
             throw WriteError(description: "cannot create \(staging.path): \(error.localizedDescription)")
         }
-        // Every folder a file needs, with its parents, created a level at a time so
-        // each level can use both cores.
         var folders = Set<String>()
         for path in paths {
             var folder = (path as NSString).deletingLastPathComponent
             while !folder.isEmpty, folders.insert(folder).inserted { folder = (folder as NSString).deletingLastPathComponent }
         }
-        let levels = Dictionary(grouping: folders) { $0.count { $0 == "/" } }
-        for depth in levels.keys.sorted() {
-            let failures = levels[depth]!.sorted().parallelMap { folder -> String? in
-                mkdir(staging.path + "/" + folder, 0o755) == 0 || errno == EEXIST ? nil : "\(folder): \(String(cString: strerror(errno)))"
-            }
-            if let failure = failures.lazy.compactMap({ $0 }).first {
-                try? fileManager.removeItem(at: staging)
-                throw WriteError(description: "cannot create \(failure)")
-            }
+        do {
+            try reconcileStaging(files: Set(paths), folders: folders)
+        } catch {
+            try? fileManager.removeItem(at: staging)
+            throw error
         }
         return StagedSite(writer: self)
     }
 
+    /// Removes from the staging folder every file and folder the new site does not have
+    /// and creates the folders it lacks. One folder at a time: folders created from two
+    /// threads in one parent contend on its lock and take longer (measured).
+    private func reconcileStaging(files: Set<String>, folders: Set<String>) throws(WriteError) {
+        let existing = FileTree.everything(under: staging.path)
+        for path in existing.others where !files.contains(path) {
+            unlink(staging.path + "/" + path)
+        }
+        // Deepest first, so a folder is empty of unwanted things before it is judged.
+        for folder in existing.folders.sorted(by: >) where !folders.contains(folder) {
+            try? fileManager.removeItem(atPath: staging.path + "/" + folder)
+        }
+        let present = Set(existing.folders)
+        for folder in folders.sorted() where !present.contains(folder) {
+            if mkdir(staging.path + "/" + folder, 0o755) != 0 && errno != EEXIST {
+                throw WriteError(description: "cannot create \(folder): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
     /// The staging folder of one build. `place` and `reuse` may run concurrently, each
-    /// path once; `commit` swaps the result in, `discard` forgets it.
+    /// path once; `commit` swaps the result in, `discard` keeps it as the spare.
     public struct StagedSite: Sendable {
         let writer: SiteWriter
 
@@ -124,19 +152,29 @@ public struct SiteWriter: Sendable {
                 data = bytes
             }
             let previous = writer.output.path + "/" + file.path
-            if let old = FileManager.default.contents(atPath: previous), old == data, link(previous, destination) == 0 {
+            if let old = FileManager.default.contents(atPath: previous), old == data, reuse(file.path) {
                 return WriteOutcome()
             }
+            // Never write into what is there: it may be a hard link to a live file.
+            unlink(destination)
             guard SiteWriter.writeFile(destination, data) else {
                 return WriteOutcome(failure: WriteError(description: "cannot write \(destination): \(String(cString: strerror(errno)))"))
             }
             return WriteOutcome(written: true)
         }
 
-        /// Hard-links the previous site's copy of a file the caller knows is unchanged;
-        /// false when that is not possible (then render and `place` it).
+        /// Makes the staged file the previous site's file (a hard link; nothing to do
+        /// when it already is one). False when that is not possible: then `place` it.
         public func reuse(_ path: String) -> Bool {
-            link(writer.output.path + "/" + path, writer.staging.path + "/" + path) == 0
+            let previous = writer.output.path + "/" + path
+            let destination = writer.staging.path + "/" + path
+            var live = stat(), staged = stat()
+            guard lstat(previous, &live) == 0, (live.st_mode & S_IFMT) == S_IFREG else { return false }
+            if lstat(destination, &staged) == 0 {
+                if staged.st_dev == live.st_dev, staged.st_ino == live.st_ino { return true }
+                unlink(destination)
+            }
+            return link(previous, destination) == 0
         }
 
         public func commit(_ outcomes: [WriteOutcome]) throws(WriteError) -> WriteStats {
@@ -151,10 +189,11 @@ public struct SiteWriter: Sendable {
             return WriteStats(written: outcomes.count { $0.written }, unchanged: outcomes.count { !$0.written })
         }
 
-        public func discard() { try? FileManager.default.removeItem(at: writer.staging) }
+        /// Leaves the live site as it is; the staging folder becomes the spare.
+        public func discard() { try? writer.recover() }
     }
 
-    /// A new file with these bytes (the staging folder is fresh, so nothing is overwritten).
+    /// A new file with these bytes (the path was just unlinked, so nothing is overwritten).
     static func writeFile(_ path: String, _ data: Data) -> Bool {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return false }
@@ -170,24 +209,15 @@ public struct SiteWriter: Sendable {
         }
     }
 
+    /// Two renames put the new site in place; the old one becomes the spare.
     fileprivate func swapIn() throws {
-        if fileManager.fileExists(atPath: output.path) {
+        if exists(output) {
             try fileManager.moveItem(at: output, to: retired)
             try fileManager.moveItem(at: staging, to: output)
-            Self.removeTree(retired.path)
+            try fileManager.moveItem(at: retired, to: spare)
         } else {
             try fileManager.moveItem(at: staging, to: output)
         }
-    }
-
-    /// Deletes a site tree on both cores: a site of 10,000 pages is 10,000 folders, and
-    /// removing them one by one would cost as much as writing them.
-    static func removeTree(_ root: String) {
-        let children = FileTree.children(of: root)
-        let grandchildren = children.flatMap { child in FileTree.children(of: child).map { (child, $0) } }
-        _ = grandchildren.map(\.1).parallelMap { try? FileManager.default.removeItem(atPath: $0) }
-        _ = children.parallelMap { try? FileManager.default.removeItem(atPath: $0) }
-        try? FileManager.default.removeItem(atPath: root)
     }
 
     static func isSafe(_ path: String) -> Bool {
