@@ -41,7 +41,17 @@ public struct DossierIndex: Sendable {
             }
         }
         self.anchors = anchors
+        let ordered = orderedIDs.sorted { a, b in
+            let (typeA, typeB) = (entries[a]!.type, entries[b]!.type)
+            if typeA != typeB { return typeA < typeB }
+            let (keyA, keyB) = (sortKeys[a]!, sortKeys[b]!)
+            return keyA != keyB ? keyA < keyB : a < b
+        }
+        titleRanks = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1, $0) })
     }
+
+    /// Position of every id in title order, so sorting a list compares two integers.
+    private var titleRanks: [String: Int] = [:]
 
     /// Ids claimed twice, reported once per extra claimant.
     public private(set) var duplicateDiagnostics: [Diagnostic] = []
@@ -49,11 +59,11 @@ public struct DossierIndex: Sendable {
     public subscript(id: String) -> Entry? { entries[id] }
 
     /// Orders ids by kind, then folded title, then id.
-    public func titleOrder(_ a: String, _ b: String) -> Bool {
-        let (typeA, typeB) = (entries[a]!.type, entries[b]!.type)
-        if typeA != typeB { return typeA < typeB }
-        let (keyA, keyB) = (sortKeys[a]!, sortKeys[b]!)
-        return keyA != keyB ? keyA < keyB : a < b
+    public func titleOrder(_ a: String, _ b: String) -> Bool { titleRanks[a]! < titleRanks[b]! }
+
+    /// The ids sorted by kind, then folded title, then id.
+    public func inTitleOrder<S: Sequence<String>>(_ ids: S) -> [String] {
+        ids.map { (titleRanks[$0]!, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// Finds what `text` names. An exact id wins over titles and aliases.

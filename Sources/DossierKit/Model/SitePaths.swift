@@ -12,7 +12,7 @@ public enum SitePaths {
 
     /// `../` once per folder between the page and the site root.
     public static func rootPrefix(forPath path: String) -> String {
-        String(repeating: "../", count: path.count { $0 == "/" })
+        String(repeating: "../", count: path.utf8.count { $0 == UInt8(ascii: "/") })
     }
 
     public static func rootPrefix(forPageOf entry: Entry) -> String { "../../" }

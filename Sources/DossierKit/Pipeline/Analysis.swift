@@ -115,12 +115,15 @@ public enum Analysis {
             }
         }
 
+        // Sort keys computed once per event, not once per comparison; the sort is stable,
+        // so events on the same date keep the index order.
         let timeline = index.orderedIDs
-            .filter { index[$0]!.type == .event && index[$0]!.date != nil }
-            .sorted { index[$0]!.date!.value.sortKey < index[$1]!.date!.value.sortKey }
+            .compactMap { id in index[id]!.type == .event ? index[id]!.date.map { (id, $0.value.sortKey) } : nil }
+            .sorted { $0.1 < $1.1 }
+            .map(\.0)
         let order = Dictionary(uniqueKeysWithValues: timeline.enumerated().map { ($1, $0) })
         let events = eventSets.mapValues { ids in Array(Set(ids)).sorted { (order[$0] ?? .max, $0) < (order[$1] ?? .max, $1) } }
-        let mentions = mentionSets.mapValues { ids in ids.sorted(by: index.titleOrder) }
+        let mentions = mentionSets.mapValues { ids in index.inTitleOrder(ids) }
 
         var dossier = AnalyzedDossier(
             config: config, index: index, pages: pages, mentions: mentions, events: events,

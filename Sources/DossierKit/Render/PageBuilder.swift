@@ -182,7 +182,7 @@ public struct PageBuilder: @unchecked Sendable {
     /// Ids of one type, in reading order: events by date, others by folded title.
     private func ids(of type: EntryType) -> [String] {
         if type == .event { return dossier.timeline }
-        return index.orderedIDs.filter { index[$0]!.type == type }.sorted(by: index.titleOrder)
+        return index.inTitleOrder(index.orderedIDs.lazy.filter { index[$0]!.type == type })
     }
 
     private func list(_ type: EntryType, path: String) -> Page {

@@ -47,10 +47,15 @@ enum PageDigest {
         case let map as [String: Any]:
             bytes.append(UInt8(ascii: "d"))
             count(map.count, into: &bytes)
-            for key in map.keys.sorted() {
+            for (key, value) in map.sorted(by: { $0.key < $1.key }) {
                 append(key, to: &bytes)
-                encode(map[key]!, into: &bytes)
+                encode(value, into: &bytes)
             }
+        case let list as [[String: Any]]:
+            // Before [Any], which would convert the whole list first.
+            bytes.append(UInt8(ascii: "l"))
+            count(list.count, into: &bytes)
+            for item in list { encode(item, into: &bytes) }
         case let list as [Any]:
             bytes.append(UInt8(ascii: "l"))
             count(list.count, into: &bytes)
