@@ -37,8 +37,10 @@ def sh(cmd, **kw):
 
 
 def rmtree(path):
-    if os.path.lexists(path):
+    if os.path.isdir(path) and not os.path.islink(path):
         shutil.rmtree(path)
+    elif os.path.lexists(path):
+        os.remove(path)
 
 
 class Run:
@@ -165,11 +167,12 @@ def machine():
 def full_builds(folder, runs, warmup=True):
     """Paired, alternating runs of dossier build / hugo / cmark, each into a fresh folder."""
     site = os.path.join(folder, "fresh-site")
-    staging = os.path.join(folder, ".fresh-site.staging")
+    # Everything a previous build leaves beside its output, so each build starts cold.
+    leftovers = [os.path.join(folder, ".fresh-site." + s) for s in ("staging", "spare", "cache.json")]
     hugo_out = os.path.join(folder, "fresh-hugo")
     tools = {
         "dossier": (lambda: [DOSSIER, "build", "--content", "Content", "--templates", TEMPLATES, "--output", "fresh-site"],
-                    [site, staging], False),
+                    [site] + leftovers, False),
         "hugo": (lambda: ["hugo", "--quiet", "-s", "hugo", "-d", hugo_out], [hugo_out, os.path.join(folder, "hugo", "resources")], False),
         "cmark": (lambda: ["cmark", os.path.join("cmark", "all-bodies.md")], [], True),
     }
@@ -256,9 +259,21 @@ def rebuilds(folder, meta, runs):
         assert r.rc == 0, r.stderr
     new_files = files_containing(site, NEW_NAME)
     left_old = files_containing(site, old)
+    # The real test: the site after all these incremental rebuilds is byte for byte what a
+    # build from scratch of the same content writes. (The old name may legitimately stay
+    # in other entries' titles, e.g. an event called "<name> travels to …".)
+    fresh = os.path.join(rb, "Fresh")
+    rmtree(fresh)
+    r = timed([DOSSIER, "build", "--content", "Content", "--templates", TEMPLATES, "--output", "Fresh"], cwd=rb)
+    assert r.rc == 0, r.stderr
+    d = subprocess.run(["diff", "-rq", site, fresh], capture_output=True, text=True)
+    differing = [l for l in d.stdout.splitlines() if l.strip()]
+    rmtree(fresh)
+    rmtree(os.path.join(rb, ".Fresh.cache.json"))
     out["rename check"] = {"person": meta["rename_person"]["id"], "old_name": old, "pages_with_old_name_before": len(old_files),
                            "pages_with_new_name_after": len(new_files), "pages_with_old_name_after": len(left_old),
-                           "ok": set(old_files) <= set(new_files) and not left_old}
+                           "files_differing_from_fresh_build": len(differing),
+                           "ok": not differing and len(new_files) >= len(old_files) - len(left_old)}
     print(f"  rename check: {out['rename check']}", flush=True)
     return out
 
@@ -281,7 +296,8 @@ def pathological(args):
         rs = []
         for i in range(args.pathological_runs):
             rmtree(os.path.join(folder, "fresh-site"))
-            rmtree(os.path.join(folder, ".fresh-site.staging"))
+            for leftover in ("staging", "spare", "cache.json"):
+                rmtree(os.path.join(folder, ".fresh-site." + leftover))
             r = timed([DOSSIER, "build", "--content", "Content", "--templates", TEMPLATES, "--output", "fresh-site"],
                       cwd=folder, timeout=args.timeout)
             rs.append(r)
@@ -324,25 +340,34 @@ def results_md(mach):
                  f"| {med(d['cpu']):.2f} s | {fmt_mb(med(d['rss_kb']))} | {fmt_mb(med(h['rss_kb']))} | {fmt_mb(med(c['rss_kb']))} "
                  f"| {r['measured']}, load {r['load_at_start'][0]}→{r.get('load_at_end', ['?'])[0]} |")
     L.append("")
+    if len(rows) > 1:
+        L.append("Scaling (dossier build, median wall): " + "; ".join(
+            f"{a['notes']:,} → {b['notes']:,} notes ({b['notes'] / a['notes']:.0f}× the notes): "
+            f"{med(b['full']['dossier']['wall']) / med(a['full']['dossier']['wall']):.2f}× the time"
+            for a, b in zip(rows, rows[1:])) + ".\n")
     L.append("| notes | dossier files written | hugo HTML files | Content size | bodies (cmark input) | `dossier build` summary line |")
     L.append("|---:|---:|---:|---:|---:|---|")
     for r in rows:
         L.append(f"| {r['notes']:,} | {r['full']['files']['dossier']:,} | {r['full']['files']['hugo_html']:,} | {r['content_mb']:.1f} MB "
                  f"| {r['bodies_mb']:.1f} MB | `{r['full']['dossier']['summary']}` |")
     L.append("\n## Rebuilds over an existing Site/ (dossier only)\n")
-    L.append("Median wall time (median CPU user+sys in brackets).\n")
-    L.append("| notes | no change | one body edited | one person renamed | files written (no change / edit / rename) | peak RSS (no change) | rename check |")
-    L.append("|---:|---:|---:|---:|---|---:|---|")
+    L.append("Median wall time (median CPU user+sys in brackets; percentage of the full build's median above).\n")
+    L.append("| notes | no change | one body edited | one person renamed | files written (no change / edit / rename) | peak RSS (no change / edit) | rename check | measured |")
+    L.append("|---:|---:|---:|---:|---|---:|---|---|")
     for r in rows:
         rb = r.get("rebuild")
         if not rb:
             continue
         nc, ed, rn, ck = rb["no change"], rb["one body edited"], rb["one person renamed"], rb["rename check"]
-        L.append(f"| {r['notes']:,} | {fmt_s(med(nc['wall']))} ({med(nc['cpu']):.1f} s) | {fmt_s(med(ed['wall']))} ({med(ed['cpu']):.1f} s) "
-                 f"| {fmt_s(med(rn['wall']))} ({med(rn['cpu']):.1f} s) "
-                 f"| {med(nc['written']):.0f} / {med(ed['written']):.0f} / {med(rn['written']):.0f} | {fmt_mb(med(nc['rss_kb']))} "
-                 f"| {'ok' if ck['ok'] else 'FAILED'}: {ck['pages_with_old_name_before']} pages named '{ck['old_name']}' before, "
-                 f"{ck['pages_with_new_name_after']} pages with the new name after, {ck['pages_with_old_name_after']} with the old |")
+        full = med(r["full"]["dossier"]["wall"])
+        def cell(x):
+            return f"{fmt_s(med(x['wall']))} ({med(x['cpu']):.1f} s; {100 * med(x['wall']) / full:.0f}%)"
+        L.append(f"| {r['notes']:,} | {cell(nc)} | {cell(ed)} | {cell(rn)} "
+                 f"| {med(nc['written']):.0f} / {med(ed['written']):.0f} / {med(rn['written']):.0f} | {fmt_mb(med(nc['rss_kb']))} / {fmt_mb(med(ed['rss_kb']))} "
+                 f"| {'ok' if ck['ok'] else 'FAILED'}: {ck.get('files_differing_from_fresh_build', '?')} files differ from a build from scratch; "
+                 f"{ck['pages_with_old_name_before']} pages contained '{ck['old_name']}' before, "
+                 f"{ck['pages_with_new_name_after']} contain the new name after, {ck['pages_with_old_name_after']} still contain the old (in other entries' titles) "
+                 f"| {r.get('rebuild_measured', r['measured'])} |")
     p_path = os.path.join(WORK, "pathological.json")
     if os.path.exists(p_path):
         p = json.load(open(p_path))
@@ -370,6 +395,7 @@ def main():
     ap.add_argument("--templates", help="templates folder (default: Templates/, or work/src/Templates with --snapshot)")
     ap.add_argument("--no-rebuilds", action="store_true")
     ap.add_argument("--rebuild-runs", type=int, default=0, help="runs per rebuild figure (default: same as --runs)")
+    ap.add_argument("--only-rebuilds", action="store_true", help="measure the rebuild figures again, keep the recorded full builds")
     ap.add_argument("--no-warmup", action="store_true", help="skip the uncounted warm-up round (always skipped at >= 50k)")
     ap.add_argument("--regenerate", action="store_true", help="regenerate dossiers even if present")
     ap.add_argument("--pathological", action="store_true", help="only the pathological cases")
@@ -407,6 +433,14 @@ def main():
             if chk.returncode != 0:
                 sys.exit("generated dossier has errors:\n" + chk.stderr[-3000:])
             runs = args.runs_large if n >= 50000 else args.runs
+            recorded = os.path.join(WORK, f"results-{n}.json")
+            if args.only_rebuilds and os.path.exists(recorded):
+                res = json.load(open(recorded))
+                print(f"[{n}] rebuilds, {args.rebuild_runs or runs} runs each…", flush=True)
+                res["rebuild"] = rebuilds(folder, meta, args.rebuild_runs or runs)
+                res["rebuild_measured"] = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+                json.dump(res, open(recorded, "w"), indent=1)
+                continue
             print(f"[{n}] full builds, {runs} runs…", flush=True)
             full = full_builds(folder, runs, warmup=n < 50000 and not args.no_warmup)
             res = {"notes": n, "seed": args.seed, "measured": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
@@ -415,8 +449,9 @@ def main():
                    "content_mb": sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(os.path.join(folder, "Content")) for f in fs) / 1e6,
                    "bodies_mb": os.path.getsize(os.path.join(folder, "cmark", "all-bodies.md")) / 1e6}
             if not args.no_rebuilds:
-                print(f"[{n}] rebuilds, {runs} runs each…", flush=True)
+                print(f"[{n}] rebuilds, {args.rebuild_runs or runs} runs each…", flush=True)
                 res["rebuild"] = rebuilds(folder, meta, args.rebuild_runs or runs)
+                res["rebuild_measured"] = res["measured"]
             res["load_at_end"] = open("/proc/loadavg").read().split()[:3]
             json.dump(res, open(os.path.join(WORK, f"results-{n}.json"), "w"), indent=1)
     mach["load_end"] = open("/proc/loadavg").read().split()[:3]
