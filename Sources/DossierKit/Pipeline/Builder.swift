@@ -98,6 +98,7 @@ public enum Builder {
         let digests: [String]
         do {
             let staged = try writer.stage(folders: plan.map(\.path) + assets.map(\.path))
+            timer.lap("prepare the staging folder")
             let pages = plan.parallelMap { path, kind -> (outcome: WriteOutcome, digest: String, rendered: Bool) in
                 let page = builder.page(path, kind)
                 let digest = PageDigest.of(page.context, template: page.template, templates: templates.fingerprint)
