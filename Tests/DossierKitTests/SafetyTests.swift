@@ -131,6 +131,24 @@ import Testing
         }
     }
 
+    @Test func anOutputThatWasASymbolicLinkIsNeverWrittenThrough() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        let elsewhere = dossier.folder.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: elsewhere.appendingPathComponent("sentinel.txt"))
+        try FileManager.default.createSymbolicLink(at: dossier.output, withDestinationURL: elsewhere)
+        _ = try dossier.build()
+        try dossier.write("notes/extra.md", "# Extra\n\nAbout [[jerome-durand]] [@gazette-2019, p. 9].\n")
+        _ = try dossier.build()
+        try dossier.write("notes/extra.md", "# Extra\n\nAgain about [[jerome-durand]] [@gazette-2019, p. 9].\n")
+        let third = try dossier.build()
+        #expect(!third.report.hasErrors)
+        #expect(try dossier.page("notes/extra/index.html").contains("Again about"))
+        // The folder the link pointed to is exactly as it was.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path) == ["sentinel.txt"])
+    }
+
     func inode(_ url: URL) throws -> UInt64 {
         try #require(FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? UInt64)
     }

@@ -91,6 +91,9 @@ public struct SiteWriter: Sendable {
         }
         do {
             try fileManager.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // Only a real folder can be reused: when the output was a symbolic link, the
+            // swap retired the link, and writing through it would write outside the site.
+            if exists(spare), !Self.isRealFolder(spare.path) { try fileManager.removeItem(at: spare) }
             if exists(spare) {
                 try fileManager.moveItem(at: spare, to: staging)
             } else {
@@ -218,6 +221,11 @@ public struct SiteWriter: Sendable {
         } else {
             try fileManager.moveItem(at: staging, to: output)
         }
+    }
+
+    private static func isRealFolder(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     static func isSafe(_ path: String) -> Bool {
