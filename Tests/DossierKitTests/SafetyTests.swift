@@ -147,6 +147,15 @@ import Testing
         #expect(try dossier.page("notes/extra/index.html").contains("Again about"))
         // The folder the link pointed to is exactly as it was.
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path) == ["sentinel.txt"])
+
+        // A spare that is a dangling link is dropped, not moved onto or written through.
+        let spare = dossier.folder.appendingPathComponent(".Site.spare")
+        try? FileManager.default.removeItem(at: spare)
+        try FileManager.default.createSymbolicLink(atPath: spare.path, withDestinationPath: "/nonexistent/dossier-spare")
+        try dossier.write("notes/extra.md", "# Extra\n\nOnce more about [[jerome-durand]] [@gazette-2019, p. 9].\n")
+        let fourth = try dossier.build()
+        #expect(!fourth.report.hasErrors)
+        #expect(try dossier.page("notes/extra/index.html").contains("Once more about"))
     }
 
     func inode(_ url: URL) throws -> UInt64 {

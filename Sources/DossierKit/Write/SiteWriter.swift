@@ -59,7 +59,11 @@ public struct SiteWriter: Sendable {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).\(suffix)")
     }
 
-    private func exists(_ url: URL) -> Bool { fileManager.fileExists(atPath: url.path) }
+    /// Whether anything is at `url`, a dangling symbolic link included.
+    private func exists(_ url: URL) -> Bool {
+        var info = stat()
+        return lstat(url.path, &info) == 0
+    }
 
     /// Puts back a site left half-swapped by an interrupted run; what that run left in
     /// its staging or retired folder becomes the spare (it is reconciled before use).
@@ -217,7 +221,8 @@ public struct SiteWriter: Sendable {
         if exists(output) {
             try fileManager.moveItem(at: output, to: retired)
             try fileManager.moveItem(at: staging, to: output)
-            try fileManager.moveItem(at: retired, to: spare)
+            // The new site is in; keeping the old one as the spare only saves time later.
+            if (try? fileManager.moveItem(at: retired, to: spare)) == nil { try? fileManager.removeItem(at: retired) }
         } else {
             try fileManager.moveItem(at: staging, to: output)
         }
