@@ -585,6 +585,14 @@ class Generator:
 
     # ----- front-matter --------------------------------------------------------
 
+    def earlier_of_same_type(self, e, chance):
+        """With the given chance, an entry of e's type generated before e (no cycles)."""
+        if self.rng.random() < chance and self.position[e.id] > 0:
+            other = self.by_type[e.type][self.rng.randrange(0, self.position[e.id])]
+            if other is not e:
+                return other
+        return None
+
     def ref_value(self, target_id):
         """An id-valued front-matter key: the id, or sometimes the title/alias."""
         t = self.index[target_id]
@@ -659,12 +667,10 @@ class Generator:
         elif e.type == "organization":
             fm.append("kind: " + rng.choice(ORG_KINDS))
             fm.append("country: " + rng.choice(COUNTRY))
-            orgs = self.by_type["organization"]
-            if rng.random() < 0.2 and self.position[e.id] > 0:
-                parent = orgs[rng.randrange(0, self.position[e.id])]
-                if parent is not e:
-                    fm.append(f"parent: {self.ref_value(parent.id)}")
-                    h["parent"] = parent.id
+            parent = self.earlier_of_same_type(e, 0.2)
+            if parent:
+                fm.append(f"parent: {self.ref_value(parent.id)}")
+                h["parent"] = parent.id
         elif e.type == "place":
             fm.append("kind: " + rng.choice(PLACE_KIND))
             fm.append("country: " + rng.choice(COUNTRY))
@@ -704,12 +710,10 @@ class Generator:
                 fm.append(f"archive_url: {yq('https://web.archive.org/web/2016/' + url)}")
             fm.append("language: " + rng.choice(["en", "fr", "fr", "ar", "tr"]))
             fm.append("kind: " + rng.choice(SOURCE_KIND))
-            srcs = self.by_type["source"]
-            if rng.random() < 0.2 and self.position[e.id] > 0:
-                via = srcs[rng.randrange(0, self.position[e.id])]
-                if via is not e:
-                    fm.append(f"via: {self.ref_value(via.id)}")
-                    h["via"] = via.id
+            via = self.earlier_of_same_type(e, 0.2)
+            if via:
+                fm.append(f"via: {self.ref_value(via.id)}")
+                h["via"] = via.id
         elif e.type == "note":
             if rng.random() < 0.5:
                 fm.append(f"date: 20{rng.randint(10, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")

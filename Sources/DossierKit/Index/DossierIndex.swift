@@ -6,8 +6,6 @@ public struct DossierIndex: Sendable {
     public private(set) var orderedIDs: [String] = []
     /// Folded id, title or alias → the ids it names (more than one: ambiguous).
     private var names: [String: [String]] = [:]
-    /// Folded title per id, computed once: the order entries are listed in.
-    public private(set) var sortKeys: [String: String] = [:]
     /// Heading anchors of every entry's body, for `[[id#anchor]]`.
     public private(set) var anchors: [String: Set<String>] = [:]
 
@@ -30,10 +28,11 @@ public struct DossierIndex: Sendable {
         }
         duplicateDiagnostics = diagnostics
         orderedIDs = entries.values.sorted { ($0.type, $0.id) < ($1.type, $1.id) }.map(\.id)
+        var foldedTitles: [String: String] = [:]
         for id in orderedIDs {
             let entry = entries[id]!
             let foldedTitle = Fold.key(entry.title)
-            sortKeys[id] = foldedTitle
+            foldedTitles[id] = foldedTitle
             var keys = [Fold.key(id), foldedTitle]
             keys += entry.aliases.map { Fold.key($0.value) }
             for key in Set(keys) where !key.isEmpty {
@@ -41,12 +40,9 @@ public struct DossierIndex: Sendable {
             }
         }
         self.anchors = anchors
-        let ordered = orderedIDs.sorted { a, b in
-            let (typeA, typeB) = (entries[a]!.type, entries[b]!.type)
-            if typeA != typeB { return typeA < typeB }
-            let (keyA, keyB) = (sortKeys[a]!, sortKeys[b]!)
-            return keyA != keyB ? keyA < keyB : a < b
-        }
+        // By kind, then folded title, then id.
+        let ordered = orderedIDs.map { ($0, entries[$0]!.type, foldedTitles[$0]!) }
+            .sorted { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }.map(\.0)
         titleRanks = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1, $0) })
     }
 
@@ -57,9 +53,6 @@ public struct DossierIndex: Sendable {
     public private(set) var duplicateDiagnostics: [Diagnostic] = []
 
     public subscript(id: String) -> Entry? { entries[id] }
-
-    /// Orders ids by kind, then folded title, then id.
-    public func titleOrder(_ a: String, _ b: String) -> Bool { titleRanks[a]! < titleRanks[b]! }
 
     /// The ids sorted by kind, then folded title, then id.
     public func inTitleOrder<S: Sequence<String>>(_ ids: S) -> [String] {

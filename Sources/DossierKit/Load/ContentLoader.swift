@@ -58,7 +58,7 @@ public struct ContentLoader: Sendable {
                 }
             } else if relative.hasSuffix(".md") || relative == "dossier.yml" {
                 readable.append(item)
-            } else if let data = FileManager.default.contents(atPath: root.path + "/" + relative), data.contains(0) {
+            } else if let data = Self.contents(of: root.path + "/" + relative), data.contains(0) {
                 content.diagnostics.append(.error(
                     SourceLocation(file: display, line: 1, column: 1), "binary file in the content folder",
                     notes: ["move images and documents to \(displayRoot)/assets/, which is copied as is"]))
@@ -102,7 +102,7 @@ public struct ContentLoader: Sendable {
         if data.isEmpty {
             return .failure(.error(start, "empty file", notes: ["add front-matter and a body, or delete the file"]))
         }
-        if let zero = data.withUnsafeBytes({ buffer in memchr(buffer.baseAddress!, 0, buffer.count).map { $0 - UnsafeMutableRawPointer(mutating: buffer.baseAddress!) } }) {
+        if let zero = data.firstIndex(of: 0) {
             return .failure(.error(start, "binary file (NUL byte at offset \(zero)), not a Markdown note",
                                    notes: ["move binary files to \(displayRoot)/assets/"]))
         }

@@ -11,12 +11,25 @@ enum FileTree {
         var isSymbolicLink: Bool
     }
 
+    enum Kind { case folder, file, symbolicLink, other }
+
     /// Regular files and symbolic links below `root`, sorted; hidden names (starting
     /// with `.`) are skipped, folders included. Symbolic links to folders are listed,
     /// not descended into.
     static func files(under root: String) -> [Item] {
         var items: [Item] = []
-        walk(root, prefix: "", into: &items)
+        var pending = [""]
+        while let prefix = pending.popLast() {
+            for (name, kind) in entries(of: root + prefix) where !name.hasPrefix(".") {
+                let path = prefix.isEmpty ? name : String(prefix.dropFirst()) + "/" + name
+                switch kind {
+                case .folder: pending.append(prefix + "/" + name)
+                case .file: items.append(Item(path: path, isSymbolicLink: false))
+                case .symbolicLink: items.append(Item(path: path, isSymbolicLink: true))
+                case .other: continue
+                }
+            }
+        }
         return items.sorted { $0.path < $1.path }
     }
 
@@ -26,22 +39,11 @@ enum FileTree {
         var folders: [String] = [], others: [String] = []
         var pending = [""]
         while let prefix = pending.popLast() {
-            guard let directory = opendir(prefix.isEmpty ? root : root + "/" + prefix) else { continue }
-            defer { closedir(directory) }
-            while let entry = readdir(directory) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                    pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-                }
-                guard name != ".", name != ".." else { continue }
-                let path = prefix.isEmpty ? name : prefix + "/" + name
-                var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
-                if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
-                    var info = stat()
-                    isFolder = lstat(root + "/" + path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-                }
-                if isFolder {
+            for (name, kind) in entries(of: root + prefix) {
+                let path = prefix.isEmpty ? name : String(prefix.dropFirst()) + "/" + name
+                if kind == .folder {
                     folders.append(path)
-                    pending.append(path)
+                    pending.append(prefix + "/" + name)
                 } else {
                     others.append(path)
                 }
@@ -50,36 +52,36 @@ enum FileTree {
         return (folders, others)
     }
 
-    private static func walk(_ folder: String, prefix: String, into items: inout [Item]) {
-        guard let directory = opendir(folder) else { return }
+    /// The names in one folder with their kind (never `.` and `..`), empty when the
+    /// folder cannot be opened.
+    private static func entries(of folder: String) -> [(name: String, kind: Kind)] {
+        guard let directory = opendir(folder) else { return [] }
         defer { closedir(directory) }
-        var subfolders: [String] = []
+        var result: [(String, Kind)] = []
         while let entry = readdir(directory) {
             let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
                 pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
             }
-            guard !name.hasPrefix(".") else { continue }
-            var type = entry.pointee.d_type
-            if type == UInt8(DT_UNKNOWN) {
+            guard name != ".", name != ".." else { continue }
+            var type = Int32(entry.pointee.d_type)
+            if type == Int32(DT_UNKNOWN) {
                 // Some file systems do not fill d_type: ask lstat.
                 var info = stat()
                 guard lstat(folder + "/" + name, &info) == 0 else { continue }
                 switch info.st_mode & S_IFMT {
-                case S_IFDIR: type = UInt8(DT_DIR)
-                case S_IFLNK: type = UInt8(DT_LNK)
-                case S_IFREG: type = UInt8(DT_REG)
-                default: continue
+                case S_IFDIR: type = Int32(DT_DIR)
+                case S_IFLNK: type = Int32(DT_LNK)
+                case S_IFREG: type = Int32(DT_REG)
+                default: break
                 }
             }
-            switch Int32(type) {
-            case Int32(DT_DIR): subfolders.append(name)
-            case Int32(DT_REG): items.append(Item(path: prefix + name, isSymbolicLink: false))
-            case Int32(DT_LNK): items.append(Item(path: prefix + name, isSymbolicLink: true))
-            default: continue
+            switch type {
+            case Int32(DT_DIR): result.append((name, .folder))
+            case Int32(DT_REG): result.append((name, .file))
+            case Int32(DT_LNK): result.append((name, .symbolicLink))
+            default: result.append((name, .other))
             }
         }
-        for name in subfolders {
-            walk(folder + "/" + name, prefix: prefix + name + "/", into: &items)
-        }
+        return result
     }
 }
