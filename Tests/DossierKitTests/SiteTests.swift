@@ -65,6 +65,23 @@ import Testing
         #expect(html.contains("<a href=\"https://example.org/registry?a=1&amp;b=2\" rel=\"noopener noreferrer\">the registry</a>"))
     }
 
+    /// A quotation mark followed by a combining accent is one Character: an escaper that
+    /// compares Characters (swift-mustache's own) leaves it as `"` and ends the attribute.
+    @Test func aQuoteCarryingACombiningMarkIsStillEscapedInsideAttributes() throws {
+        let scratch = try ScratchDossier([
+            "sources/src.md": Notes.source,
+            "people/x.md": "---\nname: X\nsummary: 'Said \"\u{301} onfocus=alert(1) autofocus \"\u{301}'\nsources: [src]\n---\nBody [@src].\n",
+        ])
+        defer { scratch.remove() }
+        #expect(try scratch.build().report.errorCount == 0)
+        let html = try scratch.page("people/x/index.html")
+        // Kept out of #expect: the macro cannot re-quote a literal holding `"` + U+0301.
+        let escaped = "<meta name=\"description\" content=\"Said &quot;\u{301} onfocus=alert(1) autofocus &quot;\u{301}\">"
+        let breakout = "\"\u{301} onfocus"
+        #expect(html.contains(escaped))
+        #expect(!html.contains(breakout))
+    }
+
     @Test func crossReferencesBecomeRelativeLinks() throws {
         let html = try dossier.page("people/jerome-durand/index.html")
         #expect(html.contains("<a class=\"xref xref-person\" href=\"../../people/elodie-marchal/index.html\">Élodie Marchal</a>"))

@@ -10,6 +10,7 @@ public struct TemplateSet: Sendable {
     public static let required = ["layout", "home", "list", "timeline", "entry", "404"]
 
     public static func load(from folder: URL, displayPath: String) -> (TemplateSet?, [Diagnostic]) {
+        let escaping = ByteEscapedHTML.registered
         var diagnostics: [Diagnostic] = []
         var templates: [String: MustacheTemplate] = [:]
         var texts: [String: String] = [:]
@@ -23,11 +24,13 @@ public struct TemplateSet: Sendable {
                 continue
             }
             do {
-                templates[name] = try MustacheTemplate(string: text)
+                templates[name] = try MustacheTemplate(string: escaping.pragma + text)
                 texts[name] = text
             } catch let error as MustacheTemplate.ParserError {
+                // The pragma line is ours: lines are counted in the editor's file.
+                let line = max(1, error.context.lineNumber - 1)
                 diagnostics.append(.error(
-                    SourceLocation(file: display, line: error.context.lineNumber, column: error.context.columnNumber),
+                    SourceLocation(file: display, line: line, column: error.context.columnNumber),
                     "template syntax error: \(error.error)",
                     notes: ["near: \(error.context.line.trimmingCharacters(in: .whitespaces))"]))
             } catch {
@@ -73,4 +76,22 @@ public struct TemplateSet: Sendable {
     public func render(_ context: [String: Any], template: String) -> String {
         library.render(context, withTemplate: template) ?? ""
     }
+}
+
+/// HTML escaping for `{{name}}`, byte by byte (`HTML.escape`). swift-mustache's own
+/// escaper compares whole Characters, so a `"` or `<` followed by a combining mark is one
+/// Character and slips through unescaped (a `"` that ends an attribute), and it was also
+/// the largest single cost of rendering. Every template starts with a standalone pragma
+/// line selecting this content type, so the escaping stays inside swift-mustache.
+struct ByteEscapedHTML: MustacheContentType {
+    static let name = "DOSSIER_HTML"
+    let pragma = "{{% CONTENT_TYPE: \(ByteEscapedHTML.name) }}\n"
+
+    func escapeText(_ text: String) -> String { HTML.escape(text) }
+
+    /// Registered once, before the first template is parsed (the parser looks it up).
+    static let registered: ByteEscapedHTML = {
+        MustacheContentTypes.register(ByteEscapedHTML(), named: name)
+        return ByteEscapedHTML()
+    }()
 }
