@@ -28,14 +28,16 @@ public struct DossierIndex: Sendable {
         }
         duplicateDiagnostics = diagnostics
         orderedIDs = entries.values.sorted { ($0.type, $0.id) < ($1.type, $1.id) }.map(\.id)
-        var foldedTitles: [String: String] = [:]
-        for id in orderedIDs {
+        // Folding (Foundation, diacritics and case) is the slow part: both cores.
+        let entries = entries
+        let folded = orderedIDs.parallelMap { id -> (title: String, others: [String]) in
             let entry = entries[id]!
-            let foldedTitle = Fold.key(entry.title)
-            foldedTitles[id] = foldedTitle
-            var keys = [Fold.key(id), foldedTitle]
-            keys += entry.aliases.map { Fold.key($0.value) }
-            for key in Set(keys) where !key.isEmpty {
+            return (Fold.key(entry.title), [Fold.key(id)] + entry.aliases.map { Fold.key($0.value) })
+        }
+        var foldedTitles: [String: String] = [:]
+        for (id, keys) in zip(orderedIDs, folded) {
+            foldedTitles[id] = keys.title
+            for key in Set([keys.title] + keys.others) where !key.isEmpty {
                 names[key, default: []].append(id)
             }
         }

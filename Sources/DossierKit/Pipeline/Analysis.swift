@@ -56,15 +56,18 @@ public enum Analysis {
         let index = DossierIndex(entries: entries, anchors: anchors)
         diagnostics += index.duplicateDiagnostics
 
-        // Front-matter references, resolved like cross-references.
+        // Front-matter references, resolved like cross-references (on both cores, merged
+        // in index order).
         var targets: [Reference: String] = [:]
-        for id in index.orderedIDs {
-            let entry = index[id]!
-            for (reference, key, allowed) in entry.frontMatterReferences {
-                switch resolve(reference, key: key, allowed: allowed, index: index) {
-                case .success(let target): targets[reference] = target
-                case .failure(let diagnostic): diagnostics.append(diagnostic)
-                }
+        let frontMatterResults = index.orderedIDs.parallelMap { id in
+            index[id]!.frontMatterReferences.map { reference, key, allowed in
+                (reference, resolve(reference, key: key, allowed: allowed, index: index))
+            }
+        }
+        for (reference, result) in frontMatterResults.joined() {
+            switch result {
+            case .success(let target): targets[reference] = target
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
             }
         }
 
@@ -73,7 +76,7 @@ public enum Analysis {
         let resolver = Resolver(index: index, allowHTML: config.allowHTML)
         let resolvedTargets = targets
         let kept = parsed.filter { note in note.entry.map { index[$0.id]?.file == $0.file } ?? false }
-        let resolved = kept.parallelMap { note -> (String, ResolvedPage, [String], [Diagnostic]) in
+        let resolved = kept.parallelMap { note -> (String, ResolvedPage, [String], [Diagnostic], [(String, [String])]) in
             let entry = note.entry!
             let result = resolver.resolve(entry, headings: note.headings)
             var citations = result.citations
@@ -86,21 +89,23 @@ public enum Analysis {
             let sourcesMarker = marker(entry.sources)
             let page = ResolvedPage(bodyHTML: result.html, citations: citations, sourcesMarker: sourcesMarker,
                                     relationMarkers: relationMarkers, affiliationMarkers: affiliationMarkers)
-            return (entry.id, page, result.references, result.diagnostics)
+            // Each cited source with the locators used here, for its "cited on" list.
+            let cited = citations.notes.map { note in
+                let locators = note.occurrences.flatMap { $0.locator.map { $0.components(separatedBy: ", ") } ?? [] }
+                return (note.sourceID, Array(Set(locators)).sorted { $0.localizedStandardCompare($1) == .orderedAscending })
+            }
+            return (entry.id, page, result.references, result.diagnostics, cited)
         }
 
         timer.lap("resolve bodies and render HTML")
         var pages: [String: ResolvedPage] = [:]
         var mentionSets: [String: Set<String>] = [:]
         var citedBy: [String: [(String, [String])]] = [:]
-        for (id, page, references, pageDiagnostics) in resolved {
+        for (id, page, references, pageDiagnostics, cited) in resolved {
             pages[id] = page
             diagnostics += pageDiagnostics
             for target in references where target != id { mentionSets[target, default: []].insert(id) }
-            for note in page.citations.notes {
-                let locators = note.occurrences.flatMap { $0.locator.map { $0.components(separatedBy: ", ") } ?? [] }
-                citedBy[note.sourceID, default: []].append((id, Array(Set(locators)).sorted { $0.localizedStandardCompare($1) == .orderedAscending }))
-            }
+            for (sourceID, locators) in cited { citedBy[sourceID, default: []].append((id, locators)) }
         }
         var eventSets: [String: [String]] = [:]
         for id in index.orderedIDs {
