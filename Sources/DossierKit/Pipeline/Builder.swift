@@ -99,16 +99,18 @@ public enum Builder {
         do {
             let staged = try writer.stage(folders: plan.map(\.path) + assets.map(\.path))
             timer.lap("prepare the staging folder")
+            let phases = PhaseClock()
             let pages = plan.parallelMap { path, kind -> (outcome: WriteOutcome, digest: String, rendered: Bool) in
-                let page = builder.page(path, kind)
-                let digest = PageDigest.of(page.context, template: page.template, templates: templates.fingerprint)
-                if previous?.canReuse(page.path, digest: digest, in: options.output) == true, staged.reuse(page.path) {
+                let page = phases.measure(0) { builder.page(path, kind) }
+                let digest = phases.measure(1) { PageDigest.of(page.context, template: page.template, templates: templates.fingerprint) }
+                if phases.measure(2, { previous?.canReuse(page.path, digest: digest, in: options.output) == true && staged.reuse(page.path) }) {
                     return (WriteOutcome(), digest, false)
                 }
-                let html = templates.render(page.context, template: page.template)
-                return (staged.place(OutputFile(path: page.path, content: .bytes(Data(html.utf8)))), digest, true)
+                let html = phases.measure(3) { templates.render(page.context, template: page.template) }
+                return (phases.measure(4) { staged.place(OutputFile(path: page.path, content: .bytes(Data(html.utf8)))) }, digest, true)
             }
             timer.lap("render and write pages")
+            timer.detail(phases.totals, names: ["page contexts", "page digests", "reuse checks and links", "swift-mustache", "writing"])
             let copied = assets.parallelMap { staged.place($0) }
             result.stats = try staged.commit(pages.map(\.outcome) + copied)
             result.pages = pages.count
@@ -159,8 +161,18 @@ public enum Builder {
 /// With `DOSSIER_TIMINGS=1`, prints how long each stage took to stderr (for profiling;
 /// never part of normal output, so builds stay quiet and deterministic).
 struct StageTimer {
-    private let enabled = ProcessInfo.processInfo.environment["DOSSIER_TIMINGS"] == "1"
+    static let enabled = ProcessInfo.processInfo.environment["DOSSIER_TIMINGS"] == "1"
+    private let enabled = StageTimer.enabled
     private var last = ContinuousClock.now
+
+    /// The parts of a parallel stage, as time summed over the threads that ran them.
+    func detail(_ totals: [Duration], names: [String]) {
+        guard enabled else { return }
+        for (name, total) in zip(names, totals) {
+            let milliseconds = Double(total / .microseconds(1)) / 1000
+            FileHandle.standardError.write(Data("timing:   \(name), summed over threads: \(String(format: "%.1f", milliseconds)) ms\n".utf8))
+        }
+    }
 
     mutating func lap(_ stage: String) {
         guard enabled else { return }
@@ -169,6 +181,25 @@ struct StageTimer {
         FileHandle.standardError.write(Data("timing: \(stage): \(String(format: "%.1f", milliseconds)) ms\n".utf8))
         last = now
     }
+}
+
+/// Time spent in each numbered part of a parallel loop, added up over threads; a no-op
+/// unless `DOSSIER_TIMINGS=1`.
+final class PhaseClock: @unchecked Sendable {
+    // @unchecked: `sums` is only touched under `lock`.
+    private let lock = NSLock()
+    private var sums = [Duration](repeating: .zero, count: 8)
+
+    func measure<T>(_ phase: Int, _ body: () -> T) -> T {
+        guard StageTimer.enabled else { return body() }
+        let start = ContinuousClock.now
+        let result = body()
+        let elapsed = ContinuousClock.now - start
+        lock.withLock { sums[phase] += elapsed }
+        return result
+    }
+
+    var totals: [Duration] { lock.withLock { sums } }
 }
 
 /// Refuses output folders whose replacement would destroy work.
