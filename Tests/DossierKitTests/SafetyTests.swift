@@ -223,6 +223,25 @@ import Testing
         return copy
     }
 
+    /// Shared fragments are rendered once and reused, but stay ordinary templates: editing
+    /// one changes every page that shows it, and deleting one is an error, not blank lists.
+    @Test func sharedFragmentPartialsAreTemplatesLikeAnyOther() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        let edited = try templates(replacing: "entry-link.mustache", with: "<a class=\"mention\" href=\"{{href}}\">{{title}} ({{type_label}})</a>\n", in: dossier.folder)
+        let built = try Builder.build(BuildOptions(content: dossier.content, templates: edited, output: dossier.output))
+        #expect(built.report.errorCount == 0)
+        let page = try dossier.page("people/elodie-marchal/index.html")
+        #expect(page.contains("<li><a class=\"mention\" href=\"../../people/jerome-durand/index.html\">Jérôme Durand (Person)</a></li>"))
+        #expect(!page.contains("<span class=\"muted\">Person</span></li>"))
+
+        try FileManager.default.removeItem(at: edited.appendingPathComponent("note-source.mustache"))
+        let before = try dossier.page("people/elodie-marchal/index.html")
+        let broken = try Builder.build(BuildOptions(content: dossier.content, templates: edited, output: dossier.output))
+        #expect(broken.report.lines.contains("Templates/note-source.mustache:1:1: error: missing template 'note-source.mustache'"))
+        #expect(try dossier.page("people/elodie-marchal/index.html") == before)
+    }
+
     @Test func templateSyntaxErrorIsLocated() throws {
         let dossier = try ScratchDossier(copying: "site")
         defer { dossier.remove() }

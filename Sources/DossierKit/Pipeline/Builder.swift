@@ -93,7 +93,7 @@ public enum Builder {
 
         // Render and write in one pass over both cores, so no page is held in memory
         // longer than it takes to write it.
-        let builder = PageBuilder(dossier)
+        let builder = PageBuilder(dossier, templates: templates.library)
         let plan = builder.pagePlan
         let digests: [String]
         do {

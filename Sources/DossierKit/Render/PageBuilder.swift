@@ -1,7 +1,9 @@
+import Mustache
+
 /// Fifth stage: turns the analysed dossier into one template context per page. Contexts
 /// are plain dictionaries and arrays (cheap for swift-mustache to read); values from
 /// content stay text and are escaped by the templates, only HTML Dossier made itself
-/// (rendered bodies, citation markers) is passed as HTML.
+/// (rendered bodies, citation markers, shared fragments) is passed as HTML.
 public struct PageBuilder: @unchecked Sendable {
     // @unchecked: `entryCards` holds [String: Any] values that are built once in `init`
     // and only read afterwards.
@@ -12,13 +14,45 @@ public struct PageBuilder: @unchecked Sendable {
     /// every link is; built once and shared instead of once per link.
     private let entryCards: [String: [String: Any]]
     private static let entryRoot = "../../"
+    /// Parts of entry pages rendered once by their own partial (see SharedFragment).
+    private let library: MustacheLibrary
+    private var entryLinks: [String: SharedFragment] = [:]
+    private var eventLines: [String: SharedFragment] = [:]
+    private var noteSources: [String: SharedFragment] = [:]
+    /// Header and footer of entry pages, by section.
+    private var entryChrome: [String: (header: SharedFragment, footer: SharedFragment)] = [:]
+    public static let fragmentPartials = ["site-header", "site-footer", "entry-link", "event-line", "note-source"]
 
-    public init(_ dossier: AnalyzedDossier) {
+    public init(_ dossier: AnalyzedDossier, templates: MustacheLibrary) {
         self.dossier = dossier
+        library = templates
         let ids = dossier.index.orderedIDs
         let language = dossier.config.language
         let cards = ids.parallelMap { id in UncheckedCard(Self.card(dossier.index[id]!, root: Self.entryRoot, language: language)) }
         entryCards = Dictionary(uniqueKeysWithValues: zip(ids, cards.map(\.value)))
+        // Built after the cards they are made of; no fragment is rendered until a page needs it.
+        var links: [String: SharedFragment] = [:], events: [String: SharedFragment] = [:], sources: [String: SharedFragment] = [:]
+        let entryPage = "type/id/index.html"  // any entry page: they all share the root
+        let fragments = ids.parallelMap { [self] id -> [SharedFragment] in
+            var made = [SharedFragment(partial: "entry-link", context: link(id, from: entryPage), library: templates)]
+            switch dossier.index[id]!.type {
+            case .event: made.append(eventLine(id, from: entryPage))
+            case .source: made.append(noteSource(id, from: entryPage))
+            default: break
+            }
+            return made
+        }
+        for (id, made) in zip(ids, fragments) {
+            links[id] = made[0]
+            switch dossier.index[id]!.type {
+            case .event: events[id] = made[1]
+            case .source: sources[id] = made[1]
+            default: break
+            }
+        }
+        (entryLinks, eventLines, noteSources) = (links, events, sources)
+        let footer = siteFooter()
+        for type in EntryType.allCases { entryChrome[type.folder] = (siteHeader(root: Self.entryRoot, section: type.folder), footer) }
     }
 
     private struct UncheckedCard: @unchecked Sendable {
@@ -65,8 +99,25 @@ public struct PageBuilder: @unchecked Sendable {
         context["has_" + key] = !list.isEmpty
     }
 
-    private func layout(path: String, title: String, description: String?, section: String?) -> [String: Any] {
-        let root = SitePaths.rootPrefix(forPath: path)
+    private func layout(path: String, title: String, description: String?, section: String?, root: String? = nil) -> [String: Any] {
+        let root = root ?? SitePaths.rootPrefix(forPath: path)
+        var context: [String: Any] = [
+            "lang": language,
+            "root": root,
+            "site_title": dossier.config.title,
+            "page_title": title,
+            "is_home": path == SitePaths.home,
+        ]
+        if let subtitle = dossier.config.subtitle { context["site_subtitle"] = subtitle }
+        if let description = description ?? dossier.config.description { context["description"] = description }
+        let chrome = root == Self.entryRoot ? entryChrome[section ?? ""] : nil
+        context["site_header"] = chrome?.header ?? siteHeader(root: root, section: section)
+        context["site_footer"] = chrome?.footer ?? siteFooter()
+        return context
+    }
+
+    /// The skip link, site title and section navigation above every page.
+    private func siteHeader(root: String, section: String?) -> SharedFragment {
         let sections: [(String, String, String)] = [
             ("notes", "Case notes", SitePaths.index(of: .note)),
             ("people", "People", SitePaths.index(of: .person)),
@@ -76,19 +127,17 @@ public struct PageBuilder: @unchecked Sendable {
             ("events", "Events", SitePaths.index(of: .event)),
             ("sources", "Sources", SitePaths.index(of: .source)),
         ]
-        var context: [String: Any] = [
-            "lang": language,
-            "root": root,
-            "site_title": dossier.config.title,
-            "page_title": title,
-            "is_home": path == SitePaths.home,
-        ]
+        var context: [String: Any] = ["root": root, "site_title": dossier.config.title]
         Self.set("nav", sections.map { key, label, href in
             ["label": label, "href": root + href, "current": key == section] as [String: Any]
         }, in: &context)
+        return SharedFragment(partial: "site-header", context: context, library: library)
+    }
+
+    private func siteFooter() -> SharedFragment {
+        var context: [String: Any] = ["site_title": dossier.config.title]
         if let subtitle = dossier.config.subtitle { context["site_subtitle"] = subtitle }
-        if let description = description ?? dossier.config.description { context["description"] = description }
-        return context
+        return SharedFragment(partial: "site-footer", context: context, library: library)
     }
 
     /// How a link to an entry looks from a page at `path`.
@@ -134,10 +183,7 @@ public struct PageBuilder: @unchecked Sendable {
     /// The numbered source list that ends a page.
     private func notes(_ registry: CitationRegistry, path: String) -> [[String: Any]] {
         registry.notes.map { note in
-            let source = index[note.sourceID]!
-            var context = link(note.sourceID, from: path)
-            context["number"] = note.number
-            if let publisher = source.publisher { context["publisher"] = publisher }
+            var context: [String: Any] = ["number": note.number, "source": shared(noteSources, note.sourceID, from: path, or: noteSource)]
             Self.set("occurrences", note.occurrences.enumerated().map { offset, occurrence in
                 var item: [String: Any] = ["anchor": occurrence.anchor, "letter": Self.letter(offset)]
                 if let locator = occurrence.locator { item["locator"] = locator }
@@ -145,9 +191,31 @@ public struct PageBuilder: @unchecked Sendable {
             }, in: &context)
             context["single"] = note.occurrences.count == 1
             context["has_locators"] = note.occurrences.contains { $0.locator != nil }
-            if let via = source.via.flatMap({ dossier.targets[$0] }) { context["via"] = link(via, from: path) }
             return context
         }
+    }
+
+    /// A source as its notes name it: link, publisher, date and the outlet it came through.
+    private func noteSource(_ id: String, from path: String) -> SharedFragment {
+        let source = index[id]!
+        var context = link(id, from: path)
+        if let publisher = source.publisher { context["publisher"] = publisher }
+        if let via = source.via.flatMap({ dossier.targets[$0] }) { context["via"] = link(via, from: path) }
+        return SharedFragment(partial: "note-source", context: context, library: library)
+    }
+
+    /// An event in an entry's mini-timeline: date, title and places.
+    private func eventLine(_ id: String, from path: String) -> SharedFragment {
+        var context = link(id, from: path)
+        Self.set("places", links(index[id]!.places, from: path), in: &context)
+        return SharedFragment(partial: "event-line", context: context, library: library)
+    }
+
+    /// The shared fragment on entry pages (where it was made for), a fragment of its own elsewhere.
+    private func shared(_ fragments: [String: SharedFragment], _ id: String, from path: String,
+                        or make: (String, String) -> SharedFragment) -> SharedFragment {
+        if SitePaths.rootPrefix(forPath: path) == Self.entryRoot, let fragment = fragments[id] { return fragment }
+        return make(id, path)
     }
 
     /// a, b, … z, aa, ab: back-link labels as in encyclopaedias.
@@ -233,17 +301,8 @@ public struct PageBuilder: @unchecked Sendable {
 
     private func notFound(_ path: String) -> Page {
         // Served from any depth, so its links are absolute to the site root when known.
-        var context = layout(path: path, title: "Page not found", description: nil, section: nil)
-        if let base = dossier.config.baseURL {
-            context["root"] = base.hasSuffix("/") ? base : base + "/"
-        } else {
-            context["root"] = "/"
-        }
-        Self.set("nav", (context["nav"] as! [[String: Any]]).map { item in
-            var item = item
-            item["href"] = (context["root"] as! String) + (item["href"] as! String)
-            return item
-        }, in: &context)
+        let base = dossier.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        let context = layout(path: path, title: "Page not found", description: nil, section: nil, root: base ?? "/")
         return Page(path: path, template: "404", context: context)
     }
 
@@ -277,12 +336,10 @@ public struct PageBuilder: @unchecked Sendable {
             item["cites"] = marker
             return item
         }, in: &context)
-        Self.set("events", (dossier.events[entry.id] ?? []).map { id -> [String: Any] in
-            var item = link(id, from: path)
-            Self.set("places", links(index[id]!.places, from: path), in: &item)
-            return item
+        Self.set("events", (dossier.events[entry.id] ?? []).map { shared(eventLines, $0, from: path, or: eventLine) }, in: &context)
+        Self.set("mentions", (dossier.mentions[entry.id] ?? []).map { id in
+            shared(entryLinks, id, from: path) { SharedFragment(partial: "entry-link", context: link($0, from: $1), library: library) }
         }, in: &context)
-        Self.set("mentions", (dossier.mentions[entry.id] ?? []).map { link($0, from: path) }, in: &context)
         if entry.type == .source {
             Self.set("cited_by", (dossier.citedBy[entry.id] ?? []).map { pageID, locators -> [String: Any] in
                 var item = link(pageID, from: path)

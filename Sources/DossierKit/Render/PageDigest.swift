@@ -34,7 +34,18 @@ enum PageDigest {
         return hex(SHA256.hash(data: bytes))
     }
 
+    /// How a shared fragment appears in every digest that includes it.
+    static func encoding(ofFragment partial: String, context: [String: Any]) -> [UInt8] {
+        var bytes: [UInt8] = [UInt8(ascii: "f")]
+        append(partial, to: &bytes)
+        encode(context, into: &bytes)
+        return bytes
+    }
+
     private static func encode(_ value: Any, into bytes: inout [UInt8]) {
+        // Most common first. A cast to a class type is tried only after the value types:
+        // for a String or a dictionary it would look for a Foundation bridge (NSString,
+        // NSDictionary) and build one, which made digests ten times slower.
         switch value {
         case let text as String:
             bytes.append(UInt8(ascii: "s"))
@@ -56,6 +67,16 @@ enum PageDigest {
             bytes.append(UInt8(ascii: "l"))
             count(list.count, into: &bytes)
             for item in list { encode(item, into: &bytes) }
+        case let list as [String]:
+            bytes.append(UInt8(ascii: "l"))
+            count(list.count, into: &bytes)
+            for item in list { encode(item, into: &bytes) }
+        case let fragments as [SharedFragment]:
+            bytes.append(UInt8(ascii: "l"))
+            count(fragments.count, into: &bytes)
+            for fragment in fragments { bytes += fragment.digestBytes }
+        case let fragment as SharedFragment:
+            bytes += fragment.digestBytes
         case let list as [Any]:
             bytes.append(UInt8(ascii: "l"))
             count(list.count, into: &bytes)

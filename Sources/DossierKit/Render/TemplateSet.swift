@@ -7,7 +7,7 @@ public struct TemplateSet: Sendable {
     public let library: MustacheLibrary
     /// Changes whenever any template's text does (part of every page digest).
     public let fingerprint: String
-    public static let required = ["layout", "home", "list", "timeline", "entry", "404"]
+    public static let required = ["layout", "home", "list", "timeline", "entry", "404"] + PageBuilder.fragmentPartials
 
     public static func load(from folder: URL, displayPath: String) -> (TemplateSet?, [Diagnostic]) {
         let escaping = ByteEscapedHTML.registered
