@@ -41,7 +41,8 @@ struct Build: ParsableCommand {
     var output = "Site"
 
     func run() throws {
-        let options = BuildOptions(content: folders.content, templates: templates, output: output)
+        var options = BuildOptions(content: folders.content, templates: templates, output: output)
+        options.freesMemory = false  // the process ends with the build
         try Report.run(verb: "built") { () throws(EnvironmentError) in try Builder.build(options) }
     }
 }
@@ -52,7 +53,8 @@ struct Check: ParsableCommand {
     @OptionGroup var folders: Folders
 
     func run() throws {
-        let options = BuildOptions(content: folders.content)
+        var options = BuildOptions(content: folders.content)
+        options.freesMemory = false  // the process ends with the check
         try Report.run(verb: "checked") { () throws(EnvironmentError) in try Builder.check(options) }
     }
 }

@@ -5,8 +5,8 @@ import Mustache
 /// content stay text and are escaped by the templates, only HTML Dossier made itself
 /// (rendered bodies, citation markers, shared fragments) is passed as HTML.
 public struct PageBuilder: @unchecked Sendable {
-    // @unchecked: `entryCards` holds [String: Any] values that are built once in `init`
-    // and only read afterwards.
+    // @unchecked: `entryCards` and the fragments' contexts hold [String: Any] values that
+    // are built once in `init` and only read afterwards.
     public let dossier: AnalyzedDossier
     var index: DossierIndex { dossier.index }
     var language: String { dossier.config.language }
@@ -30,29 +30,19 @@ public struct PageBuilder: @unchecked Sendable {
         let language = dossier.config.language
         let cards = ids.parallelMap { id in UncheckedCard(Self.card(dossier.index[id]!, root: Self.entryRoot, language: language)) }
         entryCards = Dictionary(uniqueKeysWithValues: zip(ids, cards.map(\.value)))
-        // Built after the cards they are made of; no fragment is rendered until a page needs it.
-        var links: [String: SharedFragment] = [:], events: [String: SharedFragment] = [:], sources: [String: SharedFragment] = [:]
-        let entryPage = "type/id/index.html"  // any entry page: they all share the root
-        let fragments = ids.parallelMap { [self] id -> [SharedFragment] in
-            var made = [SharedFragment(partial: "entry-link", context: link(id, from: entryPage), library: templates)]
-            switch dossier.index[id]!.type {
-            case .event: made.append(eventLine(id, from: entryPage))
-            case .source: made.append(noteSource(id, from: entryPage))
-            default: break
-            }
-            return made
-        }
-        for (id, made) in zip(ids, fragments) {
-            links[id] = made[0]
-            switch dossier.index[id]!.type {
-            case .event: events[id] = made[1]
-            case .source: sources[id] = made[1]
-            default: break
-            }
-        }
-        (entryLinks, eventLines, noteSources) = (links, events, sources)
+        // Made from the cards, so after them; none is rendered until a page needs it.
+        let ofType = { (type: EntryType) in ids.filter { dossier.index[$0]!.type == type } }
+        entryLinks = sharedFragments(ids, made: entryLink)
+        eventLines = sharedFragments(ofType(.event), made: eventLine)
+        noteSources = sharedFragments(ofType(.source), made: noteSource)
         let footer = siteFooter()
         for type in EntryType.allCases { entryChrome[type.folder] = (siteHeader(root: Self.entryRoot, section: type.folder), footer) }
+    }
+
+    /// One fragment per id as entry pages show it, made on both cores.
+    private func sharedFragments(_ ids: [String], made make: @Sendable (String, String) -> SharedFragment) -> [String: SharedFragment] {
+        let anyEntryPage = "type/id/index.html"  // entry pages all share one root
+        return Dictionary(uniqueKeysWithValues: zip(ids, ids.parallelMap { make($0, anyEntryPage) }))
     }
 
     private struct UncheckedCard: @unchecked Sendable {
@@ -193,6 +183,11 @@ public struct PageBuilder: @unchecked Sendable {
             context["has_locators"] = note.occurrences.contains { $0.locator != nil }
             return context
         }
+    }
+
+    /// An entry as "Mentioned in" lists it: link and kind.
+    private func entryLink(_ id: String, from path: String) -> SharedFragment {
+        SharedFragment(partial: "entry-link", context: link(id, from: path), library: library)
     }
 
     /// A source as its notes name it: link, publisher, date and the outlet it came through.
@@ -337,9 +332,7 @@ public struct PageBuilder: @unchecked Sendable {
             return item
         }, in: &context)
         Self.set("events", (dossier.events[entry.id] ?? []).map { shared(eventLines, $0, from: path, or: eventLine) }, in: &context)
-        Self.set("mentions", (dossier.mentions[entry.id] ?? []).map { id in
-            shared(entryLinks, id, from: path) { SharedFragment(partial: "entry-link", context: link($0, from: $1), library: library) }
-        }, in: &context)
+        Self.set("mentions", (dossier.mentions[entry.id] ?? []).map { shared(entryLinks, $0, from: path, or: entryLink) }, in: &context)
         if entry.type == .source {
             Self.set("cited_by", (dossier.citedBy[entry.id] ?? []).map { pageID, locators -> [String: Any] in
                 var item = link(pageID, from: path)
