@@ -79,6 +79,9 @@ public enum Analysis {
         let resolved = kept.parallelMap { note -> (String, ResolvedPage, [String], [Diagnostic], [(String, [String])]) in
             let entry = note.entry!
             let result = resolver.resolve(entry, headings: note.headings)
+            // Nothing reads the Markdown tree after this: free it here, on this core,
+            // rather than hold it through rendering (it was a large part of peak memory).
+            entry.body = nil
             var citations = result.citations
             func marker(_ references: [Reference]) -> String? {
                 let ids = references.compactMap { resolvedTargets[$0] }

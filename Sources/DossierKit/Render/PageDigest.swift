@@ -34,12 +34,13 @@ enum PageDigest {
         return hex(SHA256.hash(data: bytes))
     }
 
-    /// How a shared fragment appears in every digest that includes it.
+    /// How a shared fragment appears in every digest that includes it: the SHA-256 of its
+    /// partial's name and context (32 bytes to keep per fragment instead of the encoding).
     static func encoding(ofFragment partial: String, context: [String: Any]) -> [UInt8] {
-        var bytes: [UInt8] = [UInt8(ascii: "f")]
+        var bytes: [UInt8] = []
         append(partial, to: &bytes)
         encode(context, into: &bytes)
-        return bytes
+        return [UInt8(ascii: "f")] + Array(SHA256.hash(data: bytes))
     }
 
     private static func encode(_ value: Any, into bytes: inout [UInt8]) {
