@@ -106,7 +106,7 @@ public enum Builder {
         do {
             let staged = try writer.stage(folders: plan.map(\.path) + assets.map(\.path))
             timer.lap("prepare the staging folder")
-            let phases = PhaseClock()
+            let phases = PhaseClock(["page contexts", "page digests", "reuse checks and links", "swift-mustache", "writing"])
             let pages = plan.parallelMap { path, kind -> (outcome: WriteOutcome, digest: String, rendered: Bool) in
                 let page = phases.measure(0) { builder.page(path, kind) }
                 let digest = phases.measure(1) { PageDigest.of(page.context, template: page.template, templates: templates.fingerprint) }
@@ -117,7 +117,7 @@ public enum Builder {
                 return (phases.measure(4) { staged.place(OutputFile(path: page.path, content: .bytes(Data(html.utf8)))) }, digest, true)
             }
             timer.lap("render and write pages")
-            timer.detail(phases.totals, names: ["page contexts", "page digests", "reuse checks and links", "swift-mustache", "writing"])
+            timer.detail(phases)
             let copied = assets.parallelMap { staged.place($0) }
             result.stats = try staged.commit(pages.map(\.outcome) + copied)
             result.pages = pages.count
@@ -169,20 +169,19 @@ public enum Builder {
 /// never part of normal output, so builds stay quiet and deterministic).
 struct StageTimer {
     static let enabled = ProcessInfo.processInfo.environment["DOSSIER_TIMINGS"] == "1"
-    private let enabled = StageTimer.enabled
     private var last = ContinuousClock.now
 
     /// The parts of a parallel stage, as time summed over the threads that ran them.
-    func detail(_ totals: [Duration], names: [String]) {
-        guard enabled else { return }
-        for (name, total) in zip(names, totals) {
+    func detail(_ phases: PhaseClock) {
+        guard Self.enabled else { return }
+        for (name, total) in zip(phases.names, phases.totals) {
             let milliseconds = Double(total / .microseconds(1)) / 1000
             FileHandle.standardError.write(Data("timing:   \(name), summed over threads: \(String(format: "%.1f", milliseconds)) ms\n".utf8))
         }
     }
 
     mutating func lap(_ stage: String) {
-        guard enabled else { return }
+        guard Self.enabled else { return }
         let now = ContinuousClock.now
         let milliseconds = Double((now - last) / .microseconds(1)) / 1000
         FileHandle.standardError.write(Data("timing: \(stage): \(String(format: "%.1f", milliseconds)) ms\n".utf8))
@@ -190,12 +189,18 @@ struct StageTimer {
     }
 }
 
-/// Time spent in each numbered part of a parallel loop, added up over threads; a no-op
-/// unless `DOSSIER_TIMINGS=1`.
+/// Time spent in each part of a parallel loop (numbered in the order of `names`), added
+/// up over threads; a no-op unless `DOSSIER_TIMINGS=1`.
 final class PhaseClock: @unchecked Sendable {
     // @unchecked: `sums` is only touched under `lock`.
+    let names: [String]
     private let lock = NSLock()
-    private var sums = [Duration](repeating: .zero, count: 8)
+    private var sums: [Duration]
+
+    init(_ names: [String]) {
+        self.names = names
+        sums = Array(repeating: .zero, count: names.count)
+    }
 
     func measure<T>(_ phase: Int, _ body: () -> T) -> T {
         guard StageTimer.enabled else { return body() }

@@ -1,19 +1,20 @@
 import Foundation
 import Mustache
 
-/// A piece of markup that looks the same on every entry page that shows it (an entry's
-/// link in "Mentioned in", an event in a mini-timeline, a source in the numbered notes),
+/// A piece of markup that looks the same on every page that shows it (the site header and
+/// footer; on entry pages an entry's link in "Mentioned in", an event in a mini-timeline,
+/// a source in the numbered notes),
 /// rendered by its own partial the first time a page needs it and then reused, like
 /// Hugo's `partialCached`. Templates insert it with `{{{name}}}`; as a section
 /// (`{{#name}}…{{/name}}`) its context's fields can still be read one by one.
 ///
-/// swift-mustache spends a few microseconds on every tag, so these three lists were
-/// most of the tags rendered for an entry page.
+/// swift-mustache spends a few microseconds on every tag, and these parts were most of
+/// the tags rendered for an entry page.
 final class SharedFragment: MustacheCustomRenderable, MustacheParent, @unchecked Sendable {
     // @unchecked: `rendered` is only touched under `lock`; the rest never changes.
     let partial: String
     let context: [String: Any]
-    /// The canonical encoding of `partial` and `context` (see PageDigest), computed once.
+    /// What a page digest includes for this fragment (see PageDigest), computed once.
     let digestBytes: [UInt8]
     private let library: MustacheLibrary
     private let lock = NSLock()
