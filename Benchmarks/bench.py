@@ -284,7 +284,7 @@ def rebuilds(folder, meta, runs):
     d = subprocess.run(["diff", "-rq", site, fresh], capture_output=True, text=True)
     differing = [l for l in d.stdout.splitlines() if l.strip()]
     rmtree(fresh)
-    rmtree(os.path.join(rb, ".Fresh.cache.json"))
+    rmtree(os.path.join(rb, ".Fresh.cache"))
     out["rename check"] = {"person": meta["rename_person"]["id"], "old_name": old, "pages_with_old_name_before": len(old_files),
                            "pages_with_new_name_after": len(new_files), "pages_with_old_name_after": len(left_old),
                            "files_differing_from_fresh_build": len(differing),
@@ -311,7 +311,7 @@ def pathological(args):
         rs = []
         for i in range(args.pathological_runs):
             rmtree(os.path.join(folder, "fresh-site"))
-            for leftover in ("staging", "spare", "cache.json"):
+            for leftover in ("staging", "spare", "cache"):
                 rmtree(os.path.join(folder, ".fresh-site." + leftover))
             r = timed([DOSSIER, "build", "--content", "Content", "--templates", TEMPLATES, "--output", "fresh-site"],
                       cwd=folder, timeout=args.timeout)

@@ -14,7 +14,7 @@ import Testing
         #expect(try snapshot(dossier.output) == before)
         // No staging or retired folder is left; the build cache still describes Site/.
         let siblings = try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted()
-        #expect(siblings == [".Site.cache.json", "Content", "Site"])
+        #expect(siblings == [".Site.cache", "Content", "Site"])
     }
 
     @Test func aBuildInterruptedMidSwapIsRepairedByTheNextRun() throws {
@@ -33,7 +33,7 @@ import Testing
         // Nothing was written, but the previous site is back where it belongs; the
         // half-written staging folder is kept as the spare for the next build.
         #expect(FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent("index.html").path))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted() == [".Site.cache.json", ".Site.spare", "Content", "Site"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted() == [".Site.cache", ".Site.spare", "Content", "Site"])
         // Building from that spare leaves nothing of the interrupted run in the site.
         try FileManager.default.removeItem(at: dossier.content.appendingPathComponent("notes/broken.md"))
         let repaired = try dossier.build()
@@ -122,12 +122,65 @@ import Testing
         #expect(!(try dossier.page("people/jerome-durand/index.html")).contains("notes/extra/"))
 
         // The whole site equals a build from scratch.
-        let fresh = dossier.folder.appendingPathComponent("Fresh")
-        _ = try Builder.build(BuildOptions(content: dossier.content, templates: Repository.templates, output: fresh))
-        let built = FileTree.files(under: dossier.output.path).map(\.path)
-        #expect(built == FileTree.files(under: fresh.path).map(\.path))
-        for path in built {
-            #expect(try Data(contentsOf: fresh.appendingPathComponent(path)) == Data(contentsOf: dossier.output.appendingPathComponent(path)), "\(path)")
+        #expect(try dossier.differencesFromFreshBuild() == [])
+    }
+
+    @Test func anUnchangedBodyIsNotResolvedAgainUnlessSomethingItReadsChanged() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        let notes = FileTree.files(under: dossier.content.path).filter { $0.path.hasSuffix(".md") }.count
+        #expect(try dossier.build().bodiesResolved == notes)
+
+        // A body gains a link to Lyon: only that body is resolved again. Lyon's page gains
+        // the back-link though its own note did not change (it is resolved for rendering).
+        let trip = "events/trip-abroad.md"
+        let tripText = try String(contentsOf: dossier.content.appendingPathComponent(trip), encoding: .utf8)
+        try dossier.write(trip, tripText + "\nThe trip began in [[lyon]].\n")
+        let linked = try dossier.build()
+        #expect(linked.bodiesResolved == 1)
+        #expect(linked.rendered == 2)
+        #expect(try dossier.page("places/lyon/index.html").contains("href=\"../../events/trip-abroad/index.html\""))
+        #expect(try dossier.differencesFromFreshBuild() == [])
+
+        // A new heading is an anchor any body may link to: every body is resolved again,
+        // and still only the page that shows it changes.
+        let lyon = "places/lyon.md"
+        let lyonText = try String(contentsOf: dossier.content.appendingPathComponent(lyon), encoding: .utf8)
+        try dossier.write(lyon, lyonText + "\n## Old town\n\nStreets [@registry-extract].\n")
+        let headed = try dossier.build()
+        #expect(headed.bodiesResolved == notes)
+        #expect(headed.rendered == 1)
+        #expect(try dossier.page("places/lyon/index.html").contains("id=\"old-town\""))
+
+        // A note without `title:` is named by its heading: editing that heading renames it
+        // on every page that links to it.
+        let overview = "notes/overview.md"
+        let overviewText = try String(contentsOf: dossier.content.appendingPathComponent(overview), encoding: .utf8)
+        try dossier.write(overview, overviewText.replacingOccurrences(of: "# Overview of the case", with: "# Overview of the affair"))
+        let retitled = try dossier.build()
+        #expect(retitled.bodiesResolved == notes)
+        #expect(try dossier.page("index.html").contains("Overview of the affair"))
+        #expect(try !dossier.page("index.html").contains("Overview of the case"))
+        #expect(try dossier.differencesFromFreshBuild() == [])
+    }
+
+    @Test func aDamagedBuildCacheIsIgnoredNotTrusted() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        let pages = try dossier.build().pages
+        let cache = dossier.folder.appendingPathComponent(".Site.cache")
+        let bytes = try [UInt8](Data(contentsOf: cache))
+        let durand = "people/jerome-durand.md"
+        let text = try String(contentsOf: dossier.content.appendingPathComponent(durand), encoding: .utf8)
+        // Cut short, then one byte changed in the middle, then not a cache at all.
+        for (round, damaged) in [Array(bytes.prefix(bytes.count / 2)), bytes.enumerated().map { $0 == bytes.count / 2 ? $1 ^ 0xFF : $1 }, Array("{}".utf8)].enumerated() {
+            try Data(damaged).write(to: cache)
+            try dossier.write(durand, text + "\nEdit \(round).\n")
+            let rebuilt = try dossier.build()
+            #expect(!rebuilt.report.hasErrors)
+            #expect(rebuilt.pages == pages)
+            #expect(try dossier.page("people/jerome-durand/index.html").contains("Edit \(round)."))
+            #expect(try dossier.differencesFromFreshBuild() == [])
         }
     }
 

@@ -46,6 +46,19 @@ struct ScratchDossier {
     }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }
+
+    /// Output paths whose bytes differ from a build of the same content into a new folder
+    /// (files present on one side only included): empty when a rebuild was exact.
+    func differencesFromFreshBuild() throws -> [String] {
+        let fresh = folder.appendingPathComponent("Fresh-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: fresh) }
+        _ = try Builder.build(BuildOptions(content: content, templates: Repository.templates, output: fresh))
+        let built = FileTree.files(under: output.path).map(\.path)
+        let expected = FileTree.files(under: fresh.path).map(\.path)
+        return try Set(built).symmetricDifference(expected).sorted() + built.filter { path in
+            try expected.contains(path) && Data(contentsOf: fresh.appendingPathComponent(path)) != Data(contentsOf: output.appendingPathComponent(path))
+        }
+    }
 }
 
 extension DiagnosticReport {

@@ -303,13 +303,16 @@ public struct EntryReader {
 struct Fields {
     let pairs: [(Node, Node)]
     let node: Node?
+    /// Each pair's key as text, read once (a lookup per key of every note adds up).
+    private let keys: [String?]
 
     init(_ mapping: Node.Mapping?, node: Node? = nil) {
         pairs = mapping.map { Array($0.map { ($0.key, $0.value) }) } ?? []
+        keys = pairs.map { $0.0.scalar?.string }
         self.node = node
     }
 
     subscript(key: String) -> Node? {
-        pairs.first { $0.0.scalar?.string == key }?.1
+        keys.firstIndex(of: key).map { pairs[$0].1 }
     }
 }

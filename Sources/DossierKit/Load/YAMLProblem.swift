@@ -36,19 +36,27 @@ struct YAMLPositions {
     private let scalars: [Unicode.Scalar]
     /// Scalar offset where each YAML line starts.
     private let yamlLineStarts: [Int]
+    /// Scalar offset of each "\n" (a file line break).
+    private let newlines: [Int]
     private let firstLine: Int
 
     init(yaml: String, firstLine: Int) {
         scalars = Array(yaml.unicodeScalars)
         var starts = [0]
+        var newlines: [Int] = []
         var index = 0
         while index < scalars.count {
             let scalar = scalars[index]
+            if scalar == "\n" { newlines.append(index) }
             index += 1
             if scalar == "\r", index < scalars.count, scalars[index] == "\n" { index += 1 }
-            if ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar) { starts.append(index) }
+            switch scalar {
+            case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}": starts.append(index)
+            default: break
+            }
         }
         yamlLineStarts = starts
+        self.newlines = newlines
         self.firstLine = firstLine
     }
 
@@ -56,17 +64,22 @@ struct YAMLPositions {
     func location(line: Int, column: Int) -> (line: Int, column: Int) {
         // Past the last line is the end of the front-matter: the closing `---`, one file
         // line after the last (YAML may count more lines: NEL, LS and PS break its lines).
-        if line > yamlLineStarts.count { return (firstLine + scalars.count { $0 == "\n" } + 1, 1) }
+        if line > yamlLineStarts.count { return (firstLine + newlines.count + 1, 1) }
         let lineIndex = max(line - 1, 0)
         let offset = min(yamlLineStarts[lineIndex] + max(column - 1, 0), scalars.count)
-        var fileLine = firstLine
-        var lineStart = 0
-        for index in 0..<offset where scalars[index] == "\n" {
-            fileLine += 1
-            lineStart = index + 1
+        // File lines are counted by "\n" alone: the line breaks before `offset`, found by
+        // binary search (every key and list item asks, so no scan from the start).
+        var low = 0, high = newlines.count
+        while low < high {
+            let middle = (low + high) / 2
+            if newlines[middle] < offset { low = middle + 1 } else { high = middle }
         }
-        var prefix = String.UnicodeScalarView()
-        prefix.append(contentsOf: scalars[lineStart..<offset])
-        return (fileLine, String(prefix).count + 1)
+        let lineStart = low == 0 ? 0 : newlines[low - 1] + 1
+        let prefix = scalars[lineStart..<offset]
+        // Below U+0300 (no combining marks) and without CR, every scalar is a character.
+        if prefix.allSatisfy({ $0.value < 0x300 && $0 != "\r" }) { return (firstLine + low, prefix.count + 1) }
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: prefix)
+        return (firstLine + low, String(text).count + 1)
     }
 }

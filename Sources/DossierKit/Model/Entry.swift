@@ -142,21 +142,33 @@ public final class Entry: @unchecked Sendable {
 
     /// Every front-matter reference with the type(s) of entry it must name.
     public var frontMatterReferences: [(reference: Reference, key: String, allowed: Set<EntryType>)] {
+        // The allowed types are shared constants: a set literal per reference allocated
+        // a set for every reference of every note, twice a build.
+        typealias Allowed = FrontMatterTargets
         var result: [(Reference, String, Set<EntryType>)] = []
-        result += sources.map { ($0, "sources", [.source]) }
-        result += people.map { ($0, "people", [.person]) }
-        result += organizations.map { ($0, "organizations", [.organization]) }
-        result += places.map { ($0, "places", [.place]) }
-        if let via { result.append((via, "via", [.source])) }
-        if let parent { result.append((parent, "parent", [.organization])) }
+        result += sources.map { ($0, "sources", Allowed.source) }
+        result += people.map { ($0, "people", Allowed.person) }
+        result += organizations.map { ($0, "organizations", Allowed.organization) }
+        result += places.map { ($0, "places", Allowed.place) }
+        if let via { result.append((via, "via", Allowed.source)) }
+        if let parent { result.append((parent, "parent", Allowed.organization)) }
         for affiliation in affiliations {
-            result.append((affiliation.organization, "org", [.organization]))
-            result += affiliation.sources.map { ($0, "sources", [.source]) }
+            result.append((affiliation.organization, "org", Allowed.organization))
+            result += affiliation.sources.map { ($0, "sources", Allowed.source) }
         }
         for relation in relations {
-            result.append((relation.with, "with", [.person, .organization]))
-            result += relation.sources.map { ($0, "sources", [.source]) }
+            result.append((relation.with, "with", Allowed.personOrOrganization))
+            result += relation.sources.map { ($0, "sources", Allowed.source) }
         }
         return result
     }
+}
+
+/// What each front-matter reference may name.
+enum FrontMatterTargets {
+    static let source: Set<EntryType> = [.source]
+    static let person: Set<EntryType> = [.person]
+    static let organization: Set<EntryType> = [.organization]
+    static let place: Set<EntryType> = [.place]
+    static let personOrOrganization: Set<EntryType> = [.person, .organization]
 }

@@ -5,8 +5,6 @@ import Foundation
 public struct AnalyzedDossier: Sendable {
     public var config: DossierConfig
     public var index: DossierIndex
-    /// Resolved page body and citation notes per entry id.
-    public var pages: [String: ResolvedPage]
     /// Entry id → ids of entries whose body or front-matter links to it (events excluded).
     public var mentions: [String: [String]]
     /// Person, organisation or place id → ids of the events naming it, in timeline order.
@@ -20,6 +18,23 @@ public struct AnalyzedDossier: Sendable {
 
     /// The id a front-matter reference resolved to.
     public var targets: [Reference: String]
+
+    /// Entry id → SHA-256 of its file: with `memos.sharedInputs`, all a page's own body
+    /// and citations depend on (see BodyMemo).
+    public var contentHashes: [String: String]
+    /// What every body's resolution found, for the next build to reuse.
+    public var memos: BodyMemos
+    /// Bodies resolved by this run; the others were unchanged since the last build, whose
+    /// memos stood in for them, and are resolved again only if their page is rendered.
+    var resolvedPages: [String: ResolvedPage]
+    let lateResolution: LateResolution
+    /// Entries whose page cites at least one source.
+    var citing: Set<String>
+
+    /// An entry's resolved body and citation notes.
+    public func resolvedPage(_ id: String) -> ResolvedPage {
+        resolvedPages[id] ?? lateResolution.page(id)
+    }
 }
 
 public struct ResolvedPage: Sendable {
@@ -33,7 +48,9 @@ public struct ResolvedPage: Sendable {
 
 /// Runs the reading stages: load → front-matter → cmark → index → resolve.
 public enum Analysis {
-    public static func analyze(content: URL, displayPath: String) -> AnalyzedDossier {
+    /// `memos` are the previous build's (see BodyMemo): a note whose bytes and shared
+    /// inputs are both unchanged is neither parsed by cmark nor resolved again.
+    public static func analyze(content: URL, displayPath: String, memos previous: BodyMemos? = nil) -> AnalyzedDossier {
         var timer = StageTimer()
         let loaded = ContentLoader(root: content, displayRoot: displayPath).load()
         timer.lap("load files")
@@ -41,18 +58,46 @@ public enum Analysis {
         let (config, configDiagnostics) = DossierConfig.read(loaded.configFile)
         diagnostics += configDiagnostics
 
-        // Read and parse every note on both cores.
-        let parsed = loaded.notes.parallelMap { file -> ParsedNote in
+        // Read every note's front-matter, and parse its body unless the last build left a
+        // memo for these exact bytes, on both cores.
+        var parsed = loaded.notes.parallelMap { file -> ParsedNote in
             let (entry, body, readDiagnostics) = EntryReader.read(file)
-            guard let entry else { return ParsedNote(entry: nil, headings: [], diagnostics: readDiagnostics) }
-            let headings = BodyParser.parse(body, into: entry)
-            return ParsedNote(entry: entry, headings: headings, diagnostics: readDiagnostics)
+            let bytes = file.text[...].utf8
+            var note = ParsedNote(file: file, entry: entry, bodyLength: body.utf8.count, diagnostics: readDiagnostics,
+                                  contentHash: SharedInputs.hash(bytes),
+                                  frontMatterHash: SharedInputs.hash(bytes.dropLast(body.utf8.count)))
+            guard let entry else { return note }
+            if let memo = previous?.byPath[file.relativePath], memo.contentHash == note.contentHash {
+                note.memo = memo
+            } else {
+                note.headings = BodyParser.parse(body, into: entry)
+            }
+            return note
+        }
+        var shared = SharedInputs(config: loaded.configFile)
+        for note in parsed {
+            shared.add(note: note.file.relativePath, frontMatterHash: note.frontMatterHash,
+                       title: note.entry.map { note.memo?.title ?? $0.title }, anchors: note.anchors)
+        }
+        let sharedInputs = shared.finalize()
+        if previous?.sharedInputs == sharedInputs {
+            for note in parsed { if let memo = note.memo { note.entry?.title = memo.title } }
+        } else {
+            // Something other notes read has changed (a title, an alias, a heading…): no memo holds.
+            parsed = parsed.parallelMap { note in
+                var note = note
+                if let entry = note.entry, note.headings == nil {
+                    note.headings = BodyParser.parse(note.body, into: entry)
+                    note.memo = nil
+                }
+                return note
+            }
         }
         timer.lap("front-matter and cmark parse")
         diagnostics += parsed.flatMap(\.diagnostics)
         let entries = parsed.compactMap(\.entry)
         var anchors: [String: Set<String>] = [:]
-        for note in parsed { if let entry = note.entry { anchors[entry.id, default: []].formUnion(note.headings.map(\.anchor)) } }
+        for note in parsed { if let entry = note.entry { anchors[entry.id, default: []].formUnion(note.anchors) } }
         let index = DossierIndex(entries: entries, anchors: anchors)
         diagnostics += index.duplicateDiagnostics
 
@@ -61,10 +106,10 @@ public enum Analysis {
         var targets: [Reference: String] = [:]
         let frontMatterResults = index.orderedIDs.parallelMap { id in
             index[id]!.frontMatterReferences.map { reference, key, allowed in
-                (reference, resolve(reference, key: key, allowed: allowed, index: index))
+                (reference, key, resolve(reference, key: key, allowed: allowed, index: index))
             }
         }
-        for (reference, result) in frontMatterResults.joined() {
+        for (reference, _, result) in frontMatterResults.joined() {
             switch result {
             case .success(let target): targets[reference] = target
             case .failure(let diagnostic): diagnostics.append(diagnostic)
@@ -73,49 +118,37 @@ public enum Analysis {
 
         timer.lap("index and front-matter references")
         // Resolve bodies on both cores; duplicates (left out of the index) are skipped.
-        let resolver = Resolver(index: index, allowHTML: config.allowHTML)
-        let resolvedTargets = targets
+        let bodies = BodyResolver(resolver: Resolver(index: index, allowHTML: config.allowHTML), targets: targets)
         let kept = parsed.filter { note in note.entry.map { index[$0.id]?.file == $0.file } ?? false }
-        let resolved = kept.parallelMap { note -> (String, ResolvedPage, [String], [Diagnostic], [(String, [String])]) in
+        let resolved = kept.parallelMap { note -> (id: String, page: ResolvedPage?, memo: BodyMemo) in
             let entry = note.entry!
-            let result = resolver.resolve(entry, headings: note.headings)
-            // Nothing reads the Markdown tree after this: free it here, on this core,
-            // rather than hold it through rendering (it was a large part of peak memory).
-            entry.body = nil
-            var citations = result.citations
-            func marker(_ references: [Reference]) -> String? {
-                let ids = references.compactMap { resolvedTargets[$0] }
-                return ids.isEmpty ? nil : citations.markerHTML(ids.map { ($0, nil) })
-            }
-            let relationMarkers = entry.relations.map { marker($0.sources) ?? "" }
-            let affiliationMarkers = entry.affiliations.map { marker($0.sources) ?? "" }
-            let sourcesMarker = marker(entry.sources)
-            let page = ResolvedPage(bodyHTML: result.html, citations: citations, sourcesMarker: sourcesMarker,
-                                    relationMarkers: relationMarkers, affiliationMarkers: affiliationMarkers)
-            // Each cited source with the locators used here, for its "cited on" list.
-            let cited = citations.notes.map { note in
-                let locators = note.occurrences.flatMap { $0.locator.map { $0.components(separatedBy: ", ") } ?? [] }
-                return (note.sourceID, Array(Set(locators)).sorted { $0.localizedStandardCompare($1) == .orderedAscending })
-            }
-            return (entry.id, page, result.references, result.diagnostics, cited)
+            if let memo = note.memo { return (entry.id, nil, memo) }
+            let (page, memo) = bodies.resolve(entry, headings: note.headings ?? [], contentHash: note.contentHash)
+            return (entry.id, page, memo)
         }
 
         timer.lap("resolve bodies and render HTML")
-        var pages: [String: ResolvedPage] = [:]
+        var resolvedPages: [String: ResolvedPage] = [:]
         var mentionSets: [String: Set<String>] = [:]
         var citedBy: [String: [(String, [String])]] = [:]
-        for (id, page, references, pageDiagnostics, cited) in resolved {
-            pages[id] = page
-            diagnostics += pageDiagnostics
-            for target in references where target != id { mentionSets[target, default: []].insert(id) }
-            for (sourceID, locators) in cited { citedBy[sourceID, default: []].append((id, locators)) }
+        var citing = Set<String>()
+        var memos = BodyMemos(sharedInputs: sharedInputs, byPath: [:])
+        var contentHashes: [String: String] = [:]
+        var unresolved: [String: ContentFile] = [:]
+        for ((id, page, memo), note) in zip(resolved, kept) {
+            if let page { resolvedPages[id] = page } else { unresolved[id] = note.file }
+            memos.byPath[note.file.relativePath] = memo
+            contentHashes[id] = memo.contentHash
+            diagnostics += memo.diagnostics
+            for target in memo.references where target != id { mentionSets[target, default: []].insert(id) }
+            for source in memo.cited { citedBy[source.sourceID, default: []].append((id, source.locators)) }
+            if !memo.cited.isEmpty { citing.insert(id) }
         }
         var eventSets: [String: [String]] = [:]
-        for id in index.orderedIDs {
-            let entry = index[id]!
-            for (reference, key, _) in entry.frontMatterReferences {
-                guard let target = targets[reference], target != id else { continue }
-                if entry.type == .event, ["people", "organizations", "places"].contains(key) {
+        for (id, references) in zip(index.orderedIDs, frontMatterResults) {
+            let isEvent = index[id]!.type == .event
+            for case (_, let key, .success(let target)) in references where target != id {
+                if isEvent, key == "people" || key == "organizations" || key == "places" {
                     eventSets[target, default: []].append(id)
                 } else if key != "sources" && key != "via" {
                     mentionSets[target, default: []].insert(id)
@@ -134,18 +167,32 @@ public enum Analysis {
         let mentions = mentionSets.mapValues { ids in index.inTitleOrder(ids) }
 
         var dossier = AnalyzedDossier(
-            config: config, index: index, pages: pages, mentions: mentions, events: events,
+            config: config, index: index, mentions: mentions, events: events,
             citedBy: citedBy.mapValues { $0.sorted { $0.0 < $1.0 } },
-            timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets)
+            timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets,
+            contentHashes: contentHashes, memos: memos, resolvedPages: resolvedPages,
+            lateResolution: LateResolution(bodies: bodies, files: unresolved), citing: citing)
         dossier.diagnostics += editorialWarnings(dossier)
         timer.lap("back-links, timeline, warnings")
         return dossier
     }
 
     private struct ParsedNote: Sendable {
+        var file: ContentFile
         var entry: Entry?
-        var headings: [BodyParser.Heading]
+        /// The body is the end of the file's text; sliced again only when needed, since
+        /// a copy of every body held through the analysis cost 40 MB at 10,000 notes.
+        var bodyLength: Int
         var diagnostics: [Diagnostic]
+        var contentHash: String
+        var frontMatterHash: String
+        /// Nil until the body is parsed.
+        var headings: [BodyParser.Heading]?
+        /// The last build's memo for these bytes, while it may still hold.
+        var memo: BodyMemo?
+
+        var anchors: [String] { headings?.map(\.anchor) ?? memo?.anchors ?? [] }
+        var body: String { String(Substring(file.text.utf8.suffix(bodyLength))) }
     }
 
     private static func resolve(_ reference: Reference, key: String, allowed: Set<EntryType>, index: DossierIndex) -> Result<String, Diagnostic> {
@@ -182,7 +229,7 @@ public enum Analysis {
             case .source where !linked.contains(id):
                 warnings.append(.warning(location, "source '\(id)' is never cited",
                                          notes: ["cite it with [@\(id)] where it backs a statement, or remove it"]))
-            case .person where (dossier.pages[id]?.citations.notes.isEmpty ?? true):
+            case .person where !dossier.citing.contains(id):
                 warnings.append(.warning(location, "person '\(id)' has no sources",
                                          notes: ["add 'sources: [..]' or cite sources in the body with [@source-id]"]))
                 fallthrough

@@ -48,6 +48,9 @@ public struct BuildResult: Sendable {
     public var pages = 0
     /// Pages rendered by this build; the others kept the previous build's file.
     public var rendered = 0
+    /// Notes whose body this build parsed and resolved before rendering; the others were
+    /// unchanged, and the last build's memos of them stood in (see BodyMemo).
+    public var bodiesResolved = 0
     public var stats = WriteStats()
 
     /// "120 pages (3 rendered), 2 files written, 119 unchanged" for build summaries.
@@ -76,6 +79,7 @@ public enum Builder {
         let writer = SiteWriter(output: options.output)
         do { try writer.recover() } catch { throw EnvironmentError(error.description) }
 
+        var timer = StageTimer()
         // Nothing read has changed and the output is as the last build left it: done.
         let inputs = BuildCache.stamps(of: [("content", options.content), ("templates", options.templates)])
         let previous = BuildCache.load(for: options.output)
@@ -87,14 +91,15 @@ public enum Builder {
         // The cache stays until a successful build replaces it: a failed build leaves
         // the site it describes untouched.
 
-        var timer = StageTimer()
-        let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay)
+        timer.lap("input stamps and build cache")
+        let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay, memos: previous?.memos)
         if !options.freesMemory { ProcessLifetime.keep(dossier) }
         timer.lap("read, parse and resolve")
         let (templates, templateDiagnostics) = TemplateSet.load(from: options.templates, displayPath: options.templatesDisplay)
         var diagnostics = dossier.diagnostics + templateDiagnostics
         let assets = assetFiles(options, dossier: dossier, diagnostics: &diagnostics)
         var result = BuildResult(report: DiagnosticReport(diagnostics))
+        result.bodiesResolved = dossier.resolvedPages.count
         guard let templates, !result.report.hasErrors else { return result }
 
         // Render and write in one pass over both cores, so no page is held in memory
@@ -102,19 +107,29 @@ public enum Builder {
         let builder = PageBuilder(dossier, templates: templates.library)
         if !options.freesMemory { ProcessLifetime.keep(builder) }
         let plan = builder.pagePlan
-        let digests: [String]
+        let pages: [PageOutcome]
         do {
             let staged = try writer.stage(folders: plan.map(\.path) + assets.map(\.path))
             timer.lap("prepare the staging folder")
-            let phases = PhaseClock(["page contexts", "page digests", "reuse checks and links", "swift-mustache", "writing"])
-            let pages = plan.parallelMap { path, kind -> (outcome: WriteOutcome, digest: String, rendered: Bool) in
-                let page = phases.measure(0) { builder.page(path, kind) }
-                let digest = phases.measure(1) { PageDigest.of(page.context, template: page.template, templates: templates.fingerprint) }
-                if phases.measure(2, { previous?.canReuse(page.path, digest: digest, in: options.output) == true && staged.reuse(page.path) }) {
-                    return (WriteOutcome(), digest, false)
+            let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "swift-mustache", "writing"])
+            pages = plan.parallelMap { path, kind -> PageOutcome in
+                // A page whose inputs are all as the last build saw them keeps its file
+                // without even building its context (one body edited: nearly every page).
+                let inputs = phases.measure(0) { builder.inputKey(path, kind, templates: templates.fingerprint) }
+                if let previous, let digest = previous.pageDigests[path],
+                   phases.measure(3, { previous.pageInputs[path] == inputs && previous.isUnchanged(path, in: options.output) && staged.reuse(path) }) {
+                    return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false)
                 }
-                let html = phases.measure(3) { templates.render(page.context, template: page.template) }
-                return (phases.measure(4) { staged.place(OutputFile(path: page.path, content: .bytes(Data(html.utf8)))) }, digest, true)
+                let page = phases.measure(1) { builder.page(path, kind) }
+                let digest = phases.measure(2) { PageDigest.of(page.context, template: page.template, templates: templates.fingerprint) }
+                // Otherwise the context decides: a rename changes the inputs of every
+                // page, but the context only of the pages that show the name.
+                if phases.measure(3, { previous?.canReuse(page.path, digest: digest, in: options.output) == true && staged.reuse(page.path) }) {
+                    return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false)
+                }
+                let html = phases.measure(4) { templates.render(page.context, template: page.template) }
+                let outcome = phases.measure(5) { staged.place(OutputFile(path: page.path, content: .bytes(Data(html.utf8)))) }
+                return PageOutcome(outcome: outcome, inputs: inputs, digest: digest, rendered: true)
             }
             timer.lap("render and write pages")
             timer.detail(phases)
@@ -122,17 +137,26 @@ public enum Builder {
             result.stats = try staged.commit(pages.map(\.outcome) + copied)
             result.pages = pages.count
             result.rendered = pages.count { $0.rendered }
-            digests = pages.map(\.digest)
         } catch {
             throw EnvironmentError(error.description)
         }
         timer.lap("assets and swap")
         var cache = BuildCache(inputs: inputs, outputs: BuildCache.stamps(of: [("site", options.output)]),
                                pages: result.pages, diagnostics: result.report.diagnostics)
-        cache.pageDigests = Dictionary(uniqueKeysWithValues: zip(plan.map(\.path), digests))
+        cache.pageDigests = Dictionary(uniqueKeysWithValues: zip(plan.map(\.path), pages.map(\.digest)))
+        cache.pageInputs = Dictionary(uniqueKeysWithValues: zip(plan.map(\.path), pages.map(\.inputs)))
+        cache.memos = dossier.memos
         cache.save(for: options.output)
         timer.lap("save build cache")
         return result
+    }
+
+    private struct PageOutcome: Sendable {
+        var outcome: WriteOutcome
+        /// Digests of what the page was made from (see BuildCache).
+        var inputs: String
+        var digest: String
+        var rendered: Bool
     }
 
     /// `Templates/assets/**` then `Content/assets/**`, both under `assets/`; one path
@@ -184,8 +208,15 @@ struct StageTimer {
         guard Self.enabled else { return }
         let now = ContinuousClock.now
         let milliseconds = Double((now - last) / .microseconds(1)) / 1000
-        FileHandle.standardError.write(Data("timing: \(stage): \(String(format: "%.1f", milliseconds)) ms\n".utf8))
+        FileHandle.standardError.write(Data("timing: \(stage): \(String(format: "%.1f", milliseconds)) ms\(Self.memory)\n".utf8))
         last = now
+    }
+
+    /// Resident and peak resident memory so far, from /proc (Linux only).
+    private static var memory: String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return "" }
+        let fields = status.split(separator: "\n").filter { $0.hasPrefix("VmRSS:") || $0.hasPrefix("VmHWM:") }
+        return fields.isEmpty ? "" : " (" + fields.map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }.joined(separator: ", ") + ")"
     }
 }
 

@@ -66,6 +66,21 @@ public struct PageBuilder: @unchecked Sendable {
         return plan
     }
 
+    /// A digest of everything a page is made from, computed without making it: the shared
+    /// inputs (every note's front-matter, titles and anchors, the config), the templates
+    /// and, for an entry, its own file and the back-links other bodies give it. Equal
+    /// inputs mean an equal page (see BodyMemo for why nothing else can change it).
+    public func inputKey(_ path: String, _ kind: PageKind, templates: String) -> String {
+        var inputs: [String: Any] = ["shared": dossier.memos.sharedInputs]
+        if case .entry(let id) = kind {
+            inputs["note"] = dossier.contentHashes[id] ?? ""
+            inputs["mentions"] = dossier.mentions[id] ?? []
+            inputs["events"] = dossier.events[id] ?? []
+            inputs["cited_by"] = (dossier.citedBy[id] ?? []).map { ["page": $0.pageID, "locators": $0.locators] as [String: Any] }
+        }
+        return PageDigest.of(inputs, template: "inputs of " + path, templates: templates)
+    }
+
     public enum PageKind: Sendable {
         case home, timeline, notFound, list(EntryType), entry(String)
     }
@@ -302,7 +317,7 @@ public struct PageBuilder: @unchecked Sendable {
     }
 
     private func entry(_ entry: Entry, path: String) -> Page {
-        let resolved = dossier.pages[entry.id]!
+        let resolved = dossier.resolvedPage(entry.id)
         var context = layout(path: path, title: entry.title, description: entry.summary, section: entry.type.folder)
         context["entry"] = link(entry.id, from: path)
         context["type_label"] = entry.type.singularTitle

@@ -4,43 +4,56 @@ import Glibc
 #endif
 
 /// What the last successful build read and wrote, by size and modification time, kept
-/// beside the output (`.Site.cache.json`). When nothing it read has changed and the
+/// beside the output (`.Site.cache`). When nothing it read has changed and the
 /// output is as it was left, a rebuild has nothing to do: it reports the same result
-/// and touches no file. Otherwise the page digests let it skip rendering every page
-/// whose context is unchanged and whose file is still as this build wrote it.
-struct BuildCache: Codable, Equatable {
-    static let format = 3
+/// and touches no file. Otherwise, for every page whose file is still as this build
+/// wrote it, the page inputs let it skip even building the page's context when none of
+/// its inputs changed, and the page digests let it skip rendering when the context is
+/// the same; the body memos let it skip parsing and resolving unchanged notes.
+struct BuildCache: Equatable {
+    /// Names the file format; a cache in any other is ignored (a full build replaces it).
+    static let header = "dossier build cache 5"
 
-    var format = BuildCache.format
     /// The program that built it: a new Dossier may render the same input differently.
-    var tool = FileStamp(path: "/proc/self/exe") ?? FileStamp(path: CommandLine.arguments[0])
+    var tool = FileStamp.tool
     var inputs: [String: FileStamp]
     var outputs: [String: FileStamp]
     var pages: Int
     var diagnostics: [Diagnostic]
     /// Output path → digest of the context it was rendered from (see PageDigest).
     var pageDigests: [String: String] = [:]
+    /// Output path → digest of the page's inputs (see PageBuilder.inputKey).
+    var pageInputs: [String: String] = [:]
+    var memos: BodyMemos?
 
     static func url(for output: URL) -> URL {
-        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).cache.json")
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).cache")
     }
 
     static func load(for output: URL) -> BuildCache? {
         guard let data = FileManager.default.contents(atPath: url(for: output).path),
-              let cache = try? JSONDecoder().decode(BuildCache.self, from: data), cache.format == format,
-              cache.tool != nil, cache.tool == BuildCache(inputs: [:], outputs: [:], pages: 0, diagnostics: []).tool else { return nil }
+              var reader = CacheReader(Array(data), header: header),
+              let cache = try? BuildCache(reading: &reader), reader.isAtEnd,
+              cache.tool != nil, cache.tool == FileStamp.tool else { return nil }
         return cache
     }
 
     func save(for output: URL) {
-        guard let data = try? JSONEncoder().encode(self) else { return }
-        try? data.write(to: Self.url(for: output), options: .atomic)
+        let path = Self.url(for: output).path
+        guard var writer = CacheWriter(path: path + ".new", header: Self.header) else { return }
+        write(to: &writer)
+        _ = writer.finish(at: path)
     }
 
     /// True when the previous build rendered `path` from the same context and the file
     /// is still exactly as that build left it.
     func canReuse(_ path: String, digest: String, in output: URL) -> Bool {
-        guard pageDigests[path] == digest, let stamp = outputs["site/" + path] else { return false }
+        pageDigests[path] == digest && isUnchanged(path, in: output)
+    }
+
+    /// True when the output file is exactly as the previous build left it.
+    func isUnchanged(_ path: String, in output: URL) -> Bool {
+        guard let stamp = outputs["site/" + path] else { return false }
         return FileStamp(path: output.path + "/" + path) == stamp
     }
 
@@ -59,14 +72,14 @@ struct BuildCache: Codable, Equatable {
 }
 
 /// Size and modification time (to the nanosecond) of a file, as `stat` reports them.
-/// Stored as one string ("size mtime-seconds mtime-nanoseconds d|f"): a cache holds one
-/// per input and output file, and a keyed object each made reading and writing the
-/// cache of a 10,000-note site take most of a second.
-struct FileStamp: Codable, Equatable {
+struct FileStamp: Equatable {
     var size: Int64
     var seconds: Int64
     var nanoseconds: Int64
     var isDirectory: Bool
+
+    /// The running program: a new Dossier may render the same input differently.
+    static let tool = FileStamp(path: "/proc/self/exe") ?? FileStamp(path: CommandLine.arguments[0])
 
     init?(path: String) {
         var info = stat()
@@ -78,18 +91,99 @@ struct FileStamp: Codable, Equatable {
         isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        let fields = text.split(separator: " ")
-        guard fields.count == 4, let size = Int64(fields[0]), let seconds = Int64(fields[1]),
-              let nanoseconds = Int64(fields[2]), fields[3] == "d" || fields[3] == "f" else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad file stamp '\(text)'"))
+    init(size: Int64, seconds: Int64, nanoseconds: Int64, isDirectory: Bool) {
+        (self.size, self.seconds, self.nanoseconds, self.isDirectory) = (size, seconds, nanoseconds, isDirectory)
+    }
+}
+
+// MARK: The cache file
+
+extension BuildCache {
+    init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
+        let tool = try reader.int() == 1 ? FileStamp(reading: &reader) : nil
+        self.init(inputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
+                  outputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
+                  pages: try reader.int(), diagnostics: try Diagnostic.list(reading: &reader))
+        self.tool = tool
+        pageDigests = try reader.table { r throws(CacheReader.CacheBytesError) in try r.string() }
+        pageInputs = try reader.table { r throws(CacheReader.CacheBytesError) in try r.string() }
+        if try reader.int() == 1 {
+            memos = BodyMemos(sharedInputs: try reader.string(),
+                              byPath: try reader.table { r throws(CacheReader.CacheBytesError) in try BodyMemo(reading: &r) })
         }
-        (self.size, self.seconds, self.nanoseconds, isDirectory) = (size, seconds, nanoseconds, fields[3] == "d")
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode("\(size) \(seconds) \(nanoseconds) \(isDirectory ? "d" : "f")")
+    func write(to writer: inout CacheWriter) {
+        writer.write(tool == nil ? 0 : 1)
+        tool?.write(to: &writer)
+        writer.write(inputs) { w, stamp in stamp.write(to: &w) }
+        writer.write(outputs) { w, stamp in stamp.write(to: &w) }
+        writer.write(pages)
+        Diagnostic.write(diagnostics, to: &writer)
+        writer.write(pageDigests) { w, digest in w.write(digest) }
+        writer.write(pageInputs) { w, key in w.write(key) }
+        writer.write(memos == nil ? 0 : 1)
+        if let memos {
+            writer.write(memos.sharedInputs)
+            writer.write(memos.byPath) { w, memo in memo.write(to: &w) }
+        }
+    }
+}
+
+extension FileStamp {
+    init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
+        self.init(size: try reader.int64(), seconds: try reader.int64(), nanoseconds: try reader.int64(),
+                  isDirectory: try reader.int64() == 1)
+    }
+
+    func write(to writer: inout CacheWriter) {
+        for number in [size, seconds, nanoseconds, isDirectory ? 1 : 0] { writer.write(number) }
+    }
+}
+
+extension BodyMemo {
+    init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
+        let (hash, title, anchors, references) = (try reader.string(), try reader.string(), try reader.strings(), try reader.strings())
+        var cited: [CitedSource] = []
+        for _ in 0..<(try reader.count()) { cited.append(CitedSource(sourceID: try reader.string(), locators: try reader.strings())) }
+        self.init(contentHash: hash, title: title, anchors: anchors, references: references, cited: cited,
+                  diagnostics: try Diagnostic.list(reading: &reader))
+    }
+
+    func write(to writer: inout CacheWriter) {
+        writer.write(contentHash)
+        writer.write(title)
+        writer.write(anchors)
+        writer.write(references)
+        writer.write(cited.count)
+        for source in cited {
+            writer.write(source.sourceID)
+            writer.write(source.locators)
+        }
+        Diagnostic.write(diagnostics, to: &writer)
+    }
+}
+
+extension Diagnostic {
+    static func list(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) -> [Diagnostic] {
+        var list: [Diagnostic] = []
+        for _ in 0..<(try reader.count()) {
+            guard let severity = Severity(rawValue: try reader.string()) else { throw CacheReader.CacheBytesError() }
+            let location = SourceLocation(file: try reader.string(), line: try reader.int(), column: try reader.int())
+            list.append(Diagnostic(severity, location, try reader.string(), notes: try reader.strings()))
+        }
+        return list
+    }
+
+    static func write(_ list: [Diagnostic], to writer: inout CacheWriter) {
+        writer.write(list.count)
+        for diagnostic in list {
+            writer.write(diagnostic.severity.rawValue)
+            writer.write(diagnostic.location.file)
+            writer.write(diagnostic.location.line)
+            writer.write(diagnostic.location.column)
+            writer.write(diagnostic.message)
+            writer.write(diagnostic.notes)
+        }
     }
 }

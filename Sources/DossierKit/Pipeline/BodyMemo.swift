@@ -1,0 +1,133 @@
+import Crypto
+import Foundation
+
+/// What parsing and resolving one note's body told the rest of the build, kept in the
+/// build cache so that a rebuild need not parse and resolve an unchanged note again.
+///
+/// A body's resolution reads the note itself and, from every other note, only what the
+/// `SharedInputs` digest covers (front-matter, titles, heading anchors, the config). So a
+/// memo is valid while its note's bytes and that digest are both unchanged: editing one
+/// body re-resolves that body alone, while a rename (a front-matter change) re-resolves all.
+struct BodyMemo: Equatable, Sendable {
+    /// SHA-256 of the whole file.
+    var contentHash: String
+    /// The entry's title once its body is read (a note without `title:` takes its `# heading`).
+    var title: String
+    var anchors: [String]
+    /// Entries the body links to, in order of appearance (repeats included).
+    var references: [String]
+    /// Each cited source (body and front-matter) with the locators used, sorted.
+    var cited: [CitedSource]
+    var diagnostics: [Diagnostic]
+
+    struct CitedSource: Equatable, Sendable {
+        var sourceID: String
+        var locators: [String]
+    }
+
+    init(contentHash: String, title: String, anchors: [String], references: [String], cited: [CitedSource], diagnostics: [Diagnostic]) {
+        (self.contentHash, self.title, self.anchors) = (contentHash, title, anchors)
+        (self.references, self.cited, self.diagnostics) = (references, cited, diagnostics)
+    }
+}
+
+/// The memos of one build, by note path, and the digest of the shared inputs they were made with.
+public struct BodyMemos: Equatable, Sendable {
+    var sharedInputs: String
+    var byPath: [String: BodyMemo]
+}
+
+/// One digest over everything a note's body resolution and page can read from *other*
+/// notes: every note's path and front-matter bytes, every title and heading anchor, and
+/// the config. Body text is left out on purpose, so editing a body keeps it unchanged.
+struct SharedInputs {
+    private var hasher = SHA256()
+
+    init(config: ContentFile?) {
+        add(config?.text ?? "")
+    }
+
+    mutating func add(note path: String, frontMatterHash: String, title: String?, anchors: [String]) {
+        add(path)
+        add(frontMatterHash)
+        add(title.map { "t" + $0 } ?? "unreadable")
+        add(count: anchors.count)
+        for anchor in anchors { add(anchor) }
+    }
+
+    // Every string goes in with its length, so no two different sequences hash alike.
+    private mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            add(count: utf8.count)
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(utf8))
+        }
+    }
+
+    private mutating func add(count: Int) {
+        withUnsafeBytes(of: UInt64(count).littleEndian) { hasher.update(bufferPointer: $0) }
+    }
+
+    func finalize() -> String { PageDigest.hex(hasher.finalize()) }
+
+    /// SHA-256 (hex) of some text's UTF-8 bytes.
+    static func hash(_ text: Substring.UTF8View) -> String {
+        if let digest = text.withContiguousStorageIfAvailable({ SHA256.hash(data: UnsafeRawBufferPointer($0)) }) {
+            return PageDigest.hex(digest)
+        }
+        return PageDigest.hex(SHA256.hash(data: Array(text)))
+    }
+}
+
+/// Resolves one parsed body: the page's HTML and citation notes, and its memo.
+struct BodyResolver: Sendable {
+    let resolver: Resolver
+    let targets: [Reference: String]
+
+    func resolve(_ entry: Entry, headings: [BodyParser.Heading], contentHash: String) -> (ResolvedPage, BodyMemo) {
+        let result = resolver.resolve(entry, headings: headings)
+        // Nothing reads the Markdown tree after this: free it here, on this core,
+        // rather than hold it through rendering (it was a large part of peak memory).
+        entry.body = nil
+        var citations = result.citations
+        func marker(_ references: [Reference]) -> String? {
+            let ids = references.compactMap { targets[$0] }
+            return ids.isEmpty ? nil : citations.markerHTML(ids.map { ($0, nil) })
+        }
+        let relationMarkers = entry.relations.map { marker($0.sources) ?? "" }
+        let affiliationMarkers = entry.affiliations.map { marker($0.sources) ?? "" }
+        let sourcesMarker = marker(entry.sources)
+        let page = ResolvedPage(bodyHTML: result.html, citations: citations, sourcesMarker: sourcesMarker,
+                                relationMarkers: relationMarkers, affiliationMarkers: affiliationMarkers)
+        // Each cited source with the locators used here, for its "cited on" list.
+        let cited = citations.notes.map { note in
+            let locators = note.occurrences.flatMap { $0.locator.map { $0.components(separatedBy: ", ") } ?? [] }
+            return BodyMemo.CitedSource(sourceID: note.sourceID,
+                                        locators: Array(Set(locators)).sorted { $0.localizedStandardCompare($1) == .orderedAscending })
+        }
+        let memo = BodyMemo(contentHash: contentHash, title: entry.title, anchors: headings.map(\.anchor),
+                            references: result.references, cited: cited, diagnostics: result.diagnostics)
+        return (page, memo)
+    }
+}
+
+/// The bodies a build did not resolve because their memos held. A page of theirs that
+/// must be rendered after all (a back-link to it changed) reads and resolves its note
+/// again, exactly as a full build would have.
+final class LateResolution: Sendable {
+    let bodies: BodyResolver
+    let files: [String: ContentFile]
+
+    init(bodies: BodyResolver, files: [String: ContentFile]) {
+        self.bodies = bodies
+        self.files = files
+    }
+
+    func page(_ id: String) -> ResolvedPage {
+        guard let file = files[id], case (let entry?, let body, _) = EntryReader.read(file) else {
+            preconditionFailure("no note for entry '\(id)'")
+        }
+        let headings = BodyParser.parse(body, into: entry)
+        return bodies.resolve(entry, headings: headings, contentHash: "").0
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The build cache's file format: a version line, then values one after another, each
+/// string as a 32-bit length and its UTF-8 bytes, each number as 64 bits. The cache of a
+/// 10,000-note site holds some 100,000 strings; through JSONEncoder and JSONDecoder it
+/// took a third of a one-edit rebuild, written and read this way a few milliseconds.
+///
+/// The writer streams to a temporary file beside the cache, renamed over it at the end
+/// (readers see the old cache or the new one, never half of one), in chunks of a
+/// megabyte: the whole cache held in memory was the peak of a build's memory use.
+struct CacheWriter: ~Copyable {
+    private var bytes: [UInt8] = []
+    private let descriptor: Int32
+    private let temporary: String
+    private var failed = false
+
+    init?(path temporary: String, header: String) {
+        descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return nil }
+        self.temporary = temporary
+        bytes.reserveCapacity(Self.chunk + 4096)
+        bytes += Array((header + "\n").utf8)
+    }
+
+    private static let chunk = 1 << 20
+
+    private mutating func flush() {
+        var written = 0
+        while written < bytes.count, !failed {
+            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 { failed = true } else { written += count }
+        }
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is left and puts the file at `path`; false (and no file) on any error.
+    consuming func finish(at path: String) -> Bool {
+        flush()
+        let closed = close(descriptor) == 0
+        guard !failed, closed, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            return false
+        }
+        return true
+    }
+
+    mutating func write(_ number: Int64) {
+        withUnsafeBytes(of: number.littleEndian) { bytes += $0 }
+        if bytes.count >= Self.chunk { flush() }
+    }
+
+    mutating func write(_ number: Int) { write(Int64(number)) }
+
+    mutating func write(_ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { bytes += $0 }
+            bytes += utf8
+        }
+        if bytes.count >= Self.chunk { flush() }
+    }
+
+    mutating func write(_ list: [String]) {
+        write(list.count)
+        for item in list { write(item) }
+    }
+
+    mutating func write<Value>(_ table: [String: Value], _ writeValue: (inout CacheWriter, Value) -> Void) {
+        write(table.count)
+        // Sorted, so the same cache is the same bytes.
+        for key in table.keys.sorted() {
+            write(key)
+            writeValue(&self, table[key]!)
+        }
+    }
+}
+
+/// Reads what CacheWriter wrote; any inconsistency (a truncated or foreign file) is
+/// `CacheBytesError`, and the caller then treats the cache as absent.
+struct CacheReader {
+    private let bytes: [UInt8]
+    private var offset: Int
+
+    struct CacheBytesError: Error {}
+
+    init?(_ bytes: [UInt8], header: String) {
+        let expected = Array((header + "\n").utf8)
+        guard bytes.starts(with: expected) else { return nil }
+        self.bytes = bytes
+        offset = expected.count
+    }
+
+    var isAtEnd: Bool { offset == bytes.count }
+
+    mutating func int64() throws(CacheBytesError) -> Int64 {
+        guard bytes.count - offset >= 8 else { throw CacheBytesError() }
+        var value: Int64 = 0
+        for shift in 0..<8 { value |= Int64(bytes[offset + shift]) << (8 * shift) }
+        offset += 8
+        return value
+    }
+
+    mutating func int() throws(CacheBytesError) -> Int { Int(try int64()) }
+
+    /// How many items follow: each takes at least a byte, so a count larger than what is
+    /// left is a damaged file, not a reason to loop for ever.
+    mutating func count() throws(CacheBytesError) -> Int {
+        let value = try int64()
+        guard value >= 0, value <= Int64(bytes.count - offset) else { throw CacheBytesError() }
+        return Int(value)
+    }
+
+    mutating func string() throws(CacheBytesError) -> String {
+        guard bytes.count - offset >= 4 else { throw CacheBytesError() }
+        var length = 0
+        for shift in 0..<4 { length |= Int(bytes[offset + shift]) << (8 * shift) }
+        offset += 4
+        guard bytes.count - offset >= length else { throw CacheBytesError() }
+        let text = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[offset..<offset + length]), as: UTF8.self) }
+        guard let text else { throw CacheBytesError() }
+        offset += length
+        return text
+    }
+
+    mutating func strings() throws(CacheBytesError) -> [String] {
+        let count = try count()
+        var list: [String] = []
+        list.reserveCapacity(min(count, 1 << 16))
+        for _ in 0..<count { list.append(try string()) }
+        return list
+    }
+
+    mutating func table<Value>(_ readValue: (inout CacheReader) throws(CacheBytesError) -> Value) throws(CacheBytesError) -> [String: Value] {
+        let count = try count()
+        var table: [String: Value] = [:]
+        table.reserveCapacity(min(count, 1 << 20))
+        for _ in 0..<count {
+            let key = try string()
+            table[key] = try readValue(&self)
+        }
+        return table
+    }
+}
