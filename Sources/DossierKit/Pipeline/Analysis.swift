@@ -20,16 +20,18 @@ public struct AnalyzedDossier: Sendable {
     public var targets: [Reference: String]
 
     /// Entry id → SHA-256 of its file: with `memos.sharedInputs`, all a page's own body
-    /// and citations depend on (see BodyMemo).
+    /// and citations depend on (see NoteMemo).
     public var contentHashes: [String: String]
     /// What every body's resolution found, for the next build to reuse.
-    public var memos: BodyMemos
+    public var memos: NoteMemos
     /// Bodies resolved by this run; the others were unchanged since the last build, whose
     /// memos stood in for them, and are resolved again only if their page is rendered.
     var resolvedPages: [String: ResolvedPage]
     let lateResolution: LateResolution
     /// Entries whose page cites at least one source.
     var citing: Set<String>
+    /// Notes whose front-matter was read from the file, not taken from a memo.
+    var notesRead = 0
 
     /// An entry's resolved body and citation notes.
     public func resolvedPage(_ id: String) -> ResolvedPage {
@@ -48,9 +50,10 @@ public struct ResolvedPage: Sendable {
 
 /// Runs the reading stages: load → front-matter → cmark → index → resolve.
 public enum Analysis {
-    /// `memos` are the previous build's (see BodyMemo): a note whose bytes and shared
-    /// inputs are both unchanged is neither parsed by cmark nor resolved again.
-    public static func analyze(content: URL, displayPath: String, memos previous: BodyMemos? = nil) -> AnalyzedDossier {
+    /// `memos` are the previous build's (see NoteMemo): a note whose bytes are unchanged
+    /// is not read again, and while the shared inputs are unchanged too, neither parsed
+    /// by cmark nor resolved.
+    public static func analyze(content: URL, displayPath: String, memos previous: NoteMemos? = nil) -> AnalyzedDossier {
         var timer = StageTimer()
         let loaded = ContentLoader(root: content, displayRoot: displayPath).load()
         timer.lap("load files")
@@ -58,20 +61,22 @@ public enum Analysis {
         let (config, configDiagnostics) = DossierConfig.read(loaded.configFile)
         diagnostics += configDiagnostics
 
-        // Read every note's front-matter, and parse its body unless the last build left a
-        // memo for these exact bytes, on both cores.
+        // Read every note's front-matter and parse its body, on both cores, unless the
+        // last build left a memo for these exact bytes.
         var parsed = loaded.notes.parallelMap { file -> ParsedNote in
-            let (entry, body, readDiagnostics) = EntryReader.read(file)
             let bytes = file.text[...].utf8
-            var note = ParsedNote(file: file, entry: entry, bodyLength: body.utf8.count, diagnostics: readDiagnostics,
-                                  contentHash: SharedInputs.hash(bytes),
-                                  frontMatterHash: SharedInputs.hash(bytes.dropLast(body.utf8.count)))
-            guard let entry else { return note }
-            if let memo = previous?.byPath[file.relativePath], memo.contentHash == note.contentHash {
-                note.memo = memo
-            } else {
-                note.headings = BodyParser.parse(body, into: entry)
+            let contentHash = SharedInputs.hash(bytes)
+            if let memo = previous?.byPath[file.relativePath], memo.contentHash == contentHash, memo.displayPath == file.displayPath,
+               let entry = EntryCodec.decode(memo.entry, lines: TextLines(file.text)) {
+                return ParsedNote(file: file, entry: entry, entryBytes: memo.entry, bodyLength: memo.bodyLength,
+                                  diagnostics: memo.readDiagnostics, contentHash: contentHash,
+                                  frontMatterHash: memo.frontMatterHash, readFromFile: false, memo: memo.body)
             }
+            let (entry, body, readDiagnostics) = EntryReader.read(file)
+            var note = ParsedNote(file: file, entry: entry, entryBytes: entry.map(EntryCodec.encode) ?? [],
+                                  bodyLength: body.utf8.count, diagnostics: readDiagnostics, contentHash: contentHash,
+                                  frontMatterHash: SharedInputs.hash(bytes.dropLast(body.utf8.count)), readFromFile: true)
+            if let entry { note.headings = BodyParser.parse(body, into: entry) }
             return note
         }
         var shared = SharedInputs(config: loaded.configFile)
@@ -123,7 +128,7 @@ public enum Analysis {
         let resolved = kept.parallelMap { note -> (id: String, page: ResolvedPage?, memo: BodyMemo) in
             let entry = note.entry!
             if let memo = note.memo { return (entry.id, nil, memo) }
-            let (page, memo) = bodies.resolve(entry, headings: note.headings ?? [], contentHash: note.contentHash)
+            let (page, memo) = bodies.resolve(entry, headings: note.headings ?? [])
             return (entry.id, page, memo)
         }
 
@@ -132,13 +137,15 @@ public enum Analysis {
         var mentionSets: [String: Set<String>] = [:]
         var citedBy: [String: [(String, [String])]] = [:]
         var citing = Set<String>()
-        var memos = BodyMemos(sharedInputs: sharedInputs, byPath: [:])
+        var memos = NoteMemos(sharedInputs: sharedInputs, byPath: [:])
         var contentHashes: [String: String] = [:]
         var unresolved: [String: ContentFile] = [:]
         for ((id, page, memo), note) in zip(resolved, kept) {
             if let page { resolvedPages[id] = page } else { unresolved[id] = note.file }
-            memos.byPath[note.file.relativePath] = memo
-            contentHashes[id] = memo.contentHash
+            memos.byPath[note.file.relativePath] = NoteMemo(
+                contentHash: note.contentHash, displayPath: note.file.displayPath, entry: note.entryBytes,
+                readDiagnostics: note.diagnostics, bodyLength: note.bodyLength, frontMatterHash: note.frontMatterHash, body: memo)
+            contentHashes[id] = note.contentHash
             diagnostics += memo.diagnostics
             for target in memo.references where target != id { mentionSets[target, default: []].insert(id) }
             for source in memo.cited { citedBy[source.sourceID, default: []].append((id, source.locators)) }
@@ -172,6 +179,7 @@ public enum Analysis {
             timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets,
             contentHashes: contentHashes, memos: memos, resolvedPages: resolvedPages,
             lateResolution: LateResolution(bodies: bodies, files: unresolved), citing: citing)
+        dossier.notesRead = parsed.count { $0.readFromFile }
         dossier.diagnostics += editorialWarnings(dossier)
         timer.lap("back-links, timeline, warnings")
         return dossier
@@ -180,16 +188,19 @@ public enum Analysis {
     private struct ParsedNote: Sendable {
         var file: ContentFile
         var entry: Entry?
+        /// The entry as read from the front-matter, encoded for the next build (EntryCodec).
+        var entryBytes: [UInt8]
         /// The body is the end of the file's text; sliced again only when needed, since
         /// a copy of every body held through the analysis cost 40 MB at 10,000 notes.
         var bodyLength: Int
         var diagnostics: [Diagnostic]
         var contentHash: String
         var frontMatterHash: String
+        var readFromFile: Bool
         /// Nil until the body is parsed.
-        var headings: [BodyParser.Heading]?
-        /// The last build's memo for these bytes, while it may still hold.
-        var memo: BodyMemo?
+        var headings: [BodyParser.Heading]? = nil
+        /// What the last build found in this body, while it may still hold.
+        var memo: BodyMemo? = nil
 
         var anchors: [String] { headings?.map(\.anchor) ?? memo?.anchors ?? [] }
         var body: String { String(Substring(file.text.utf8.suffix(bodyLength))) }

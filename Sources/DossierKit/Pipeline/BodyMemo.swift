@@ -1,16 +1,30 @@
 import Crypto
 import Foundation
 
-/// What parsing and resolving one note's body told the rest of the build, kept in the
-/// build cache so that a rebuild need not parse and resolve an unchanged note again.
-///
-/// A body's resolution reads the note itself and, from every other note, only what the
-/// `SharedInputs` digest covers (front-matter, titles, heading anchors, the config). So a
-/// memo is valid while its note's bytes and that digest are both unchanged: editing one
-/// body re-resolves that body alone, while a rename (a front-matter change) re-resolves all.
-struct BodyMemo: Equatable, Sendable {
+/// What the last build learnt from one note file, kept in the build cache so that a
+/// rebuild need not read an unchanged note's front-matter, nor parse and resolve its body,
+/// again. Valid for the same bytes at the same path.
+struct NoteMemo: Equatable, Sendable {
     /// SHA-256 of the whole file.
     var contentHash: String
+    /// The path diagnostics name the file by (it is inside every location).
+    var displayPath: String
+    /// The entry as its front-matter was read, before the body (EntryCodec).
+    var entry: [UInt8]
+    var readDiagnostics: [Diagnostic]
+    /// UTF-8 length of the body, the end of the file.
+    var bodyLength: Int
+    var frontMatterHash: String
+    var body: BodyMemo
+}
+
+/// What parsing and resolving one note's body told the rest of the build.
+///
+/// A body's resolution reads the note itself and, from every other note, only what the
+/// `SharedInputs` digest covers (front-matter, titles, heading anchors, the config). So
+/// this part of a memo holds while that digest is unchanged too: editing one body
+/// re-resolves that body alone, while a rename (a front-matter change) re-resolves all.
+struct BodyMemo: Equatable, Sendable {
     /// The entry's title once its body is read (a note without `title:` takes its `# heading`).
     var title: String
     var anchors: [String]
@@ -24,51 +38,32 @@ struct BodyMemo: Equatable, Sendable {
         var sourceID: String
         var locators: [String]
     }
-
-    init(contentHash: String, title: String, anchors: [String], references: [String], cited: [CitedSource], diagnostics: [Diagnostic]) {
-        (self.contentHash, self.title, self.anchors) = (contentHash, title, anchors)
-        (self.references, self.cited, self.diagnostics) = (references, cited, diagnostics)
-    }
 }
 
 /// The memos of one build, by note path, and the digest of the shared inputs they were made with.
-public struct BodyMemos: Equatable, Sendable {
+public struct NoteMemos: Equatable, Sendable {
     var sharedInputs: String
-    var byPath: [String: BodyMemo]
+    var byPath: [String: NoteMemo]
 }
 
 /// One digest over everything a note's body resolution and page can read from *other*
 /// notes: every note's path and front-matter bytes, every title and heading anchor, and
 /// the config. Body text is left out on purpose, so editing a body keeps it unchanged.
 struct SharedInputs {
-    private var hasher = SHA256()
+    private var stream = PageDigest.Stream()
 
     init(config: ContentFile?) {
-        add(config?.text ?? "")
+        stream.add(config?.text ?? "")
     }
 
     mutating func add(note path: String, frontMatterHash: String, title: String?, anchors: [String]) {
-        add(path)
-        add(frontMatterHash)
-        add(title.map { "t" + $0 } ?? "unreadable")
-        add(count: anchors.count)
-        for anchor in anchors { add(anchor) }
+        stream.add(path)
+        stream.add(frontMatterHash)
+        stream.add(title.map { "t" + $0 } ?? "unreadable")
+        stream.add(anchors)
     }
 
-    // Every string goes in with its length, so no two different sequences hash alike.
-    private mutating func add(_ text: String) {
-        var text = text
-        text.withUTF8 { utf8 in
-            add(count: utf8.count)
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(utf8))
-        }
-    }
-
-    private mutating func add(count: Int) {
-        withUnsafeBytes(of: UInt64(count).littleEndian) { hasher.update(bufferPointer: $0) }
-    }
-
-    func finalize() -> String { PageDigest.hex(hasher.finalize()) }
+    func finalize() -> String { stream.finalize() }
 
     /// SHA-256 (hex) of some text's UTF-8 bytes.
     static func hash(_ text: Substring.UTF8View) -> String {
@@ -84,7 +79,7 @@ struct BodyResolver: Sendable {
     let resolver: Resolver
     let targets: [Reference: String]
 
-    func resolve(_ entry: Entry, headings: [BodyParser.Heading], contentHash: String) -> (ResolvedPage, BodyMemo) {
+    func resolve(_ entry: Entry, headings: [BodyParser.Heading]) -> (ResolvedPage, BodyMemo) {
         let result = resolver.resolve(entry, headings: headings)
         // Nothing reads the Markdown tree after this: free it here, on this core,
         // rather than hold it through rendering (it was a large part of peak memory).
@@ -105,7 +100,7 @@ struct BodyResolver: Sendable {
             return BodyMemo.CitedSource(sourceID: note.sourceID,
                                         locators: Array(Set(locators)).sorted { $0.localizedStandardCompare($1) == .orderedAscending })
         }
-        let memo = BodyMemo(contentHash: contentHash, title: entry.title, anchors: headings.map(\.anchor),
+        let memo = BodyMemo(title: entry.title, anchors: headings.map(\.anchor),
                             references: result.references, cited: cited, diagnostics: result.diagnostics)
         return (page, memo)
     }
@@ -128,6 +123,6 @@ final class LateResolution: Sendable {
             preconditionFailure("no note for entry '\(id)'")
         }
         let headings = BodyParser.parse(body, into: entry)
-        return bodies.resolve(entry, headings: headings, contentHash: "").0
+        return bodies.resolve(entry, headings: headings).0
     }
 }

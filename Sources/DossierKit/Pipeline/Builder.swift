@@ -49,8 +49,10 @@ public struct BuildResult: Sendable {
     /// Pages rendered by this build; the others kept the previous build's file.
     public var rendered = 0
     /// Notes whose body this build parsed and resolved before rendering; the others were
-    /// unchanged, and the last build's memos of them stood in (see BodyMemo).
+    /// unchanged, and the last build's memos of them stood in (see NoteMemo).
     public var bodiesResolved = 0
+    /// Notes whose front-matter this build read; the others' entries came from the cache.
+    public var notesRead = 0
     public var stats = WriteStats()
 
     /// "120 pages (3 rendered), 2 files written, 119 unchanged" for build summaries.
@@ -100,6 +102,7 @@ public enum Builder {
         let assets = assetFiles(options, dossier: dossier, diagnostics: &diagnostics)
         var result = BuildResult(report: DiagnosticReport(diagnostics))
         result.bodiesResolved = dossier.resolvedPages.count
+        result.notesRead = dossier.notesRead
         guard let templates, !result.report.hasErrors else { return result }
 
         // Render and write in one pass over both cores, so no page is held in memory

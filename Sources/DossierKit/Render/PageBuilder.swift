@@ -69,16 +69,21 @@ public struct PageBuilder: @unchecked Sendable {
     /// A digest of everything a page is made from, computed without making it: the shared
     /// inputs (every note's front-matter, titles and anchors, the config), the templates
     /// and, for an entry, its own file and the back-links other bodies give it. Equal
-    /// inputs mean an equal page (see BodyMemo for why nothing else can change it).
+    /// inputs mean an equal page (see NoteMemo and BodyMemo for why nothing else can change it).
     public func inputKey(_ path: String, _ kind: PageKind, templates: String) -> String {
-        var inputs: [String: Any] = ["shared": dossier.memos.sharedInputs]
+        var inputs = PageDigest.Stream()
+        inputs.add(templates)
+        inputs.add(path)
+        inputs.add(dossier.memos.sharedInputs)
         if case .entry(let id) = kind {
-            inputs["note"] = dossier.contentHashes[id] ?? ""
-            inputs["mentions"] = dossier.mentions[id] ?? []
-            inputs["events"] = dossier.events[id] ?? []
-            inputs["cited_by"] = (dossier.citedBy[id] ?? []).map { ["page": $0.pageID, "locators": $0.locators] as [String: Any] }
+            inputs.add(dossier.contentHashes[id] ?? "")
+            inputs.add(dossier.mentions[id] ?? [])
+            inputs.add(dossier.events[id] ?? [])
+            let citedBy = dossier.citedBy[id] ?? []
+            inputs.add(citedBy.map(\.pageID))
+            for (_, locators) in citedBy { inputs.add(locators) }
         }
-        return PageDigest.of(inputs, template: "inputs of " + path, templates: templates)
+        return inputs.finalize()
     }
 
     public enum PageKind: Sendable {

@@ -17,6 +17,31 @@ enum PageDigest {
         return hex(SHA256.hash(data: bytes))
     }
 
+    /// Strings and lists of strings hashed as they come, each with its length, so no two
+    /// different sequences hash alike (for digests of a few plain values).
+    struct Stream {
+        private var hasher = SHA256()
+
+        mutating func add(_ text: String) {
+            var text = text
+            text.withUTF8 { utf8 in
+                add(count: utf8.count)
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(utf8))
+            }
+        }
+
+        mutating func add(_ list: [String]) {
+            add(count: list.count)
+            for item in list { add(item) }
+        }
+
+        mutating func add(count: Int) {
+            withUnsafeBytes(of: UInt64(count).littleEndian) { hasher.update(bufferPointer: $0) }
+        }
+
+        func finalize() -> String { PageDigest.hex(hasher.finalize()) }
+    }
+
     static func hex(_ digest: SHA256.Digest) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []

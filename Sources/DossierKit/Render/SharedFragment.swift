@@ -11,20 +11,29 @@ import Mustache
 /// swift-mustache spends a few microseconds on every tag, and these parts were most of
 /// the tags rendered for an entry page.
 final class SharedFragment: MustacheCustomRenderable, MustacheParent, @unchecked Sendable {
-    // @unchecked: `rendered` is only touched under `lock`; the rest never changes.
+    // @unchecked: `rendered` and `digest` are only touched under `lock`; the rest never changes.
     let partial: String
     let context: [String: Any]
-    /// What a page digest includes for this fragment (see PageDigest), computed once.
-    let digestBytes: [UInt8]
     private let library: MustacheLibrary
     private let lock = NSLock()
     private var rendered: String?
+    private var digest: [UInt8]?
 
     init(partial: String, context: [String: Any], library: MustacheLibrary) {
         self.partial = partial
         self.context = context
         self.library = library
-        digestBytes = PageDigest.encoding(ofFragment: partial, context: context)
+    }
+
+    /// What a page digest includes for this fragment (see PageDigest), computed the first
+    /// time a page needs it: a rebuild that renders few pages needs few.
+    var digestBytes: [UInt8] {
+        lock.withLock {
+            if let digest { return digest }
+            let bytes = PageDigest.encoding(ofFragment: partial, context: context)
+            digest = bytes
+            return bytes
+        }
     }
 
     var renderText: String {

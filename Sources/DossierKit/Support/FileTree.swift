@@ -11,45 +11,48 @@ enum FileTree {
         var isSymbolicLink: Bool
     }
 
-    enum Kind { case folder, file, symbolicLink, other }
+    enum Kind: Sendable { case folder, file, symbolicLink, other }
 
     /// Regular files and symbolic links below `root`, sorted; hidden names (starting
     /// with `.`) are skipped, folders included. Symbolic links to folders are listed,
     /// not descended into.
     static func files(under root: String) -> [Item] {
-        var items: [Item] = []
-        var pending = [""]
-        while let prefix = pending.popLast() {
-            for (name, kind) in entries(of: root + prefix) where !name.hasPrefix(".") {
-                let path = prefix.isEmpty ? name : String(prefix.dropFirst()) + "/" + name
-                switch kind {
-                case .folder: pending.append(prefix + "/" + name)
-                case .file: items.append(Item(path: path, isSymbolicLink: false))
-                case .symbolicLink: items.append(Item(path: path, isSymbolicLink: true))
-                case .other: continue
-                }
+        walk(root, hidden: false).compactMap { path, kind in
+            switch kind {
+            case .file: Item(path: path, isSymbolicLink: false)
+            case .symbolicLink: Item(path: path, isSymbolicLink: true)
+            case .folder, .other: nil
             }
-        }
-        return items.sorted { $0.path < $1.path }
+        }.sorted { $0.path < $1.path }
     }
 
     /// Every entry below `root`, hidden ones included, as root-relative paths: folders
     /// (not followed when they are symbolic links) and everything else.
     static func everything(under root: String) -> (folders: [String], others: [String]) {
         var folders: [String] = [], others: [String] = []
-        var pending = [""]
-        while let prefix = pending.popLast() {
-            for (name, kind) in entries(of: root + prefix) {
-                let path = prefix.isEmpty ? name : String(prefix.dropFirst()) + "/" + name
-                if kind == .folder {
-                    folders.append(path)
-                    pending.append(prefix + "/" + name)
-                } else {
-                    others.append(path)
-                }
-            }
+        for (path, kind) in walk(root, hidden: true) {
+            if kind == .folder { folders.append(path) } else { others.append(path) }
         }
         return (folders, others)
+    }
+
+    /// Everything below `root`, one level of the tree at a time with the folders of a
+    /// level read on both cores: a site has a folder per page, each a directory read.
+    private static func walk(_ root: String, hidden: Bool) -> [(path: String, kind: Kind)] {
+        var found: [(String, Kind)] = []
+        var level = [""]
+        while !level.isEmpty {
+            let listings = level.parallelMap { prefix in entries(of: root + prefix) }
+            var next: [String] = []
+            for (prefix, listing) in zip(level, listings) {
+                for (name, kind) in listing where hidden || !name.hasPrefix(".") {
+                    found.append((prefix.isEmpty ? name : String(prefix.dropFirst()) + "/" + name, kind))
+                    if kind == .folder { next.append(prefix + "/" + name) }
+                }
+            }
+            level = next
+        }
+        return found
     }
 
     /// The names in one folder with their kind (never `.` and `..`), empty when the

@@ -12,7 +12,7 @@ import Glibc
 /// the same; the body memos let it skip parsing and resolving unchanged notes.
 struct BuildCache: Equatable {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 5"
+    static let header = "dossier build cache 6"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
@@ -24,7 +24,7 @@ struct BuildCache: Equatable {
     var pageDigests: [String: String] = [:]
     /// Output path → digest of the page's inputs (see PageBuilder.inputKey).
     var pageInputs: [String: String] = [:]
-    var memos: BodyMemos?
+    var memos: NoteMemos?
 
     static func url(for output: URL) -> URL {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).cache")
@@ -61,10 +61,9 @@ struct BuildCache: Equatable {
     static func stamps(of folders: [(label: String, url: URL)]) -> [String: FileStamp] {
         var result: [String: FileStamp] = [:]
         for (label, folder) in folders {
-            for item in FileTree.files(under: folder.path) {
-                if let stamp = FileStamp(path: folder.path + "/" + item.path), !stamp.isDirectory {
-                    result[label + "/" + item.path] = stamp
-                }
+            let paths = FileTree.files(under: folder.path).map(\.path)
+            for (path, stamp) in zip(paths, paths.parallelMap { FileStamp(path: folder.path + "/" + $0) }) {
+                if let stamp, !stamp.isDirectory { result[label + "/" + path] = stamp }
             }
         }
         return result
@@ -72,7 +71,7 @@ struct BuildCache: Equatable {
 }
 
 /// Size and modification time (to the nanosecond) of a file, as `stat` reports them.
-struct FileStamp: Equatable {
+struct FileStamp: Equatable, Sendable {
     var size: Int64
     var seconds: Int64
     var nanoseconds: Int64
@@ -108,8 +107,8 @@ extension BuildCache {
         pageDigests = try reader.table { r throws(CacheReader.CacheBytesError) in try r.string() }
         pageInputs = try reader.table { r throws(CacheReader.CacheBytesError) in try r.string() }
         if try reader.int() == 1 {
-            memos = BodyMemos(sharedInputs: try reader.string(),
-                              byPath: try reader.table { r throws(CacheReader.CacheBytesError) in try BodyMemo(reading: &r) })
+            memos = NoteMemos(sharedInputs: try reader.string(),
+                              byPath: try reader.table { r throws(CacheReader.CacheBytesError) in try NoteMemo(reading: &r) })
         }
     }
 
@@ -141,17 +140,34 @@ extension FileStamp {
     }
 }
 
-extension BodyMemo {
+extension NoteMemo {
     init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
-        let (hash, title, anchors, references) = (try reader.string(), try reader.string(), try reader.strings(), try reader.strings())
-        var cited: [CitedSource] = []
-        for _ in 0..<(try reader.count()) { cited.append(CitedSource(sourceID: try reader.string(), locators: try reader.strings())) }
-        self.init(contentHash: hash, title: title, anchors: anchors, references: references, cited: cited,
-                  diagnostics: try Diagnostic.list(reading: &reader))
+        self.init(contentHash: try reader.string(), displayPath: try reader.string(), entry: try reader.blob(),
+                  readDiagnostics: try Diagnostic.list(reading: &reader), bodyLength: try reader.int(),
+                  frontMatterHash: try reader.string(), body: try BodyMemo(reading: &reader))
     }
 
     func write(to writer: inout CacheWriter) {
         writer.write(contentHash)
+        writer.write(displayPath)
+        writer.write(bytes: entry)
+        Diagnostic.write(readDiagnostics, to: &writer)
+        writer.write(bodyLength)
+        writer.write(frontMatterHash)
+        body.write(to: &writer)
+    }
+}
+
+extension BodyMemo {
+    init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
+        let (title, anchors, references) = (try reader.string(), try reader.strings(), try reader.strings())
+        var cited: [CitedSource] = []
+        for _ in 0..<(try reader.count()) { cited.append(CitedSource(sourceID: try reader.string(), locators: try reader.strings())) }
+        self.init(title: title, anchors: anchors, references: references, cited: cited,
+                  diagnostics: try Diagnostic.list(reading: &reader))
+    }
+
+    func write(to writer: inout CacheWriter) {
         writer.write(title)
         writer.write(anchors)
         writer.write(references)

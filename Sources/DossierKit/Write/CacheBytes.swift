@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// The build cache's file format: a version line, then values one after another, each
-/// string as a 32-bit length and its UTF-8 bytes, each number as 64 bits. The cache of a
+/// number as a variable-length integer (LEB128, zigzag for the sign: most take a byte),
+/// each string as its length and its UTF-8 bytes. The cache of a
 /// 10,000-note site holds some 100,000 strings; through JSONEncoder and JSONDecoder it
 /// took a third of a one-edit rebuild, written and read this way a few milliseconds.
 ///
@@ -12,10 +13,17 @@ import Glibc
 /// (readers see the old cache or the new one, never half of one), in chunks of a
 /// megabyte: the whole cache held in memory was the peak of a build's memory use.
 struct CacheWriter: ~Copyable {
-    private var bytes: [UInt8] = []
+    private(set) var bytes: [UInt8] = []
+    private var lastRecurring: String?
+    /// -1 for a writer that only fills `bytes` (an entry encoded for the cache).
     private let descriptor: Int32
     private let temporary: String
     private var failed = false
+
+    init() {
+        descriptor = -1
+        temporary = ""
+    }
 
     init?(path temporary: String, header: String) {
         descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -28,6 +36,7 @@ struct CacheWriter: ~Copyable {
     private static let chunk = 1 << 20
 
     private mutating func flush() {
+        guard descriptor >= 0 else { return }
         var written = 0
         while written < bytes.count, !failed {
             let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
@@ -49,7 +58,12 @@ struct CacheWriter: ~Copyable {
     }
 
     mutating func write(_ number: Int64) {
-        withUnsafeBytes(of: number.littleEndian) { bytes += $0 }
+        var rest = UInt64(bitPattern: (number << 1) ^ (number >> 63))
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
         if bytes.count >= Self.chunk { flush() }
     }
 
@@ -58,10 +72,32 @@ struct CacheWriter: ~Copyable {
     mutating func write(_ text: String) {
         var text = text
         text.withUTF8 { utf8 in
-            withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { bytes += $0 }
+            write(utf8.count)
             bytes += utf8
         }
         if bytes.count >= Self.chunk { flush() }
+    }
+
+    /// A string that is mostly the one written this way before (the file of each location
+    /// in an entry): then a single byte.
+    mutating func write(recurring text: String) {
+        if text == lastRecurring { return write(0) }
+        write(1)
+        write(text)
+        lastRecurring = text
+    }
+
+    /// Bytes made by another writer, with their length.
+    mutating func write(bytes blob: [UInt8]) {
+        write(blob.count)
+        bytes += blob
+        if bytes.count >= Self.chunk { flush() }
+    }
+
+    mutating func write(_ flag: Bool) { write(flag ? 1 : 0) }
+
+    mutating func write(_ number: Double) {
+        withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes += $0 }
     }
 
     mutating func write(_ list: [String]) {
@@ -84,6 +120,7 @@ struct CacheWriter: ~Copyable {
 struct CacheReader {
     private let bytes: [UInt8]
     private var offset: Int
+    private var lastRecurring: String?
 
     struct CacheBytesError: Error {}
 
@@ -94,14 +131,49 @@ struct CacheReader {
         offset = expected.count
     }
 
+    /// Reads bytes from a writer made with `CacheWriter()`.
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        offset = 0
+    }
+
+    mutating func blob() throws(CacheBytesError) -> [UInt8] {
+        let count = try count()
+        let blob = Array(bytes[offset..<offset + count])
+        offset += count
+        return blob
+    }
+
+    mutating func bool() throws(CacheBytesError) -> Bool {
+        switch try int64() {
+        case 0: return false
+        case 1: return true
+        default: throw CacheBytesError()
+        }
+    }
+
+    mutating func double() throws(CacheBytesError) -> Double {
+        guard bytes.count - offset >= 8 else { throw CacheBytesError() }
+        var pattern: UInt64 = 0
+        for shift in 0..<8 { pattern |= UInt64(bytes[offset + shift]) << (8 * shift) }
+        offset += 8
+        return Double(bitPattern: pattern)
+    }
+
     var isAtEnd: Bool { offset == bytes.count }
 
     mutating func int64() throws(CacheBytesError) -> Int64 {
-        guard bytes.count - offset >= 8 else { throw CacheBytesError() }
-        var value: Int64 = 0
-        for shift in 0..<8 { value |= Int64(bytes[offset + shift]) << (8 * shift) }
-        offset += 8
-        return value
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < bytes.count, shift < 64 else { throw CacheBytesError() }
+            let byte = bytes[offset]
+            offset += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { break }
+            shift += 7
+        }
+        return Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
     }
 
     mutating func int() throws(CacheBytesError) -> Int { Int(try int64()) }
@@ -115,15 +187,24 @@ struct CacheReader {
     }
 
     mutating func string() throws(CacheBytesError) -> String {
-        guard bytes.count - offset >= 4 else { throw CacheBytesError() }
-        var length = 0
-        for shift in 0..<4 { length |= Int(bytes[offset + shift]) << (8 * shift) }
-        offset += 4
-        guard bytes.count - offset >= length else { throw CacheBytesError() }
+        let length = try count()
         let text = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[offset..<offset + length]), as: UTF8.self) }
         guard let text else { throw CacheBytesError() }
         offset += length
         return text
+    }
+
+    mutating func recurringString() throws(CacheBytesError) -> String {
+        switch try int64() {
+        case 0:
+            guard let lastRecurring else { throw CacheBytesError() }
+            return lastRecurring
+        case 1:
+            let text = try string()
+            lastRecurring = text
+            return text
+        default: throw CacheBytesError()
+        }
     }
 
     mutating func strings() throws(CacheBytesError) -> [String] {
