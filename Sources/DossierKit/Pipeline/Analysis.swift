@@ -125,11 +125,14 @@ public enum Analysis {
         // Resolve bodies on both cores; duplicates (left out of the index) are skipped.
         let bodies = BodyResolver(resolver: Resolver(index: index, allowHTML: config.allowHTML), targets: targets)
         let kept = parsed.filter { note in note.entry.map { index[$0.id]?.file == $0.file } ?? false }
-        let resolved = kept.parallelMap { note -> (id: String, page: ResolvedPage?, memo: BodyMemo) in
+        let resolved = kept.parallelMap { note -> (id: String, page: ResolvedPage?, memo: NoteMemo) in
             let entry = note.entry!
-            if let memo = note.memo { return (entry.id, nil, memo) }
-            let (page, memo) = bodies.resolve(entry, headings: note.headings ?? [])
-            return (entry.id, page, memo)
+            var page: ResolvedPage?
+            var body = note.memo
+            if body == nil { (page, body) = bodies.resolve(entry, headings: note.headings ?? []) }
+            return (entry.id, page, NoteMemo(contentHash: note.contentHash, displayPath: note.file.displayPath, entry: note.entryBytes,
+                                             readDiagnostics: note.diagnostics, bodyLength: note.bodyLength,
+                                             frontMatterHash: note.frontMatterHash, body: body!))
         }
 
         timer.lap("resolve bodies and render HTML")
@@ -137,19 +140,16 @@ public enum Analysis {
         var mentionSets: [String: Set<String>] = [:]
         var citedBy: [String: [(String, [String])]] = [:]
         var citing = Set<String>()
-        var memos = NoteMemos(sharedInputs: sharedInputs, byPath: [:])
-        var contentHashes: [String: String] = [:]
+        let memos = NoteMemos(sharedInputs: sharedInputs,
+                              byPath: Dictionary(uniqueKeysWithValues: zip(kept.map(\.file.relativePath), resolved.map(\.memo))))
+        let contentHashes = Dictionary(uniqueKeysWithValues: zip(resolved.map(\.id), kept.map(\.contentHash)))
         var unresolved: [String: ContentFile] = [:]
         for ((id, page, memo), note) in zip(resolved, kept) {
             if let page { resolvedPages[id] = page } else { unresolved[id] = note.file }
-            memos.byPath[note.file.relativePath] = NoteMemo(
-                contentHash: note.contentHash, displayPath: note.file.displayPath, entry: note.entryBytes,
-                readDiagnostics: note.diagnostics, bodyLength: note.bodyLength, frontMatterHash: note.frontMatterHash, body: memo)
-            contentHashes[id] = note.contentHash
-            diagnostics += memo.diagnostics
-            for target in memo.references where target != id { mentionSets[target, default: []].insert(id) }
-            for source in memo.cited { citedBy[source.sourceID, default: []].append((id, source.locators)) }
-            if !memo.cited.isEmpty { citing.insert(id) }
+            diagnostics += memo.body.diagnostics
+            for target in memo.body.references where target != id { mentionSets[target, default: []].insert(id) }
+            for source in memo.body.cited { citedBy[source.sourceID, default: []].append((id, source.locators)) }
+            if !memo.body.cited.isEmpty { citing.insert(id) }
         }
         var eventSets: [String: [String]] = [:]
         for (id, references) in zip(index.orderedIDs, frontMatterResults) {

@@ -121,18 +121,20 @@ public enum Builder {
                 let inputs = phases.measure(0) { builder.inputKey(path, kind, templates: templates.fingerprint) }
                 if let previous, let digest = previous.pageDigests[path],
                    phases.measure(3, { previous.pageInputs[path] == inputs && previous.isUnchanged(path, in: options.output) && staged.reuse(path) }) {
-                    return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false)
+                    return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false,
+                                       stamp: previous.outputs["site/" + path])
                 }
                 let page = phases.measure(1) { builder.page(path, kind) }
                 let digest = phases.measure(2) { PageDigest.of(page.context, template: page.template, templates: templates.fingerprint) }
                 // Otherwise the context decides: a rename changes the inputs of every
                 // page, but the context only of the pages that show the name.
                 if phases.measure(3, { previous?.canReuse(page.path, digest: digest, in: options.output) == true && staged.reuse(page.path) }) {
-                    return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false)
+                    return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false,
+                                       stamp: previous?.outputs["site/" + path])
                 }
                 let html = phases.measure(4) { templates.render(page.context, template: page.template) }
                 let outcome = phases.measure(5) { staged.place(OutputFile(path: page.path, content: .bytes(Data(html.utf8)))) }
-                return PageOutcome(outcome: outcome, inputs: inputs, digest: digest, rendered: true)
+                return PageOutcome(outcome: outcome, inputs: inputs, digest: digest, rendered: true, stamp: staged.stamp(path))
             }
             timer.lap("render and write pages")
             timer.detail(phases)
@@ -144,7 +146,13 @@ public enum Builder {
             throw EnvironmentError(error.description)
         }
         timer.lap("assets and swap")
-        var cache = BuildCache(inputs: inputs, outputs: BuildCache.stamps(of: [("site", options.output)]),
+        // The site holds exactly the planned pages and the assets: their stamps are known
+        // (a reused page is the previous build's file), so no walk over the new site.
+        var outputs: [String: FileStamp]? = [:]
+        for (path, page) in zip(plan.map(\.path), pages) { outputs?["site/" + path] = page.stamp }
+        for asset in assets { outputs?["site/" + asset.path] = FileStamp(path: options.output.path + "/" + asset.path) }
+        if outputs?.count != plan.count + assets.count { outputs = nil }
+        var cache = BuildCache(inputs: inputs, outputs: outputs ?? BuildCache.stamps(of: [("site", options.output)]),
                                pages: result.pages, diagnostics: result.report.diagnostics)
         cache.pageDigests = Dictionary(uniqueKeysWithValues: zip(plan.map(\.path), pages.map(\.digest)))
         cache.pageInputs = Dictionary(uniqueKeysWithValues: zip(plan.map(\.path), pages.map(\.inputs)))
@@ -160,6 +168,8 @@ public enum Builder {
         var inputs: String
         var digest: String
         var rendered: Bool
+        /// The file's size and time once in place; nil if unknown.
+        var stamp: FileStamp?
     }
 
     /// `Templates/assets/**` then `Content/assets/**`, both under `assets/`; one path

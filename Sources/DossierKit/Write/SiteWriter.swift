@@ -108,8 +108,8 @@ public struct SiteWriter: Sendable {
         }
         var folders = Set<String>()
         for path in paths {
-            var folder = (path as NSString).deletingLastPathComponent
-            while !folder.isEmpty, folders.insert(folder).inserted { folder = (folder as NSString).deletingLastPathComponent }
+            var folder = Self.parent(path)
+            while !folder.isEmpty, folders.insert(folder).inserted { folder = Self.parent(folder) }
         }
         do {
             try reconcileStaging(files: Set(paths), folders: folders)
@@ -184,6 +184,11 @@ public struct SiteWriter: Sendable {
             return link(previous, destination) == 0
         }
 
+        /// Size and time of a staged file; the same once the site is swapped in (a rename).
+        func stamp(_ path: String) -> FileStamp? {
+            FileStamp(path: writer.staging.path + "/" + path)
+        }
+
         public func commit(_ outcomes: [WriteOutcome]) throws(WriteError) -> WriteStats {
             if let failure = outcomes.lazy.compactMap({ $0.failure }).first {
                 discard()
@@ -231,6 +236,12 @@ public struct SiteWriter: Sendable {
     private static func isRealFolder(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// "a/b/c.html" → "a/b"; "c.html" → "" (paths here are safe and relative).
+    static func parent(_ path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return String(path[..<slash])
     }
 
     static func isSafe(_ path: String) -> Bool {
