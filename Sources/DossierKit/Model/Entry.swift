@@ -41,9 +41,19 @@ public enum EntryType: String, Sendable, CaseIterable, Comparable {
         self = type
     }
 
-    public static func < (a: EntryType, b: EntryType) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    /// Declaration order, the order of sections and of sorting by kind.
+    private var rank: Int {
+        switch self {
+        case .person: 0
+        case .organization: 1
+        case .place: 2
+        case .event: 3
+        case .source: 4
+        case .note: 5
+        }
     }
+
+    public static func < (a: EntryType, b: EntryType) -> Bool { a.rank < b.rank }
 }
 
 /// A value written in the content, with where it was written.

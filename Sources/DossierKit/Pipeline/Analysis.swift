@@ -136,21 +136,29 @@ public enum Analysis {
         }
 
         timer.lap("resolve bodies and render HTML")
-        var resolvedPages: [String: ResolvedPage] = [:]
-        var mentionSets: [String: Set<String>] = [:]
+        // Who links to whom, repeats included (appending is cheaper than set inserts; the
+        // repeats go when each list is sorted).
+        var mentionLists: [String: [String]] = [:]
         var citedBy: [String: [(String, [String])]] = [:]
         var citing = Set<String>()
+        var resolvedPages: [String: ResolvedPage] = [:]
+        var unresolved: [String: ContentFile] = [:]
+        mentionLists.reserveCapacity(kept.count)
+        resolvedPages.reserveCapacity(kept.count)
+        // By index, reading the memos in place: copying each note and memo out of the
+        // arrays retained and released a dozen fields per note.
+        for i in resolved.indices {
+            let id = resolved[i].id
+            if let page = resolved[i].page { resolvedPages[id] = page } else { unresolved[id] = kept[i].file }
+            let body = resolved[i].memo.body
+            diagnostics += body.diagnostics
+            for target in body.references where target != id { mentionLists[target, default: []].append(id) }
+            for source in body.cited { citedBy[source.sourceID, default: []].append((id, source.locators)) }
+            if !body.cited.isEmpty { citing.insert(id) }
+        }
         let memos = NoteMemos(sharedInputs: sharedInputs,
                               byPath: Dictionary(uniqueKeysWithValues: zip(kept.map(\.file.relativePath), resolved.map(\.memo))))
         let contentHashes = Dictionary(uniqueKeysWithValues: zip(resolved.map(\.id), kept.map(\.contentHash)))
-        var unresolved: [String: ContentFile] = [:]
-        for ((id, page, memo), note) in zip(resolved, kept) {
-            if let page { resolvedPages[id] = page } else { unresolved[id] = note.file }
-            diagnostics += memo.body.diagnostics
-            for target in memo.body.references where target != id { mentionSets[target, default: []].insert(id) }
-            for source in memo.body.cited { citedBy[source.sourceID, default: []].append((id, source.locators)) }
-            if !memo.body.cited.isEmpty { citing.insert(id) }
-        }
         var eventSets: [String: [String]] = [:]
         for (id, references) in zip(index.orderedIDs, frontMatterResults) {
             let isEvent = index[id]!.type == .event
@@ -158,7 +166,7 @@ public enum Analysis {
                 if isEvent, key == "people" || key == "organizations" || key == "places" {
                     eventSets[target, default: []].append(id)
                 } else if key != "sources" && key != "via" {
-                    mentionSets[target, default: []].insert(id)
+                    mentionLists[target, default: []].append(id)
                 }
             }
         }
@@ -170,8 +178,10 @@ public enum Analysis {
             .sorted { $0.1 < $1.1 }
             .map(\.0)
         let order = Dictionary(uniqueKeysWithValues: timeline.enumerated().map { ($1, $0) })
-        let events = eventSets.mapValues { ids in Array(Set(ids)).sorted { (order[$0] ?? .max, $0) < (order[$1] ?? .max, $1) } }
-        let mentions = mentionSets.mapValues { ids in index.inTitleOrder(ids) }
+        let events = eventSets.mapValues { ids in
+            Set(ids).map { (order[$0] ?? .max, $0) }.sorted { $0 < $1 }.map(\.1)
+        }
+        let mentions = mentionLists.mapValues { ids in index.inTitleOrder(Set(ids)) }
 
         var dossier = AnalyzedDossier(
             config: config, index: index, mentions: mentions, events: events,
