@@ -4,7 +4,7 @@ import Foundation
 /// What the last build learnt from one note file, kept in the build cache so that a
 /// rebuild need not read an unchanged note's front-matter, nor parse and resolve its body,
 /// again. Valid for the same bytes at the same path.
-struct NoteMemo: Equatable, Sendable {
+struct NoteMemo: Sendable {
     /// SHA-256 of the whole file.
     var contentHash: String
     /// The path diagnostics name the file by (it is inside every location).
@@ -24,7 +24,7 @@ struct NoteMemo: Equatable, Sendable {
 /// `SharedInputs` digest covers (front-matter, titles, heading anchors, the config). So
 /// this part of a memo holds while that digest is unchanged too: editing one body
 /// re-resolves that body alone, while a rename (a front-matter change) re-resolves all.
-struct BodyMemo: Equatable, Sendable {
+struct BodyMemo: Sendable {
     /// The entry's title once its body is read (a note without `title:` takes its `# heading`).
     var title: String
     var anchors: [String]
@@ -34,14 +34,14 @@ struct BodyMemo: Equatable, Sendable {
     var cited: [CitedSource]
     var diagnostics: [Diagnostic]
 
-    struct CitedSource: Equatable, Sendable {
+    struct CitedSource: Sendable {
         var sourceID: String
         var locators: [String]
     }
 }
 
 /// The memos of one build, by note path, and the digest of the shared inputs they were made with.
-public struct NoteMemos: Equatable, Sendable {
+public struct NoteMemos: Sendable {
     var sharedInputs: String
     var byPath: [String: NoteMemo]
 }

@@ -10,7 +10,7 @@ import Glibc
 /// wrote it, the page inputs let it skip even building the page's context when none of
 /// its inputs changed, and the page digests let it skip rendering when the context is
 /// the same; the body memos let it skip parsing and resolving unchanged notes.
-struct BuildCache: Equatable {
+struct BuildCache {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
     static let header = "dossier build cache 6"
 
@@ -77,7 +77,7 @@ struct FileStamp: Equatable, Sendable {
     var nanoseconds: Int64
     var isDirectory: Bool
 
-    /// The running program: a new Dossier may render the same input differently.
+    /// The running Dossier binary.
     static let tool = FileStamp(path: "/proc/self/exe") ?? FileStamp(path: CommandLine.arguments[0])
 
     init?(path: String) {
