@@ -119,18 +119,24 @@ public enum Builder {
                 // A page whose inputs are all as the last build saw them keeps its file
                 // without even building its context (one body edited: nearly every page).
                 let inputs = phases.measure(0) { builder.inputKey(path, kind, templates: templates.fingerprint) }
-                if let previous, let digest = previous.pageDigests[path],
+                if let previous,
                    phases.measure(3, { previous.pageInputs[path] == inputs && previous.isUnchanged(path, in: options.output) && staged.reuse(path) }) {
-                    return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false,
+                    return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: previous.pageDigests[path], rendered: false,
                                        stamp: previous.outputs["site/" + path])
                 }
                 let page = phases.measure(1) { builder.page(path, kind) }
-                let digest = phases.measure(2) { PageDigest.of(page.context, template: page.template, templates: templates.fingerprint) }
                 // Otherwise the context decides: a rename changes the inputs of every
-                // page, but the context only of the pages that show the name.
-                if phases.measure(3, { previous?.canReuse(page.path, digest: digest, in: options.output) == true && staged.reuse(page.path) }) {
+                // page, but the context only of the pages that show the name. A build
+                // with no previous one has nothing to compare with, and a build from
+                // scratch (as in CI) would pay 15 % more for digests nobody reads:
+                // the first rebuild that needs one renders the page and compares bytes.
+                let digest = previous == nil ? nil : phases.measure(2) {
+                    PageDigest.of(page.context, template: page.template, templates: templates.fingerprint)
+                }
+                if let previous, let digest,
+                   phases.measure(3, { previous.canReuse(page.path, digest: digest, in: options.output) && staged.reuse(page.path) }) {
                     return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false,
-                                       stamp: previous?.outputs["site/" + path])
+                                       stamp: previous.outputs["site/" + path])
                 }
                 let html = phases.measure(4) { templates.render(page.context, template: page.template) }
                 let outcome = phases.measure(5) { staged.place(OutputFile(path: page.path, content: .bytes(Data(html.utf8)))) }
@@ -154,7 +160,7 @@ public enum Builder {
         if outputs?.count != plan.count + assets.count { outputs = nil }
         var cache = BuildCache(inputs: inputs, outputs: outputs ?? BuildCache.stamps(of: [("site", options.output)]),
                                pages: result.pages, diagnostics: result.report.diagnostics)
-        cache.pageDigests = Dictionary(uniqueKeysWithValues: zip(plan.map(\.path), pages.map(\.digest)))
+        for (path, page) in zip(plan.map(\.path), pages) { if let digest = page.digest { cache.pageDigests[path] = digest } }
         cache.pageInputs = Dictionary(uniqueKeysWithValues: zip(plan.map(\.path), pages.map(\.inputs)))
         cache.memos = dossier.memos
         cache.save(for: options.output)
@@ -164,9 +170,10 @@ public enum Builder {
 
     private struct PageOutcome: Sendable {
         var outcome: WriteOutcome
-        /// Digests of what the page was made from (see BuildCache).
+        /// Digests of what the page was made from (see BuildCache); no context digest
+        /// when the page was rendered without a previous build to compare with.
         var inputs: String
-        var digest: String
+        var digest: String?
         var rendered: Bool
         /// The file's size and time once in place; nil if unknown.
         var stamp: FileStamp?

@@ -112,14 +112,14 @@ public struct PageBuilder: @unchecked Sendable {
     private func layout(path: String, title: String, description: String?, section: String?, root: String? = nil) -> [String: Any] {
         let root = root ?? SitePaths.rootPrefix(forPath: path)
         var context: [String: Any] = [
-            "lang": language,
-            "root": root,
-            "site_title": dossier.config.title,
-            "page_title": title,
+            "lang": TemplateText(language),
+            "root": TemplateText(root),
+            "site_title": TemplateText(dossier.config.title),
+            "page_title": TemplateText(title),
             "is_home": path == SitePaths.home,
         ]
-        if let subtitle = dossier.config.subtitle { context["site_subtitle"] = subtitle }
-        if let description = description ?? dossier.config.description { context["description"] = description }
+        if let subtitle = dossier.config.subtitle { context["site_subtitle"] = TemplateText(subtitle) }
+        if let description = description ?? dossier.config.description { context["description"] = TemplateText(description) }
         let chrome = root == Self.entryRoot ? entryChrome[section ?? ""] : nil
         context["site_header"] = chrome?.header ?? siteHeader(root: root, section: section)
         context["site_footer"] = chrome?.footer ?? siteFooter()
@@ -137,16 +137,16 @@ public struct PageBuilder: @unchecked Sendable {
             ("events", "Events", SitePaths.index(of: .event)),
             ("sources", "Sources", SitePaths.index(of: .source)),
         ]
-        var context: [String: Any] = ["root": root, "site_title": dossier.config.title]
+        var context: [String: Any] = ["root": TemplateText(root), "site_title": TemplateText(dossier.config.title)]
         Self.set("nav", sections.map { key, label, href in
-            ["label": label, "href": root + href, "current": key == section] as [String: Any]
+            ["label": TemplateText(label), "href": TemplateText(root + href), "current": key == section] as [String: Any]
         }, in: &context)
         return SharedFragment(partial: "site-header", context: context, library: library)
     }
 
     private func siteFooter() -> SharedFragment {
-        var context: [String: Any] = ["site_title": dossier.config.title]
-        if let subtitle = dossier.config.subtitle { context["site_subtitle"] = subtitle }
+        var context: [String: Any] = ["site_title": TemplateText(dossier.config.title)]
+        if let subtitle = dossier.config.subtitle { context["site_subtitle"] = TemplateText(subtitle) }
         return SharedFragment(partial: "site-footer", context: context, library: library)
     }
 
@@ -159,17 +159,17 @@ public struct PageBuilder: @unchecked Sendable {
 
     private static func card(_ entry: Entry, root: String, language: String) -> [String: Any] {
         var context: [String: Any] = [
-            "title": entry.title,
-            "href": root + SitePaths.page(of: entry),
-            "type": entry.type.rawValue,
-            "type_label": entry.type.singularTitle,
+            "title": TemplateText(entry.title),
+            "href": TemplateText(root + SitePaths.page(of: entry)),
+            "type": TemplateText(entry.type.rawValue),
+            "type_label": TemplateText(entry.type.singularTitle),
         ]
-        if let summary = entry.summary { context["summary"] = summary }
+        if let summary = entry.summary { context["summary"] = TemplateText(summary) }
         // Short name for lists of sources: the publisher reads better than a headline.
-        context["short"] = entry.publisher ?? entry.title
+        context["short"] = TemplateText(entry.publisher ?? entry.title)
         if let date = entry.date?.value {
-            context["date"] = date.display(language: language)
-            context["datetime"] = machineDate(date)
+            context["date"] = TemplateText(date.display(language: language))
+            if let machine = machineDate(date) { context["datetime"] = TemplateText(machine) }
         }
         return context
     }
@@ -193,10 +193,10 @@ public struct PageBuilder: @unchecked Sendable {
     /// The numbered source list that ends a page.
     private func notes(_ registry: CitationRegistry, path: String) -> [[String: Any]] {
         registry.notes.map { note in
-            var context: [String: Any] = ["number": note.number, "source": shared(noteSources, note.sourceID, from: path, or: noteSource)]
+            var context: [String: Any] = ["number": TemplateText(note.number), "source": shared(noteSources, note.sourceID, from: path, or: noteSource)]
             Self.set("occurrences", note.occurrences.enumerated().map { offset, occurrence in
-                var item: [String: Any] = ["anchor": occurrence.anchor, "letter": Self.letter(offset)]
-                if let locator = occurrence.locator { item["locator"] = locator }
+                var item: [String: Any] = ["anchor": TemplateText(occurrence.anchor), "letter": TemplateText(Self.letter(offset))]
+                if let locator = occurrence.locator { item["locator"] = TemplateText(locator) }
                 return item
             }, in: &context)
             context["single"] = note.occurrences.count == 1
@@ -214,7 +214,7 @@ public struct PageBuilder: @unchecked Sendable {
     private func noteSource(_ id: String, from path: String) -> SharedFragment {
         let source = index[id]!
         var context = link(id, from: path)
-        if let publisher = source.publisher { context["publisher"] = publisher }
+        if let publisher = source.publisher { context["publisher"] = TemplateText(publisher) }
         if let via = source.via.flatMap({ dossier.targets[$0] }) { context["via"] = link(via, from: path) }
         return SharedFragment(partial: "note-source", context: context, library: library)
     }
@@ -249,13 +249,13 @@ public struct PageBuilder: @unchecked Sendable {
     private func home(_ path: String) -> Page {
         var context = layout(path: path, title: dossier.config.title, description: nil, section: nil)
         Self.set("counts", EntryType.allCases.map { type in
-            ["label": type.pluralTitle, "count": count(type), "href": SitePaths.index(of: type)] as [String: Any]
+            ["label": TemplateText(type.pluralTitle), "count": TemplateText(count(type)), "href": TemplateText(SitePaths.index(of: type))] as [String: Any]
         }, in: &context)
-        context["timeline_count"] = dossier.timeline.count
+        context["timeline_count"] = TemplateText(dossier.timeline.count)
         Self.set("notes", ids(of: .note).map { link($0, from: path) }, in: &context)
         Self.set("people", ids(of: .person).map { link($0, from: path) }, in: &context)
         if let first = dossier.timeline.first, let last = dossier.timeline.last {
-            context["span"] = "\(index[first]!.date!.value.display(language: language)) – \(index[last]!.date!.value.display(language: language))"
+            context["span"] = TemplateText("\(index[first]!.date!.value.display(language: language)) – \(index[last]!.date!.value.display(language: language))")
         }
         return Page(path: path, template: "home", context: context)
     }
@@ -273,12 +273,12 @@ public struct PageBuilder: @unchecked Sendable {
         Self.set("items", ids(of: type).map { id -> [String: Any] in
             var item = link(id, from: path)
             let entry = index[id]!
-            if !entry.aliases.isEmpty { item["aliases"] = entry.aliases.map(\.value).joined(separator: ", ") }
-            if let publisher = entry.publisher { item["publisher"] = publisher }
-            if !entry.roles.isEmpty { item["roles"] = entry.roles.joined(separator: "; ") }
+            if !entry.aliases.isEmpty { item["aliases"] = TemplateText(entry.aliases.map(\.value).joined(separator: ", ")) }
+            if let publisher = entry.publisher { item["publisher"] = TemplateText(publisher) }
+            if !entry.roles.isEmpty { item["roles"] = TemplateText(entry.roles.joined(separator: "; ")) }
             return item
         }, in: &context)
-        context["heading"] = type.pluralTitle
+        context["heading"] = TemplateText(type.pluralTitle)
         context["is_events"] = type == .event
         return Page(path: path, template: "list", context: context)
     }
@@ -297,7 +297,7 @@ public struct PageBuilder: @unchecked Sendable {
             if years.last?.0 == year { years[years.count - 1].1.append(item) } else { years.append((year, [item])) }
         }
         Self.set("years", years.map { year, items in
-            var group: [String: Any] = ["year": year]
+            var group: [String: Any] = ["year": TemplateText(year)]
             Self.set("items", items, in: &group)
             return group
         }, in: &context)
@@ -325,30 +325,30 @@ public struct PageBuilder: @unchecked Sendable {
         let resolved = dossier.resolvedPage(entry.id)
         var context = layout(path: path, title: entry.title, description: entry.summary, section: entry.type.folder)
         context["entry"] = link(entry.id, from: path)
-        context["type_label"] = entry.type.singularTitle
-        context["section_href"] = SitePaths.rootPrefix(forPath: path) + SitePaths.index(of: entry.type)
-        context["section_label"] = entry.type.pluralTitle
-        context["body"] = resolved.bodyHTML
+        context["type_label"] = TemplateText(entry.type.singularTitle)
+        context["section_href"] = TemplateText(SitePaths.rootPrefix(forPath: path) + SitePaths.index(of: entry.type))
+        context["section_label"] = TemplateText(entry.type.pluralTitle)
+        context["body"] = TemplateText(resolved.bodyHTML)
         context["has_body"] = !resolved.bodyHTML.isEmpty
-        if !entry.aliases.isEmpty { Self.set("aliases", entry.aliases.map(\.value), in: &context) }
-        if let marker = resolved.sourcesMarker { context["sources_marker"] = marker }
+        if !entry.aliases.isEmpty { Self.set("aliases", entry.aliases.map { TemplateText($0.value) }, in: &context) }
+        if let marker = resolved.sourcesMarker { context["sources_marker"] = TemplateText(marker) }
         Self.set("facts", facts(of: entry, path: path), in: &context)
-        if !entry.tags.isEmpty { Self.set("tags", entry.tags, in: &context) }
+        if !entry.tags.isEmpty { Self.set("tags", entry.tags.map { TemplateText($0) }, in: &context) }
 
         Self.set("relations", zip(entry.relations, resolved.relationMarkers).compactMap { relation, marker -> [String: Any]? in
             guard let target = dossier.targets[relation.with] else { return nil }
             var item = link(target, from: path)
-            item["kind"] = relation.kind ?? "related to"
-            item["cites"] = marker
+            item["kind"] = TemplateText(relation.kind ?? "related to")
+            item["cites"] = TemplateText(marker)
             return item
         }, in: &context)
         Self.set("affiliations", zip(entry.affiliations, resolved.affiliationMarkers).compactMap { affiliation, marker -> [String: Any]? in
             guard let target = dossier.targets[affiliation.organization] else { return nil }
             var item = link(target, from: path)
-            if let role = affiliation.role { item["role"] = role }
+            if let role = affiliation.role { item["role"] = TemplateText(role) }
             let period = [affiliation.from, affiliation.to].map { $0?.value.display(language: language) }
-            if period[0] != nil || period[1] != nil { item["period"] = "\(period[0] ?? "?") – \(period[1] ?? "?")" }
-            item["cites"] = marker
+            if period[0] != nil || period[1] != nil { item["period"] = TemplateText("\(period[0] ?? "?") – \(period[1] ?? "?")") }
+            item["cites"] = TemplateText(marker)
             return item
         }, in: &context)
         Self.set("events", (dossier.events[entry.id] ?? []).map { shared(eventLines, $0, from: path, or: eventLine) }, in: &context)
@@ -356,7 +356,7 @@ public struct PageBuilder: @unchecked Sendable {
         if entry.type == .source {
             Self.set("cited_by", (dossier.citedBy[entry.id] ?? []).map { pageID, locators -> [String: Any] in
                 var item = link(pageID, from: path)
-                if !locators.isEmpty { item["locators"] = locators.joined(separator: "; ") }
+                if !locators.isEmpty { item["locators"] = TemplateText(locators.joined(separator: "; ")) }
                 return item
             }, in: &context)
             context["is_source"] = true
@@ -370,19 +370,19 @@ public struct PageBuilder: @unchecked Sendable {
     private func facts(of entry: Entry, path: String) -> [[String: Any]] {
         var facts: [[String: Any]] = []
         func fact(_ label: String, _ values: [[String: Any]]) {
-            var fact: [String: Any] = ["label": label]
+            var fact: [String: Any] = ["label": TemplateText(label)]
             Self.set("values", values, in: &fact)
             facts.append(fact)
         }
         func add(_ label: String, _ text: String?) {
-            if let text, !text.isEmpty { fact(label, [["text": text]]) }
+            if let text, !text.isEmpty { fact(label, [["text": TemplateText(text)]]) }
         }
         func add(_ label: String, links references: [Reference]) {
             let items = links(references, from: path).map { ["text": $0["title"]!, "href": $0["href"]!] }
             if !items.isEmpty { fact(label, items) }
         }
         func add(_ label: String, url: String?) {
-            if let url, isWebURL(url) { fact(label, [["text": url, "href": url, "external": true]]) } else { add(label, url) }
+            if let url, isWebURL(url) { fact(label, [["text": TemplateText(url), "href": TemplateText(url), "external": true]]) } else { add(label, url) }
         }
         switch entry.type {
         case .person:

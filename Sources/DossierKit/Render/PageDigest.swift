@@ -73,6 +73,9 @@ enum PageDigest {
         // for a String or a dictionary it would look for a Foundation bridge (NSString,
         // NSDictionary) and build one, which made digests ten times slower.
         switch value {
+        case let text as TemplateText:
+            bytes.append(UInt8(ascii: "s"))
+            append(text.string, to: &bytes)
         case let text as String:
             bytes.append(UInt8(ascii: "s"))
             append(text, to: &bytes)
@@ -90,6 +93,10 @@ enum PageDigest {
             }
         case let list as [[String: Any]]:
             // Before [Any], which would convert the whole list first.
+            bytes.append(UInt8(ascii: "l"))
+            count(list.count, into: &bytes)
+            for item in list { encode(item, into: &bytes) }
+        case let list as [TemplateText]:
             bytes.append(UInt8(ascii: "l"))
             count(list.count, into: &bytes)
             for item in list { encode(item, into: &bytes) }
