@@ -14,10 +14,27 @@ public struct TextLines: Sendable {
         self.text = text
         var starts = [text.startIndex]
         let utf8 = text.utf8
-        var index = utf8.startIndex
-        while let newline = utf8[index...].firstIndex(of: 10) {
-            index = utf8.index(after: newline)
-            starts.append(index)
+        // memchr over the contiguous bytes: the generic search was 4 % of an edit rebuild,
+        // which makes the lines of every note whose entry comes from the build cache.
+        let offsets = utf8.withContiguousStorageIfAvailable { bytes -> [Int] in
+            guard let base = bytes.baseAddress else { return [] }
+            var offsets: [Int] = []
+            var next = base
+            let end = base + bytes.count
+            while next < end, let newline = memchr(next, 10, end - next) {
+                next = UnsafePointer(newline.assumingMemoryBound(to: UInt8.self)) + 1
+                offsets.append(next - base)
+            }
+            return offsets
+        }
+        if let offsets {
+            for offset in offsets { starts.append(utf8.index(utf8.startIndex, offsetBy: offset)) }
+        } else {
+            var index = utf8.startIndex
+            while let newline = utf8[index...].firstIndex(of: 10) {
+                index = utf8.index(after: newline)
+                starts.append(index)
+            }
         }
         self.starts = starts
     }
