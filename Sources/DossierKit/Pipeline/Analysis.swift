@@ -109,6 +109,7 @@ public enum Analysis {
         // Front-matter references, resolved like cross-references (on both cores, merged
         // in index order).
         var targets: [Reference: String] = [:]
+        targets.reserveCapacity(index.orderedIDs.count * 4)
         let frontMatterResults = index.orderedIDs.parallelMap { id in
             index[id]!.frontMatterReferences.map { reference, key, allowed in
                 (reference, key, resolve(reference, key: key, allowed: allowed, index: index))
@@ -178,14 +179,23 @@ public enum Analysis {
             .sorted { $0.1 < $1.1 }
             .map(\.0)
         let order = Dictionary(uniqueKeysWithValues: timeline.enumerated().map { ($1, $0) })
-        let events = eventSets.mapValues { ids in
-            Set(ids).map { (order[$0] ?? .max, $0) }.sorted { $0 < $1 }.map(\.1)
+        // The three kinds of back-link lists are sorted at the same time, on both cores;
+        // each result is written by one iteration and read once all have finished.
+        let (unsortedMentions, unsortedEvents, unsortedCitedBy) = (mentionLists, eventSets, citedBy)
+        nonisolated(unsafe) var events: [String: [String]] = [:]
+        nonisolated(unsafe) var mentions: [String: [String]] = [:]
+        nonisolated(unsafe) var sortedCitedBy: [String: [(String, [String])]] = [:]
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            switch part {
+            case 0: mentions = unsortedMentions.mapValues { ids in index.inTitleOrder(Set(ids)) }
+            case 1: events = unsortedEvents.mapValues { ids in Set(ids).map { (order[$0] ?? .max, $0) }.sorted { $0 < $1 }.map(\.1) }
+            default: sortedCitedBy = unsortedCitedBy.mapValues { $0.sorted { $0.0 < $1.0 } }
+            }
         }
-        let mentions = mentionLists.mapValues { ids in index.inTitleOrder(Set(ids)) }
 
         var dossier = AnalyzedDossier(
             config: config, index: index, mentions: mentions, events: events,
-            citedBy: citedBy.mapValues { $0.sorted { $0.0 < $1.0 } },
+            citedBy: sortedCitedBy,
             timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets,
             contentHashes: contentHashes, memos: memos, resolvedPages: resolvedPages,
             lateResolution: LateResolution(bodies: bodies, files: unresolved), citing: citing)

@@ -120,9 +120,9 @@ public enum Builder {
                 // without even building its context (one body edited: nearly every page).
                 let inputs = phases.measure(0) { builder.inputKey(path, kind, templates: templates.fingerprint) }
                 if let previous,
-                   phases.measure(3, { previous.pageInputs[path] == inputs && previous.isUnchanged(path, in: options.output) && staged.reuse(path) }) {
+                   phases.measure(3, { previous.pageInputs[path] == inputs && staged.reuse(path, ifUnchangedSince: previous.stamp(ofPage: path)) }) {
                     return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: previous.pageDigests[path], rendered: false,
-                                       stamp: previous.outputs["site/" + path])
+                                       stamp: previous.stamp(ofPage: path))
                 }
                 let page = phases.measure(1) { builder.page(path, kind) }
                 // Otherwise the context decides: a rename changes the inputs of every
@@ -134,9 +134,9 @@ public enum Builder {
                     PageDigest.of(page.context, template: page.template, templates: templates.fingerprint)
                 }
                 if let previous, let digest,
-                   phases.measure(3, { previous.canReuse(page.path, digest: digest, in: options.output) && staged.reuse(page.path) }) {
+                   phases.measure(3, { previous.pageDigests[path] == digest && staged.reuse(path, ifUnchangedSince: previous.stamp(ofPage: path)) }) {
                     return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false,
-                                       stamp: previous.outputs["site/" + path])
+                                       stamp: previous.stamp(ofPage: path))
                 }
                 let html = phases.measure(4) { templates.render(page.context, template: page.template) }
                 let outcome = phases.measure(5) { staged.place(OutputFile(path: page.path, content: .bytes(Data(html.utf8)))) }

@@ -44,8 +44,11 @@ enum PageDigest {
 
     static func hex(_ digest: SHA256.Digest) -> String {
         let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for byte in digest { text += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
+        var text = [UInt8](repeating: 0, count: 2 * SHA256.byteCount)
+        for (offset, byte) in digest.enumerated() {
+            text[2 * offset] = digits[Int(byte >> 4)]
+            text[2 * offset + 1] = digits[Int(byte & 15)]
+        }
         return String(decoding: text, as: UTF8.self)
     }
 

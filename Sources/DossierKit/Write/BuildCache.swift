@@ -45,17 +45,8 @@ struct BuildCache {
         _ = writer.finish(at: path)
     }
 
-    /// True when the previous build rendered `path` from the same context and the file
-    /// is still exactly as that build left it.
-    func canReuse(_ path: String, digest: String, in output: URL) -> Bool {
-        pageDigests[path] == digest && isUnchanged(path, in: output)
-    }
-
-    /// True when the output file is exactly as the previous build left it.
-    func isUnchanged(_ path: String, in output: URL) -> Bool {
-        guard let stamp = outputs["site/" + path] else { return false }
-        return FileStamp(path: output.path + "/" + path) == stamp
-    }
+    /// Size and time of an output file as the previous build left it.
+    func stamp(ofPage path: String) -> FileStamp? { outputs["site/" + path] }
 
     /// Every file below the folders, keyed by a label and the relative path.
     static func stamps(of folders: [(label: String, url: URL)]) -> [String: FileStamp] {
@@ -84,6 +75,10 @@ struct FileStamp: Equatable, Sendable {
         var info = stat()
         // stat follows symbolic links: a link's target changing counts as a change.
         guard stat(path, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    init(_ info: stat) {
         size = Int64(info.st_size)
         seconds = Int64(info.st_mtim.tv_sec)
         nanoseconds = Int64(info.st_mtim.tv_nsec)

@@ -171,12 +171,22 @@ public struct SiteWriter: Sendable {
         }
 
         /// Makes the staged file the previous site's file (a hard link; nothing to do
-        /// when it already is one). False when that is not possible: then `place` it.
-        public func reuse(_ path: String) -> Bool {
+        /// when it already is one), provided that file is still exactly as the last build
+        /// left it (`stamp`: its size and time then). False when that is not possible:
+        /// then `place` it.
+        func reuse(_ path: String, ifUnchangedSince stamp: FileStamp?) -> Bool {
+            guard let stamp else { return false }
+            return reuse(path) { FileStamp($0) == stamp }
+        }
+
+        /// Makes the staged file the previous site's file, whatever its time.
+        public func reuse(_ path: String) -> Bool { reuse(path) { _ in true } }
+
+        private func reuse(_ path: String, if isWanted: (stat) -> Bool) -> Bool {
             let previous = writer.output.path + "/" + path
             let destination = writer.staging.path + "/" + path
             var live = stat(), staged = stat()
-            guard lstat(previous, &live) == 0, (live.st_mode & S_IFMT) == S_IFREG else { return false }
+            guard lstat(previous, &live) == 0, (live.st_mode & S_IFMT) == S_IFREG, isWanted(live) else { return false }
             if lstat(destination, &staged) == 0 {
                 if staged.st_dev == live.st_dev, staged.st_ino == live.st_ino { return true }
                 unlink(destination)
