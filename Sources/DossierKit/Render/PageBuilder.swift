@@ -1,9 +1,10 @@
 import Mustache
 
 /// Fifth stage: turns the analysed dossier into one template context per page. Contexts
-/// are plain dictionaries and arrays (cheap for swift-mustache to read); values from
-/// content stay text and are escaped by the templates, only HTML Dossier made itself
-/// (rendered bodies, citation markers, shared fragments) is passed as HTML.
+/// are plain dictionaries and arrays of `TemplateText`, flags and shared fragments (cheap
+/// for swift-mustache to read); values from content stay text and are escaped by the
+/// templates, only HTML Dossier made itself (rendered bodies, citation markers, shared
+/// fragments) is inserted with `{{{…}}}`.
 public struct PageBuilder: @unchecked Sendable {
     // @unchecked: `entryCards` and the fragments' contexts hold [String: Any] values that
     // are built once in `init` and only read afterwards.
