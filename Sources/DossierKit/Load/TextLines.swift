@@ -11,12 +11,12 @@ public struct TextLines: Sendable {
     private let starts: [String.Index]
 
     public init(_ text: String) {
+        var text = text
+        text.makeContiguousUTF8()
         self.text = text
-        var starts = [text.startIndex]
-        let utf8 = text.utf8
-        // memchr over the contiguous bytes: the generic search was 4 % of an edit rebuild,
-        // which makes the lines of every note whose entry comes from the build cache.
-        let offsets = utf8.withContiguousStorageIfAvailable { bytes -> [Int] in
+        // memchr over the bytes: the generic search was 4 % of an edit rebuild, which
+        // makes the lines of every note whose entry comes from the build cache.
+        let offsets = text.withUTF8 { bytes -> [Int] in
             guard let base = bytes.baseAddress else { return [] }
             var offsets: [Int] = []
             var next = base
@@ -27,15 +27,9 @@ public struct TextLines: Sendable {
             }
             return offsets
         }
-        if let offsets {
-            for offset in offsets { starts.append(utf8.index(utf8.startIndex, offsetBy: offset)) }
-        } else {
-            var index = utf8.startIndex
-            while let newline = utf8[index...].firstIndex(of: 10) {
-                index = utf8.index(after: newline)
-                starts.append(index)
-            }
-        }
+        let utf8 = text.utf8
+        var starts = [text.startIndex]
+        for offset in offsets { starts.append(utf8.index(utf8.startIndex, offsetBy: offset)) }
         self.starts = starts
     }
 

@@ -109,7 +109,6 @@ public enum Analysis {
         // Front-matter references, resolved like cross-references (on both cores, merged
         // in index order).
         var targets: [Reference: String] = [:]
-        targets.reserveCapacity(index.orderedIDs.count * 4)
         let frontMatterResults = index.orderedIDs.parallelMap { id in
             index[id]!.frontMatterReferences.map { reference, key, allowed in
                 (reference, key, resolve(reference, key: key, allowed: allowed, index: index))

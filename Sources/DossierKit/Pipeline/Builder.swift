@@ -128,7 +128,7 @@ public enum Builder {
                 // Otherwise the context decides: a rename changes the inputs of every
                 // page, but the context only of the pages that show the name. A build
                 // with no previous one has nothing to compare with, and a build from
-                // scratch (as in CI) would pay 15 % more for digests nobody reads:
+                // scratch (as in CI) would pay about 8 % more for digests nobody reads:
                 // the first rebuild that needs one renders the page and compares bytes.
                 let digest = previous == nil ? nil : phases.measure(2) {
                     PageDigest.of(page.context, template: page.template, templates: templates.fingerprint)

@@ -73,20 +73,14 @@ enum PageDigest {
 
     private static func encode(_ value: Any, into bytes: inout [UInt8]) {
         // Most common first. A cast to a class type is tried only after the value types:
-        // for a String or a dictionary it would look for a Foundation bridge (NSString,
-        // NSDictionary) and build one, which made digests ten times slower.
+        // for a dictionary it would look for a Foundation bridge (NSDictionary) and build
+        // one, which made digests ten times slower.
         switch value {
         case let text as TemplateText:
             bytes.append(UInt8(ascii: "s"))
             append(text.string, to: &bytes)
-        case let text as String:
-            bytes.append(UInt8(ascii: "s"))
-            append(text, to: &bytes)
         case let flag as Bool:
             bytes.append(flag ? UInt8(ascii: "T") : UInt8(ascii: "F"))
-        case let number as Int:
-            bytes.append(UInt8(ascii: "i"))
-            withUnsafeBytes(of: Int64(number).littleEndian) { bytes.append(contentsOf: $0) }
         case let map as [String: Any]:
             bytes.append(UInt8(ascii: "d"))
             count(map.count, into: &bytes)
@@ -100,10 +94,6 @@ enum PageDigest {
             count(list.count, into: &bytes)
             for item in list { encode(item, into: &bytes) }
         case let list as [TemplateText]:
-            bytes.append(UInt8(ascii: "l"))
-            count(list.count, into: &bytes)
-            for item in list { encode(item, into: &bytes) }
-        case let list as [String]:
             bytes.append(UInt8(ascii: "l"))
             count(list.count, into: &bytes)
             for item in list { encode(item, into: &bytes) }
