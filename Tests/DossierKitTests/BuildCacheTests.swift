@@ -67,7 +67,9 @@ import Testing
             files.append(ContentFile(relativePath: path, displayPath: "Content/" + path, text: text))
         }
         for root in [Repository.content, Repository.fixtures.appendingPathComponent("site/Content")] {
-            files += ContentLoader(root: root, displayRoot: "Content").load().notes
+            files += ContentLoader(root: root, displayRoot: "Content").load().notes.compactMap { note in
+                if case .read(let file) = note { file } else { nil }
+            }
         }
         var read = 0
         var covered = Set<String>()
@@ -110,5 +112,49 @@ import Testing
         #expect(edited.report.lines == first.report.lines)
         #expect(try dossier.page("places/town/index.html").contains("village"))
         #expect(try dossier.differencesFromFreshBuild() == [])
+    }
+
+    @Test func aNoteIsReadOnlyIfItsSizeOrTimeChangedOrItWasWrittenJustBeforeTheLastBuild() throws {
+        let dossier = try ScratchDossier(Self.everyField)
+        defer { dossier.remove() }
+        try dossier.ageContent()
+        let notes = Self.everyField.count
+        #expect(try dossier.build().notesOpened == notes)
+
+        // A body edit (a front-matter edit makes every body read and resolved again).
+        try dossier.write("places/town.md", Self.everyField["places/town.md"]! + "A market town.\n")
+        let edited = try dossier.build()
+        #expect(edited.notesOpened == 1)
+        #expect(edited.notesRead == 1)
+
+        // The same bytes written again: a new time, so read (but not parsed). The town
+        // is read again too: it was written just before the last build stamped it, and a
+        // rewrite in the same clock tick would have kept its size and time.
+        let ana = try String(contentsOf: dossier.content.appendingPathComponent("people/ana.md"), encoding: .utf8)
+        try dossier.write("people/ana.md", ana)
+        let rewritten = try dossier.build()
+        #expect(rewritten.notesOpened == 2)
+        #expect(rewritten.notesRead == 0)
+        #expect(try dossier.page("places/town/index.html").contains("A market town."))
+        #expect(try dossier.differencesFromFreshBuild() == [])
+    }
+
+    @Test func aPageIsNeverMadeFromBytesOtherThanThoseTheAnalysisSaw() throws {
+        let dossier = try ScratchDossier(Self.everyField)
+        defer { dossier.remove() }
+        let first = Analysis.analyze(content: dossier.content, displayPath: "Content")
+        // Every note unchanged: none is read, memos stand in, pages resolve from the file.
+        let second = Analysis.analyze(content: dossier.content, displayPath: "Content", memos: first.memos, isUnchanged: { _ in true })
+        #expect(second.notesOpened == 0)
+        #expect(second.diagnostics.map(\.formatted) == first.diagnostics.map(\.formatted))
+        let page = try #require(second.resolvedPage("ana"))
+        #expect(page.bodyHTML == first.resolvedPage("ana")?.bodyHTML)
+        #expect(page.bodyHTML.contains("Body."))
+
+        // The note changes after the analysis: its page is refused, not mixed.
+        let ana = try String(contentsOf: dossier.content.appendingPathComponent("people/ana.md"), encoding: .utf8)
+        try dossier.write("people/ana.md", ana.replacingOccurrences(of: "Body.", with: "Body changed."))
+        #expect(second.resolvedPage("ana") == nil)
+        #expect(second.resolvedPage("town") != nil)
     }
 }

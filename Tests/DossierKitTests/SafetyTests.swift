@@ -145,6 +145,7 @@ import Testing
     @Test func anUnchangedBodyIsNotResolvedAgainUnlessSomethingItReadsChanged() throws {
         let dossier = try ScratchDossier(copying: "site")
         defer { dossier.remove() }
+        try dossier.ageContent()
         let notes = FileTree.files(under: dossier.content.path).filter { $0.path.hasSuffix(".md") }.count
         #expect(try dossier.build().bodiesResolved == notes)
 
@@ -156,6 +157,8 @@ import Testing
         let linked = try dossier.build()
         #expect(linked.bodiesResolved == 1)
         #expect(linked.rendered == 2)
+        // Lyon's note was not even read until its page needed its body.
+        #expect(linked.notesOpened == 1)
         #expect(try dossier.page("places/lyon/index.html").contains("href=\"../../events/trip-abroad/index.html\""))
         #expect(try dossier.differencesFromFreshBuild() == [])
 
@@ -167,6 +170,7 @@ import Testing
         try dossier.write(lyon, lyonText + "\n## Old town\n\nStreets [@registry-extract].\n")
         let headed = try dossier.build()
         #expect(headed.bodiesResolved == notes)
+        #expect(headed.notesOpened == notes)
         #expect(headed.stats.written == 1)
         #expect(try dossier.page("places/lyon/index.html").contains("id=\"old-town\""))
 

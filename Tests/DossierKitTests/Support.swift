@@ -33,6 +33,15 @@ struct ScratchDossier {
         try Data(text.utf8).write(to: url)
     }
 
+    /// Dates every content file an hour back, like notes not edited just now: a rebuild
+    /// leaves those unread while their size and time stay the same (see BuildCache.saw).
+    func ageContent() throws {
+        let hourAgo = Date().addingTimeInterval(-3600)
+        for item in FileTree.files(under: content.path) {
+            try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: content.path + "/" + item.path)
+        }
+    }
+
     var options: BuildOptions {
         BuildOptions(content: content, templates: Repository.templates, output: output)
     }

@@ -19,9 +19,31 @@ public struct AssetFile: Sendable, Hashable {
     public var source: URL
 }
 
+/// A note the loader found. An unchanged note (same size and modification time as the
+/// last build saw) is not read: that build's memo of it stands in, and its text is read
+/// only if it is needed after all (`ContentLoader.readNote`).
+public enum LoadedNote: Sendable {
+    case read(ContentFile)
+    case unread(relativePath: String, displayPath: String)
+
+    public var relativePath: String {
+        switch self {
+        case .read(let file): file.relativePath
+        case .unread(let relativePath, _): relativePath
+        }
+    }
+
+    public var displayPath: String {
+        switch self {
+        case .read(let file): file.displayPath
+        case .unread(_, let displayPath): displayPath
+        }
+    }
+}
+
 public struct LoadedContent: Sendable {
     public var configFile: ContentFile?
-    public var notes: [ContentFile] = []
+    public var notes: [LoadedNote] = []
     public var assets: [AssetFile] = []
     public var diagnostics: [Diagnostic] = []
 }
@@ -44,9 +66,12 @@ public struct ContentLoader: Sendable {
         self.displayRoot = displayRoot
     }
 
-    public func load() -> LoadedContent {
+    /// Finds and reads the dossier's files; notes for which `isUnchanged` holds (their
+    /// root-relative path) are found but not read, unless they are symbolic links.
+    public func load(leavingUnread isUnchanged: (String) -> Bool = { _ in false }) -> LoadedContent {
         var content = LoadedContent()
         var readable: [FileTree.Item] = []
+        var unread: [String] = []
         for item in FileTree.files(under: root.path) {
             let relative = item.path
             let display = displayRoot + "/" + relative
@@ -56,6 +81,8 @@ public struct ContentLoader: Sendable {
                 } else {
                     content.diagnostics.append(outsideLink(display))
                 }
+            } else if relative.hasSuffix(".md"), !item.isSymbolicLink, isUnchanged(relative) {
+                unread.append(relative)
             } else if relative.hasSuffix(".md") || relative == "dossier.yml" {
                 readable.append(item)
             } else if let data = Self.contents(of: root.path + "/" + relative), Self.firstNUL(in: data) != nil {
@@ -75,12 +102,24 @@ public struct ContentLoader: Sendable {
             switch result {
             case .success(let text):
                 let file = ContentFile(relativePath: relative, displayPath: displayRoot + "/" + relative, text: text)
-                if relative == "dossier.yml" { content.configFile = file } else { content.notes.append(file) }
+                if relative == "dossier.yml" { content.configFile = file } else { content.notes.append(.read(file)) }
             case .failure(let diagnostic):
                 content.diagnostics.append(diagnostic)
             }
         }
+        if !unread.isEmpty {
+            content.notes += unread.map { .unread(relativePath: $0, displayPath: displayRoot + "/" + $0) }
+            content.notes.sort { $0.relativePath < $1.relativePath }
+        }
         return content
+    }
+
+    /// Reads a note the loader left unread, as `load` would have read it.
+    public func readNote(_ relativePath: String) -> Result<ContentFile, Diagnostic> {
+        let display = displayRoot + "/" + relativePath
+        return read(FileTree.Item(path: relativePath, isSymbolicLink: false), display: display).map {
+            ContentFile(relativePath: relativePath, displayPath: display, text: $0)
+        }
     }
 
     /// Every file below the root, as root-relative paths, for copying as assets.

@@ -32,9 +32,12 @@ public struct AnalyzedDossier: Sendable {
     var citing: Set<String>
     /// Notes whose front-matter was read from the file, not taken from a memo.
     var notesRead = 0
+    /// Notes whose file was read at all (the others were unchanged by size and time).
+    var notesOpened = 0
 
-    /// An entry's resolved body and citation notes.
-    public func resolvedPage(_ id: String) -> ResolvedPage {
+    /// An entry's resolved body and citation notes; nil only when a note left unread
+    /// is no longer as the analysis saw it (it changed during the build).
+    public func resolvedPage(_ id: String) -> ResolvedPage? {
         resolvedPages[id] ?? lateResolution.page(id)
     }
 }
@@ -51,11 +54,16 @@ public struct ResolvedPage: Sendable {
 /// Runs the reading stages: load → front-matter → cmark → index → resolve.
 public enum Analysis {
     /// `memos` are the previous build's (see NoteMemo): a note whose bytes are unchanged
-    /// is not read again, and while the shared inputs are unchanged too, neither parsed
-    /// by cmark nor resolved.
-    public static func analyze(content: URL, displayPath: String, memos previous: NoteMemos? = nil) -> AnalyzedDossier {
+    /// is not read by Yams again, and while the shared inputs are unchanged too, neither
+    /// parsed by cmark nor resolved. A note for which `isUnchanged` holds (its
+    /// root-relative path: same size and time as that build saw) is not even read.
+    public static func analyze(content: URL, displayPath: String, memos previous: NoteMemos? = nil,
+                               isUnchanged: (String) -> Bool = { _ in false }) -> AnalyzedDossier {
         var timer = StageTimer()
-        let loaded = ContentLoader(root: content, displayRoot: displayPath).load()
+        let loader = ContentLoader(root: content, displayRoot: displayPath)
+        let loaded = loader.load(leavingUnread: { path in
+            isUnchanged(path) && previous?.byPath[path]?.displayPath == displayPath + "/" + path
+        })
         timer.lap("load files")
         var diagnostics = loaded.diagnostics
         let (config, configDiagnostics) = DossierConfig.read(loaded.configFile)
@@ -63,25 +71,22 @@ public enum Analysis {
 
         // Read every note's front-matter and parse its body, on both cores, unless the
         // last build left a memo for these exact bytes.
-        var parsed = loaded.notes.parallelMap { file -> ParsedNote in
-            let bytes = file.text[...].utf8
-            let contentHash = SharedInputs.hash(bytes)
-            if let memo = previous?.byPath[file.relativePath], memo.contentHash == contentHash, memo.displayPath == file.displayPath,
-               let entry = EntryCodec.decode(memo.entry, lines: TextLines(file.text)) {
-                return ParsedNote(file: file, entry: entry, entryBytes: memo.entry, bodyLength: memo.bodyLength,
-                                  diagnostics: memo.readDiagnostics, contentHash: contentHash,
-                                  frontMatterHash: memo.frontMatterHash, readFromFile: false, memo: memo.body)
+        var parsed = loaded.notes.parallelMap { note -> ParsedNote in
+            let memo = previous?.byPath[note.relativePath]
+            switch note {
+            case .read(let file):
+                return ParsedNote.parse(file, memo: memo)
+            case .unread(let relativePath, _):
+                // The memo stands in for the file; its lines are read if the body is.
+                if let memo, let entry = EntryCodec.decode(memo.entry, lines: TextLines("")) {
+                    return ParsedNote(note: note, entry: entry, memo: memo)
+                }
+                return ParsedNote.parse(loader.readNote(relativePath), as: note, memo: memo)
             }
-            let (entry, body, readDiagnostics) = EntryReader.read(file)
-            var note = ParsedNote(file: file, entry: entry, entryBytes: entry.map(EntryCodec.encode) ?? [],
-                                  bodyLength: body.utf8.count, diagnostics: readDiagnostics, contentHash: contentHash,
-                                  frontMatterHash: SharedInputs.hash(bytes.dropLast(body.utf8.count)), readFromFile: true)
-            if let entry { note.headings = BodyParser.parse(body, into: entry) }
-            return note
         }
         var shared = SharedInputs(config: loaded.configFile)
         for note in parsed {
-            shared.add(note: note.file.relativePath, frontMatterHash: note.frontMatterHash,
+            shared.add(note: note.note.relativePath, frontMatterHash: note.frontMatterHash,
                        title: note.entry.map { note.memo?.title ?? $0.title }, anchors: note.anchors)
         }
         let sharedInputs = shared.finalize()
@@ -91,8 +96,14 @@ public enum Analysis {
             // Something other notes read has changed (a title, an alias, a heading…): no memo holds.
             parsed = parsed.parallelMap { note in
                 var note = note
-                if let entry = note.entry, note.headings == nil {
-                    note.headings = BodyParser.parse(note.body, into: entry)
+                guard note.entry != nil, note.headings == nil else { return note }
+                if note.file == nil {
+                    // Left unread by the loader: read now, exactly as the loader would have.
+                    note = ParsedNote.parse(loader.readNote(note.note.relativePath), as: note.note,
+                                            memo: previous?.byPath[note.note.relativePath])
+                }
+                if let entry = note.entry, let file = note.file, note.headings == nil {
+                    note.headings = BodyParser.parse(note.body(of: file), into: entry)
                     note.memo = nil
                 }
                 return note
@@ -130,7 +141,7 @@ public enum Analysis {
             var page: ResolvedPage?
             var body = note.memo
             if body == nil { (page, body) = bodies.resolve(entry, headings: note.headings ?? []) }
-            return (entry.id, page, NoteMemo(contentHash: note.contentHash, displayPath: note.file.displayPath, entry: note.entryBytes,
+            return (entry.id, page, NoteMemo(contentHash: note.contentHash, displayPath: note.note.displayPath, entry: note.entryBytes,
                                              readDiagnostics: note.diagnostics, bodyLength: note.bodyLength,
                                              frontMatterHash: note.frontMatterHash, body: body!))
         }
@@ -142,14 +153,14 @@ public enum Analysis {
         var citedBy: [String: [(String, [String])]] = [:]
         var citing = Set<String>()
         var resolvedPages: [String: ResolvedPage] = [:]
-        var unresolved: [String: ContentFile] = [:]
+        var unresolved: [String: (note: LoadedNote, contentHash: String)] = [:]
         mentionLists.reserveCapacity(kept.count)
         resolvedPages.reserveCapacity(kept.count)
         // By index, reading the memos in place: copying each note and memo out of the
         // arrays retained and released a dozen fields per note.
         for i in resolved.indices {
             let id = resolved[i].id
-            if let page = resolved[i].page { resolvedPages[id] = page } else { unresolved[id] = kept[i].file }
+            if let page = resolved[i].page { resolvedPages[id] = page } else { unresolved[id] = (kept[i].note, kept[i].contentHash) }
             let body = resolved[i].memo.body
             diagnostics += body.diagnostics
             for target in body.references where target != id { mentionLists[target, default: []].append(id) }
@@ -157,7 +168,7 @@ public enum Analysis {
             if !body.cited.isEmpty { citing.insert(id) }
         }
         let memos = NoteMemos(sharedInputs: sharedInputs,
-                              byPath: Dictionary(uniqueKeysWithValues: zip(kept.map(\.file.relativePath), resolved.map(\.memo))))
+                              byPath: Dictionary(uniqueKeysWithValues: zip(kept.map(\.note.relativePath), resolved.map(\.memo))))
         let contentHashes = Dictionary(uniqueKeysWithValues: zip(resolved.map(\.id), kept.map(\.contentHash)))
         var eventSets: [String: [String]] = [:]
         for (id, references) in zip(index.orderedIDs, frontMatterResults) {
@@ -197,15 +208,16 @@ public enum Analysis {
             citedBy: sortedCitedBy,
             timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets,
             contentHashes: contentHashes, memos: memos, resolvedPages: resolvedPages,
-            lateResolution: LateResolution(bodies: bodies, files: unresolved), citing: citing)
+            lateResolution: LateResolution(bodies: bodies, loader: loader, notes: unresolved), citing: citing)
         dossier.notesRead = parsed.count { $0.readFromFile }
+        dossier.notesOpened = parsed.count { $0.file != nil }
         dossier.diagnostics += editorialWarnings(dossier)
         timer.lap("back-links, timeline, warnings")
         return dossier
     }
 
     private struct ParsedNote: Sendable {
-        var file: ContentFile
+        var note: LoadedNote
         var entry: Entry?
         /// The entry as read from the front-matter, encoded for the next build (EntryCodec).
         var entryBytes: [UInt8]
@@ -222,7 +234,49 @@ public enum Analysis {
         var memo: BodyMemo? = nil
 
         var anchors: [String] { headings?.map(\.anchor) ?? memo?.anchors ?? [] }
-        var body: String { String(Substring(file.text.utf8.suffix(bodyLength))) }
+        /// The file with its text, if it was read.
+        var file: ContentFile? { if case .read(let file) = note { file } else { nil } }
+        func body(of file: ContentFile) -> String { String(Substring(file.text.utf8.suffix(bodyLength))) }
+
+        /// A note the last build's memo stands in for.
+        init(note: LoadedNote, entry: Entry, memo: NoteMemo) {
+            self.init(note: note, entry: entry, entryBytes: memo.entry, bodyLength: memo.bodyLength,
+                      diagnostics: memo.readDiagnostics, contentHash: memo.contentHash,
+                      frontMatterHash: memo.frontMatterHash, readFromFile: false, memo: memo.body)
+        }
+
+        init(note: LoadedNote, entry: Entry?, entryBytes: [UInt8], bodyLength: Int, diagnostics: [Diagnostic],
+             contentHash: String, frontMatterHash: String, readFromFile: Bool, memo: BodyMemo? = nil) {
+            (self.note, self.entry, self.entryBytes, self.bodyLength, self.diagnostics) = (note, entry, entryBytes, bodyLength, diagnostics)
+            (self.contentHash, self.frontMatterHash, self.readFromFile, self.memo) = (contentHash, frontMatterHash, readFromFile, memo)
+        }
+
+        /// A note read from its file: the memo's entry if the bytes are the ones it was
+        /// made from, else front-matter read by Yams and the body parsed by cmark.
+        static func parse(_ file: ContentFile, memo: NoteMemo?) -> ParsedNote {
+            let bytes = file.text[...].utf8
+            let contentHash = SharedInputs.hash(bytes)
+            if let memo, memo.contentHash == contentHash, memo.displayPath == file.displayPath,
+               let entry = EntryCodec.decode(memo.entry, lines: TextLines(file.text)) {
+                return ParsedNote(note: .read(file), entry: entry, memo: memo)
+            }
+            let (entry, body, readDiagnostics) = EntryReader.read(file)
+            var note = ParsedNote(note: .read(file), entry: entry, entryBytes: entry.map(EntryCodec.encode) ?? [],
+                                  bodyLength: body.utf8.count, diagnostics: readDiagnostics, contentHash: contentHash,
+                                  frontMatterHash: SharedInputs.hash(bytes.dropLast(body.utf8.count)), readFromFile: true)
+            if let entry { note.headings = BodyParser.parse(body, into: entry) }
+            return note
+        }
+
+        /// A note read late (`ContentLoader.readNote`), or the reason it cannot be.
+        static func parse(_ read: Result<ContentFile, Diagnostic>, as note: LoadedNote, memo: NoteMemo?) -> ParsedNote {
+            switch read {
+            case .success(let file): parse(file, memo: memo)
+            case .failure(let diagnostic):
+                ParsedNote(note: note, entry: nil, entryBytes: [], bodyLength: 0, diagnostics: [diagnostic],
+                           contentHash: "", frontMatterHash: "", readFromFile: true)
+            }
+        }
     }
 
     private static func resolve(_ reference: Reference, key: String, allowed: Set<EntryType>, index: DossierIndex) -> Result<String, Diagnostic> {

@@ -53,6 +53,9 @@ public struct BuildResult: Sendable {
     public var bodiesResolved = 0
     /// Notes whose front-matter this build read; the others' entries came from the cache.
     public var notesRead = 0
+    /// Notes whose file this build read before rendering; the others were unchanged by
+    /// size and time since the last build, whose memos stood in for them.
+    public var notesOpened = 0
     public var stats = WriteStats()
 
     /// "120 pages (3 rendered), 2 files written, 119 unchanged" for build summaries.
@@ -83,9 +86,11 @@ public enum Builder {
 
         var timer = StageTimer()
         // Nothing read has changed and the output is as the last build left it: done.
+        let stampedAt = BuildCache.now()
         let inputs = BuildCache.stamps(of: [("content", options.content), ("templates", options.templates)])
         let previous = BuildCache.load(for: options.output)
-        if let previous, previous.inputs == inputs, BuildCache.stamps(of: [("site", options.output)]) == previous.outputs {
+        if let previous, previous.inputs == inputs, inputs.allSatisfy({ previous.saw($1, as: $0) }),
+           BuildCache.stamps(of: [("site", options.output)]) == previous.outputs {
             var result = BuildResult(report: DiagnosticReport(previous.diagnostics), pages: previous.pages)
             result.stats.unchanged = previous.outputs.count
             return result
@@ -94,7 +99,11 @@ public enum Builder {
         // the site it describes untouched.
 
         timer.lap("input stamps and build cache")
-        let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay, memos: previous?.memos)
+        let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay, memos: previous?.memos,
+                                       isUnchanged: { path in
+            guard let previous, let stamp = inputs["content/" + path] else { return false }
+            return previous.saw(stamp, as: "content/" + path)
+        })
         if !options.freesMemory { ProcessLifetime.keep(dossier) }
         timer.lap("read, parse and resolve")
         let (templates, templateDiagnostics) = TemplateSet.load(from: options.templates, displayPath: options.templatesDisplay)
@@ -103,6 +112,7 @@ public enum Builder {
         var result = BuildResult(report: DiagnosticReport(diagnostics))
         result.bodiesResolved = dossier.resolvedPages.count
         result.notesRead = dossier.notesRead
+        result.notesOpened = dossier.notesOpened
         guard let templates, !result.report.hasErrors else { return result }
 
         // Render and write in one pass over both cores, so no page is held in memory
@@ -124,7 +134,10 @@ public enum Builder {
                     return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: previous.pageDigests[path], rendered: false,
                                        stamp: previous.stamp(ofPage: path))
                 }
-                let page = phases.measure(1) { builder.page(path, kind) }
+                guard let page = phases.measure(1, { builder.page(path, kind) }) else {
+                    return PageOutcome(outcome: WriteOutcome(failure: changedDuringBuild(kind, dossier: dossier)),
+                                       inputs: inputs, digest: nil, rendered: false, stamp: nil)
+                }
                 // Otherwise the context decides: a rename changes the inputs of every
                 // page, but the context only of the pages that show the name. A build
                 // with no previous one has nothing to compare with, and a build from
@@ -158,7 +171,7 @@ public enum Builder {
         for (path, page) in zip(plan.map(\.path), pages) { outputs?["site/" + path] = page.stamp }
         for asset in assets { outputs?["site/" + asset.path] = FileStamp(path: options.output.path + "/" + asset.path) }
         if outputs?.count != plan.count + assets.count { outputs = nil }
-        var cache = BuildCache(inputs: inputs, outputs: outputs ?? BuildCache.stamps(of: [("site", options.output)]),
+        var cache = BuildCache(stampedAt: stampedAt, inputs: inputs, outputs: outputs ?? BuildCache.stamps(of: [("site", options.output)]),
                                pages: result.pages, diagnostics: result.report.diagnostics)
         for (path, page) in zip(plan.map(\.path), pages) { if let digest = page.digest { cache.pageDigests[path] = digest } }
         cache.pageInputs = Dictionary(uniqueKeysWithValues: zip(plan.map(\.path), pages.map(\.inputs)))
@@ -177,6 +190,15 @@ public enum Builder {
         var rendered: Bool
         /// The file's size and time once in place; nil if unknown.
         var stamp: FileStamp?
+    }
+
+    /// Why a page could not be made: its note, left unread as unchanged, changed while
+    /// the site was being built. The build stops and the previous site stays.
+    private static func changedDuringBuild(_ kind: PageBuilder.PageKind, dossier: AnalyzedDossier) -> WriteError {
+        guard case .entry(let id) = kind, let file = dossier.index[id]?.file else {
+            return WriteError(description: "a page could not be made; build again")
+        }
+        return WriteError(description: "\(file):1:1: the note changed while the site was being built; nothing was replaced, build again")
     }
 
     /// `Templates/assets/**` then `Content/assets/**`, both under `assets/`; one path

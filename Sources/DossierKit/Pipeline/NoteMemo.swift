@@ -111,17 +111,29 @@ struct BodyResolver: Sendable {
 /// again, exactly as a full build would have.
 final class LateResolution: Sendable {
     let bodies: BodyResolver
-    let files: [String: ContentFile]
+    let loader: ContentLoader
+    /// Entry id → its note, and the hash of the bytes the analysis saw.
+    let notes: [String: (note: LoadedNote, contentHash: String)]
 
-    init(bodies: BodyResolver, files: [String: ContentFile]) {
+    init(bodies: BodyResolver, loader: ContentLoader, notes: [String: (note: LoadedNote, contentHash: String)]) {
         self.bodies = bodies
-        self.files = files
+        self.loader = loader
+        self.notes = notes
     }
 
-    func page(_ id: String) -> ResolvedPage {
-        guard let file = files[id], case (let entry?, let body, _) = EntryReader.read(file) else {
-            preconditionFailure("no note for entry '\(id)'")
+    /// Nil when a note the loader left unread has changed since (or is gone): the page
+    /// must not mix what the analysis saw with what the file says now.
+    func page(_ id: String) -> ResolvedPage? {
+        guard let (note, contentHash) = notes[id] else { return nil }
+        let file: ContentFile
+        switch note {
+        case .read(let read): file = read
+        case .unread(let relativePath, _):
+            guard case .success(let read) = loader.readNote(relativePath),
+                  SharedInputs.hash(read.text[...].utf8) == contentHash else { return nil }
+            file = read
         }
+        guard case (let entry?, let body, _) = EntryReader.read(file) else { return nil }
         let headings = BodyParser.parse(body, into: entry)
         return bodies.resolve(entry, headings: headings).0
     }

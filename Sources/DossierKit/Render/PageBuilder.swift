@@ -91,7 +91,9 @@ public struct PageBuilder: @unchecked Sendable {
         case home, timeline, notFound, list(EntryType), entry(String)
     }
 
-    public func page(_ path: String, _ kind: PageKind) -> Page {
+    /// Nil only for an entry whose note changed while the site was being built (see
+    /// `AnalyzedDossier.resolvedPage`).
+    public func page(_ path: String, _ kind: PageKind) -> Page? {
         switch kind {
         case .home: home(path)
         case .timeline: timeline(path)
@@ -322,8 +324,8 @@ public struct PageBuilder: @unchecked Sendable {
         return Page(path: path, template: "404", context: context)
     }
 
-    private func entry(_ entry: Entry, path: String) -> Page {
-        let resolved = dossier.resolvedPage(entry.id)
+    private func entry(_ entry: Entry, path: String) -> Page? {
+        guard let resolved = dossier.resolvedPage(entry.id) else { return nil }
         var context = layout(path: path, title: entry.title, description: entry.summary, section: entry.type.folder)
         context["entry"] = link(entry.id, from: path)
         context["type_label"] = TemplateText(entry.type.singularTitle)

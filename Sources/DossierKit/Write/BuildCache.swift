@@ -12,10 +12,12 @@ import Glibc
 /// the same; the body memos let it skip parsing and resolving unchanged notes.
 struct BuildCache {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 6"
+    static let header = "dossier build cache 7"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
+    /// When the build stamped its inputs, in seconds since 1970.
+    var stampedAt: Int64
     var inputs: [String: FileStamp]
     var outputs: [String: FileStamp]
     var pages: Int
@@ -43,6 +45,21 @@ struct BuildCache {
         guard var writer = CacheWriter(path: path + ".new", header: Self.header) else { return }
         write(to: &writer)
         _ = writer.finish(at: path)
+    }
+
+    /// Whether an input (`content/…`, `templates/…`) is as this build saw it: the same
+    /// size and modification time, and that time well before the build stamped it. A
+    /// file written in the same clock tick as the build's read could be rewritten with
+    /// the same size and time afterwards; two seconds of margin rule that out.
+    func saw(_ stamp: FileStamp, as key: String) -> Bool {
+        inputs[key] == stamp && stamp.seconds < stampedAt - 2
+    }
+
+    /// Seconds since 1970, on the clock file modification times are taken from.
+    static func now() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec)
     }
 
     /// Size and time of an output file as the previous build left it.
@@ -95,7 +112,7 @@ struct FileStamp: Equatable, Sendable {
 extension BuildCache {
     init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
         let tool = try reader.int() == 1 ? FileStamp(reading: &reader) : nil
-        self.init(inputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
+        self.init(stampedAt: try reader.int64(), inputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
                   outputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
                   pages: try reader.int(), diagnostics: try Diagnostic.list(reading: &reader))
         self.tool = tool
@@ -110,6 +127,7 @@ extension BuildCache {
     func write(to writer: inout CacheWriter) {
         writer.write(tool == nil ? 0 : 1)
         tool?.write(to: &writer)
+        writer.write(stampedAt)
         writer.write(inputs) { w, stamp in stamp.write(to: &w) }
         writer.write(outputs) { w, stamp in stamp.write(to: &w) }
         writer.write(pages)
