@@ -41,6 +41,33 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent("people/partial.html").path))
     }
 
+    @Test func nothingAddedToTheSpareSiteReachesTheSite() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        try dossier.ageContent()
+        // The second build retires the first's site as the spare, listed by the cache;
+        // the third stages into it, reading only folders whose time changed since.
+        let durand = "people/jerome-durand.md"
+        let text = try String(contentsOf: dossier.content.appendingPathComponent(durand), encoding: .utf8)
+        _ = try dossier.build()
+        try dossier.write(durand, text + "\nOne more line.\n")
+        _ = try dossier.build()
+        let spare = dossier.folder.appendingPathComponent(".Site.spare")
+        #expect(FileManager.default.fileExists(atPath: spare.appendingPathComponent("index.html").path))
+        let planted = ["people/planted.html", "people/jerome-durand/extra.html", "extra/page.html", "stray.html"]
+        for path in planted {
+            let url = spare.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data("planted".utf8).write(to: url)
+        }
+        try dossier.write(durand, text + "\nTwo more lines.\n")
+        let rebuilt = try dossier.build()
+        #expect(!rebuilt.report.hasErrors)
+        for path in planted { #expect(!FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent(path).path), "\(path)") }
+        #expect(!FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent("extra").path))
+        #expect(try dossier.differencesFromFreshBuild() == [])
+    }
+
     @Test func unchangedFilesKeepTheirModificationTime() throws {
         let dossier = try ScratchDossier(copying: "site")
         defer { dossier.remove() }

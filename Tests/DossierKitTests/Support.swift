@@ -37,9 +37,11 @@ struct ScratchDossier {
     /// leaves those unread while their size and time stay the same (see BuildCache.saw).
     func ageContent() throws {
         let hourAgo = Date().addingTimeInterval(-3600)
-        for item in FileTree.files(under: content.path) {
-            try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: content.path + "/" + item.path)
-        }
+        for item in FileTree.files(under: content.path) { try setModificationDate(item.path, hourAgo) }
+    }
+
+    func setModificationDate(_ path: String, _ date: Date) throws {
+        try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: content.appendingPathComponent(path).path)
     }
 
     var options: BuildOptions {

@@ -86,7 +86,7 @@ public enum Builder {
 
         var timer = StageTimer()
         // Nothing read has changed and the output is as the last build left it: done.
-        let stampedAt = BuildCache.now()
+        let stampedAt = FileStamp.now()
         let inputs = BuildCache.stamps(of: [("content", options.content), ("templates", options.templates)])
         let previous = BuildCache.load(for: options.output)
         if let previous, previous.inputs == inputs, inputs.allSatisfy({ previous.saw($1, as: $0) }),
@@ -121,8 +121,9 @@ public enum Builder {
         if !options.freesMemory { ProcessLifetime.keep(builder) }
         let plan = builder.pagePlan
         let pages: [PageOutcome]
+        let staged: SiteWriter.StagedSite
         do {
-            let staged = try writer.stage(folders: plan.map(\.path) + assets.map(\.path))
+            staged = try writer.stage(folders: plan.map(\.path) + assets.map(\.path), spare: previous?.spare)
             timer.lap("prepare the staging folder")
             let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "swift-mustache", "writing"])
             pages = plan.parallelMap { path, kind -> PageOutcome in
@@ -176,6 +177,8 @@ public enum Builder {
         for (path, page) in zip(plan.map(\.path), pages) { if let digest = page.digest { cache.pageDigests[path] = digest } }
         cache.pageInputs = Dictionary(uniqueKeysWithValues: zip(plan.map(\.path), pages.map(\.inputs)))
         cache.memos = dossier.memos
+        // The site just replaced is the next build's staging folder; this one, the next but one's.
+        (cache.site, cache.spare) = (staged.listing(), previous?.site)
         cache.save(for: options.output)
         timer.lap("save build cache")
         return result

@@ -12,11 +12,11 @@ import Glibc
 /// the same; the body memos let it skip parsing and resolving unchanged notes.
 struct BuildCache {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 7"
+    static let header = "dossier build cache 8"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
-    /// When the build stamped its inputs, in seconds since 1970.
+    /// When the build stamped its inputs (`FileStamp.now`).
     var stampedAt: Int64
     var inputs: [String: FileStamp]
     var outputs: [String: FileStamp]
@@ -27,6 +27,11 @@ struct BuildCache {
     /// Output path → digest of the page's inputs (see PageBuilder.inputKey).
     var pageInputs: [String: String] = [:]
     var memos: NoteMemos?
+    /// The site's folder tree as this build left it, and the spare's (the site this
+    /// build replaced, as the build before listed it): the next build stages into the
+    /// spare, and the one after into this site (see SiteWriter).
+    var site: FolderListing?
+    var spare: FolderListing?
 
     static func url(for output: URL) -> URL {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).cache")
@@ -48,18 +53,9 @@ struct BuildCache {
     }
 
     /// Whether an input (`content/…`, `templates/…`) is as this build saw it: the same
-    /// size and modification time, and that time well before the build stamped it. A
-    /// file written in the same clock tick as the build's read could be rewritten with
-    /// the same size and time afterwards; two seconds of margin rule that out.
+    /// size, time and inode, and that time before the build stamped it (see `FileStamp.isOlder`).
     func saw(_ stamp: FileStamp, as key: String) -> Bool {
-        inputs[key] == stamp && stamp.seconds < stampedAt - 2
-    }
-
-    /// Seconds since 1970, on the clock file modification times are taken from.
-    static func now() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec)
+        inputs[key] == stamp && stamp.isOlder(than: stampedAt)
     }
 
     /// Size and time of an output file as the previous build left it.
@@ -78,12 +74,30 @@ struct BuildCache {
     }
 }
 
-/// Size and modification time (to the nanosecond) of a file, as `stat` reports them.
+/// Size, modification time (to the nanosecond) and inode of a file, as `stat` reports them.
 struct FileStamp: Equatable, Sendable {
     var size: Int64
     var seconds: Int64
     var nanoseconds: Int64
     var isDirectory: Bool
+    /// Another file put in its place (a rename, an editor's safe save) is another inode.
+    var inode: UInt64
+
+    /// The file system's clock, in nanoseconds since 1970: the coarse clock, whose tick
+    /// is what file times are taken from.
+    static func now() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME_COARSE, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
+
+    /// Whether the file was last changed before `moment` (`now()` when it was stamped).
+    /// A file changed in the very tick it was stamped in could change again in that
+    /// tick, after being read, and keep the same size and time: such a stamp vouches for
+    /// nothing (the "racy" files of git's index).
+    func isOlder(than moment: Int64) -> Bool {
+        seconds * 1_000_000_000 + nanoseconds < moment
+    }
 
     /// The running Dossier binary.
     static let tool = FileStamp(path: "/proc/self/exe") ?? FileStamp(path: CommandLine.arguments[0])
@@ -100,10 +114,11 @@ struct FileStamp: Equatable, Sendable {
         seconds = Int64(info.st_mtim.tv_sec)
         nanoseconds = Int64(info.st_mtim.tv_nsec)
         isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+        inode = UInt64(info.st_ino)
     }
 
-    init(size: Int64, seconds: Int64, nanoseconds: Int64, isDirectory: Bool) {
-        (self.size, self.seconds, self.nanoseconds, self.isDirectory) = (size, seconds, nanoseconds, isDirectory)
+    init(size: Int64, seconds: Int64, nanoseconds: Int64, isDirectory: Bool, inode: UInt64) {
+        (self.size, self.seconds, self.nanoseconds, self.isDirectory, self.inode) = (size, seconds, nanoseconds, isDirectory, inode)
     }
 }
 
@@ -118,6 +133,8 @@ extension BuildCache {
         self.tool = tool
         pageDigests = try reader.table { r throws(CacheReader.CacheBytesError) in try r.string() }
         pageInputs = try reader.table { r throws(CacheReader.CacheBytesError) in try r.string() }
+        site = try FolderListing.optional(reading: &reader)
+        spare = try FolderListing.optional(reading: &reader)
         if try reader.int() == 1 {
             memos = NoteMemos(sharedInputs: try reader.string(),
                               byPath: try reader.table { r throws(CacheReader.CacheBytesError) in try NoteMemo(reading: &r) })
@@ -134,6 +151,8 @@ extension BuildCache {
         Diagnostic.write(diagnostics, to: &writer)
         writer.write(pageDigests) { w, digest in w.write(digest) }
         writer.write(pageInputs) { w, key in w.write(key) }
+        FolderListing.write(site, to: &writer)
+        FolderListing.write(spare, to: &writer)
         writer.write(memos == nil ? 0 : 1)
         if let memos {
             writer.write(memos.sharedInputs)
@@ -145,11 +164,28 @@ extension BuildCache {
 extension FileStamp {
     init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
         self.init(size: try reader.int64(), seconds: try reader.int64(), nanoseconds: try reader.int64(),
-                  isDirectory: try reader.int64() == 1)
+                  isDirectory: try reader.int64() == 1, inode: UInt64(bitPattern: try reader.int64()))
     }
 
     func write(to writer: inout CacheWriter) {
-        for number in [size, seconds, nanoseconds, isDirectory ? 1 : 0] { writer.write(number) }
+        for number in [size, seconds, nanoseconds, isDirectory ? 1 : 0, Int64(bitPattern: inode)] { writer.write(number) }
+    }
+}
+
+extension FolderListing {
+    static func optional(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) -> FolderListing? {
+        guard try reader.int() == 1 else { return nil }
+        return FolderListing(stampedAt: try reader.int64(),
+                             folders: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
+                             files: try reader.strings())
+    }
+
+    static func write(_ listing: FolderListing?, to writer: inout CacheWriter) {
+        writer.write(listing == nil ? 0 : 1)
+        guard let listing else { return }
+        writer.write(listing.stampedAt)
+        writer.write(listing.folders) { w, stamp in stamp.write(to: &w) }
+        writer.write(listing.files)
     }
 }
 

@@ -87,8 +87,9 @@ public struct SiteWriter: Sendable {
 
     /// Opens the staging folder (the spare, or a new folder) with exactly the folders
     /// the given file paths need and no file outside them, so files can then be placed
-    /// from both cores as they are rendered.
-    public func stage(folders paths: [String]) throws(WriteError) -> StagedSite {
+    /// from both cores as they are rendered. `spare` is the spare as the build that
+    /// left it listed it: its folders that are still as stamped then are not read.
+    func stage(folders paths: [String], spare listing: FolderListing?) throws(WriteError) -> StagedSite {
         try recover()
         if let unsafe = paths.first(where: { !Self.isSafe($0) }) {
             throw WriteError(description: "refusing to write outside the output folder: \(unsafe)")
@@ -106,25 +107,33 @@ public struct SiteWriter: Sendable {
         } catch {
             throw WriteError(description: "cannot create \(staging.path): \(error.localizedDescription)")
         }
+        // The usual rebuild: the spare holds exactly the files this site needs (so the
+        // folders too), and nothing was added to any of its folders since.
+        if let listing, listing.files == paths, listing.isIntact(at: staging.path) {
+            return StagedSite(writer: self, folders: Array(listing.folders.keys), files: paths, checked: listing.folders)
+        }
         var folders = Set<String>()
         for path in paths {
             var folder = Self.parent(path)
             while !folder.isEmpty, folders.insert(folder).inserted { folder = Self.parent(folder) }
         }
         do {
-            try reconcileStaging(files: Set(paths), folders: folders)
+            try reconcileStaging(files: Set(paths), folders: folders, spare: listing)
         } catch {
             try? fileManager.removeItem(at: staging)
             throw error
         }
-        return StagedSite(writer: self)
+        return StagedSite(writer: self, folders: [""] + Array(folders), files: paths)
     }
+
+    /// Public face of `stage` for tools and tests that write a site without a cache.
+    public func stage(folders paths: [String]) throws(WriteError) -> StagedSite { try stage(folders: paths, spare: nil) }
 
     /// Removes from the staging folder every file and folder the new site does not have
     /// and creates the folders it lacks. One folder at a time: folders created from two
     /// threads in one parent contend on its lock and take longer (measured).
-    private func reconcileStaging(files: Set<String>, folders: Set<String>) throws(WriteError) {
-        let existing = FileTree.everything(under: staging.path)
+    private func reconcileStaging(files: Set<String>, folders: Set<String>, spare: FolderListing?) throws(WriteError) {
+        let existing = FileTree.everything(under: staging.path, known: spare)
         for path in existing.others where !files.contains(path) {
             unlink(staging.path + "/" + path)
         }
@@ -144,6 +153,13 @@ public struct SiteWriter: Sendable {
     /// path once; `commit` swaps the result in, `discard` keeps it as the spare.
     public struct StagedSite: Sendable {
         let writer: SiteWriter
+        /// The site's folders ("" for its root) and files, for the listing of the site.
+        let folders: [String]
+        let files: [String]
+        /// The folders' stamps as checked by `stage`, when it found the spare intact:
+        /// only folders this build then changes need stamping again.
+        var checked: [String: FileStamp]? = nil
+        let changed = ChangedFolders()
 
         /// Puts one file into the staging folder: a hard link to the previous site's
         /// copy when the bytes are the same, else the new bytes.
@@ -163,6 +179,7 @@ public struct SiteWriter: Sendable {
                 return WriteOutcome()
             }
             // Never write into what is there: it may be a hard link to a live file.
+            changed.insert(file.path)
             unlink(destination)
             guard SiteWriter.writeFile(destination, data) else {
                 return WriteOutcome(failure: WriteError(description: "cannot write \(destination): \(String(cString: strerror(errno)))"))
@@ -187,10 +204,9 @@ public struct SiteWriter: Sendable {
             let destination = writer.staging.path + "/" + path
             var live = stat(), staged = stat()
             guard lstat(previous, &live) == 0, (live.st_mode & S_IFMT) == S_IFREG, isWanted(live) else { return false }
-            if lstat(destination, &staged) == 0 {
-                if staged.st_dev == live.st_dev, staged.st_ino == live.st_ino { return true }
-                unlink(destination)
-            }
+            if lstat(destination, &staged) == 0, staged.st_dev == live.st_dev, staged.st_ino == live.st_ino { return true }
+            changed.insert(path)
+            unlink(destination)
             return link(previous, destination) == 0
         }
 
@@ -211,8 +227,32 @@ public struct SiteWriter: Sendable {
             return WriteStats(written: outcomes.count { $0.written }, unchanged: outcomes.count { !$0.written })
         }
 
+        /// The live site's folders, stamped (after `commit`): the next build but one uses
+        /// this folder tree as its staging folder, and reads only what changed in it.
+        func listing() -> FolderListing? {
+            guard var kept = checked else { return FolderListing.stamping(writer.output.path, folders: folders, files: files) }
+            let changed = changed.all
+            for folder in changed { kept[folder] = nil }
+            return FolderListing.stamping(writer.output.path, folders: Array(changed), files: files, keeping: kept)
+        }
+
         /// Leaves the live site as it is; the staging folder becomes the spare.
         public func discard() { try? writer.recover() }
+    }
+
+    /// Folders a build changed anything in (a file written, linked or removed).
+    final class ChangedFolders: @unchecked Sendable {
+        // @unchecked: `folders` is only touched under `lock`.
+        private let lock = NSLock()
+        private var folders = Set<String>()
+
+        /// Notes the folder of the file at `path` as changed.
+        func insert(_ path: String) {
+            let folder = SiteWriter.parent(path)
+            lock.withLock { _ = folders.insert(folder) }
+        }
+
+        var all: Set<String> { lock.withLock { folders } }
     }
 
     /// A new file with these bytes (the path was just unlinked, so nothing is overwritten).
