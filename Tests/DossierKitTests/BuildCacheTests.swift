@@ -112,6 +112,13 @@ import Testing
         #expect(edited.report.lines == first.report.lines)
         #expect(try dossier.page("places/town/index.html").contains("village"))
         #expect(try dossier.differencesFromFreshBuild() == [])
+
+        // The memos the edited build kept as they were read (not encoded again) read back.
+        try dossier.write("places/town.md", "---\nname: Town\nkind: hamlet\ncountry: Spain\ncoordinates: [40.4168, -3.7038]\n---\n")
+        let again = try dossier.build()
+        #expect(again.notesRead == 1)
+        #expect(again.report.lines == first.report.lines)
+        #expect(try dossier.differencesFromFreshBuild() == [])
     }
 
     @Test func aNoteIsReadOnlyIfItsStampChangedOrCouldChangeUnseen() throws {

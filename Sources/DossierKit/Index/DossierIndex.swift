@@ -27,7 +27,7 @@ public struct DossierIndex: Sendable {
             entries[entry.id] = entry
         }
         duplicateDiagnostics = diagnostics
-        orderedIDs = entries.values.sorted { ($0.type, $0.id) < ($1.type, $1.id) }.map(\.id)
+        orderedIDs = entries.values.map { ($0.type, $0.id) }.sorted { $0 < $1 }.map(\.1)
         // Folding (Foundation, diacritics and case) is the slow part: both cores.
         let entries = entries
         let folded = orderedIDs.parallelMap { id -> (title: String, others: [String]) in

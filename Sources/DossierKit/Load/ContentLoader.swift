@@ -114,10 +114,12 @@ public struct ContentLoader: Sendable {
         return content
     }
 
-    /// Reads a note the loader left unread, as `load` would have read it.
+    /// Reads a note (again, or for the first time if `load` left it unread) as `load` reads it.
     public func readNote(_ relativePath: String) -> Result<ContentFile, Diagnostic> {
         let display = displayRoot + "/" + relativePath
-        return read(FileTree.Item(path: relativePath, isSymbolicLink: false), display: display).map {
+        var info = stat()
+        let isLink = lstat(root.path + "/" + relativePath, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+        return read(FileTree.Item(path: relativePath, isSymbolicLink: isLink), display: display).map {
             ContentFile(relativePath: relativePath, displayPath: display, text: $0)
         }
     }

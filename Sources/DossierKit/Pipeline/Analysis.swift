@@ -35,10 +35,12 @@ public struct AnalyzedDossier: Sendable {
     /// Notes whose file was read at all (the others were unchanged by size and time).
     var notesOpened = 0
 
-    /// An entry's resolved body and citation notes; nil only when a note left unread
+    /// An entry's resolved body and citation notes; nil only when a note resolved late
     /// is no longer as the analysis saw it (it changed during the build).
     public func resolvedPage(_ id: String) -> ResolvedPage? {
-        resolvedPages[id] ?? lateResolution.page(id)
+        if let page = resolvedPages[id] { return page }
+        guard let file = index[id]?.file else { return nil }
+        return lateResolution.page(id, file: file)
     }
 }
 
@@ -125,6 +127,7 @@ public enum Analysis {
                 (reference, key, resolve(reference, key: key, allowed: allowed, index: index))
             }
         }
+        targets.reserveCapacity(frontMatterResults.reduce(0) { $0 + $1.count })
         for (reference, _, result) in frontMatterResults.joined() {
             switch result {
             case .success(let target): targets[reference] = target
@@ -138,6 +141,8 @@ public enum Analysis {
         let kept = parsed.filter { note in note.entry.map { index[$0.id]?.file == $0.file } ?? false }
         let resolved = kept.parallelMap { note -> (id: String, page: ResolvedPage?, memo: NoteMemo) in
             let entry = note.entry!
+            // A memo that stood in for the note is the note's memo still.
+            if note.memo != nil, let memo = note.previousMemo { return (entry.id, nil, memo) }
             var page: ResolvedPage?
             var body = note.memo
             if body == nil { (page, body) = bodies.resolve(entry, headings: note.headings ?? []) }
@@ -153,23 +158,25 @@ public enum Analysis {
         var citedBy: [String: [(String, [String])]] = [:]
         var citing = Set<String>()
         var resolvedPages: [String: ResolvedPage] = [:]
-        var unresolved: [String: (note: LoadedNote, contentHash: String)] = [:]
+        var memos = NoteMemos(sharedInputs: sharedInputs, byPath: [:])
+        var contentHashes: [String: String] = [:]
         mentionLists.reserveCapacity(kept.count)
         resolvedPages.reserveCapacity(kept.count)
+        memos.byPath.reserveCapacity(kept.count)
+        contentHashes.reserveCapacity(kept.count)
         // By index, reading the memos in place: copying each note and memo out of the
         // arrays retained and released a dozen fields per note.
         for i in resolved.indices {
             let id = resolved[i].id
-            if let page = resolved[i].page { resolvedPages[id] = page } else { unresolved[id] = (kept[i].note, kept[i].contentHash) }
+            if let page = resolved[i].page { resolvedPages[id] = page }
+            memos.byPath[kept[i].note.relativePath] = resolved[i].memo
+            contentHashes[id] = kept[i].contentHash
             let body = resolved[i].memo.body
-            diagnostics += body.diagnostics
+            if !body.diagnostics.isEmpty { diagnostics += body.diagnostics }
             for target in body.references where target != id { mentionLists[target, default: []].append(id) }
             for source in body.cited { citedBy[source.sourceID, default: []].append((id, source.locators)) }
             if !body.cited.isEmpty { citing.insert(id) }
         }
-        let memos = NoteMemos(sharedInputs: sharedInputs,
-                              byPath: Dictionary(uniqueKeysWithValues: zip(kept.map(\.note.relativePath), resolved.map(\.memo))))
-        let contentHashes = Dictionary(uniqueKeysWithValues: zip(resolved.map(\.id), kept.map(\.contentHash)))
         var eventSets: [String: [String]] = [:]
         for (id, references) in zip(index.orderedIDs, frontMatterResults) {
             let isEvent = index[id]!.type == .event
@@ -208,7 +215,7 @@ public enum Analysis {
             citedBy: sortedCitedBy,
             timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets,
             contentHashes: contentHashes, memos: memos, resolvedPages: resolvedPages,
-            lateResolution: LateResolution(bodies: bodies, loader: loader, notes: unresolved), citing: citing)
+            lateResolution: LateResolution(bodies: bodies, loader: loader, contentHashes: contentHashes), citing: citing)
         dossier.notesRead = parsed.count { $0.readFromFile }
         dossier.notesOpened = parsed.count { $0.file != nil }
         dossier.diagnostics += editorialWarnings(dossier)
@@ -232,6 +239,8 @@ public enum Analysis {
         var headings: [BodyParser.Heading]? = nil
         /// What the last build found in this body, while it may still hold.
         var memo: BodyMemo? = nil
+        /// The last build's memo of the whole note, when it stands in for the file.
+        var previousMemo: NoteMemo? = nil
 
         var anchors: [String] { headings?.map(\.anchor) ?? memo?.anchors ?? [] }
         /// The file with its text, if it was read.
@@ -243,6 +252,7 @@ public enum Analysis {
             self.init(note: note, entry: entry, entryBytes: memo.entry, bodyLength: memo.bodyLength,
                       diagnostics: memo.readDiagnostics, contentHash: memo.contentHash,
                       frontMatterHash: memo.frontMatterHash, readFromFile: false, memo: memo.body)
+            previousMemo = memo
         }
 
         init(note: LoadedNote, entry: Entry?, entryBytes: [UInt8], bodyLength: Int, diagnostics: [Diagnostic],

@@ -16,6 +16,9 @@ struct NoteMemo: Sendable {
     var bodyLength: Int
     var frontMatterHash: String
     var body: BodyMemo
+    /// The memo as the build cache held it, written back as is while it still holds
+    /// (re-encoding 10,000 unchanged memos was most of saving the cache).
+    var encoded: ArraySlice<UInt8>? = nil
 }
 
 /// What parsing and resolving one note's body told the rest of the build.
@@ -112,28 +115,23 @@ struct BodyResolver: Sendable {
 final class LateResolution: Sendable {
     let bodies: BodyResolver
     let loader: ContentLoader
-    /// Entry id → its note, and the hash of the bytes the analysis saw.
-    let notes: [String: (note: LoadedNote, contentHash: String)]
+    /// Entry id → the hash of the note's bytes as the analysis saw them.
+    let contentHashes: [String: String]
 
-    init(bodies: BodyResolver, loader: ContentLoader, notes: [String: (note: LoadedNote, contentHash: String)]) {
+    init(bodies: BodyResolver, loader: ContentLoader, contentHashes: [String: String]) {
         self.bodies = bodies
         self.loader = loader
-        self.notes = notes
+        self.contentHashes = contentHashes
     }
 
-    /// Nil when a note the loader left unread has changed since (or is gone): the page
-    /// must not mix what the analysis saw with what the file says now.
-    func page(_ id: String) -> ResolvedPage? {
-        guard let (note, contentHash) = notes[id] else { return nil }
-        let file: ContentFile
-        switch note {
-        case .read(let read): file = read
-        case .unread(let relativePath, _):
-            guard case .success(let read) = loader.readNote(relativePath),
-                  SharedInputs.hash(read.text[...].utf8) == contentHash else { return nil }
-            file = read
-        }
-        guard case (let entry?, let body, _) = EntryReader.read(file) else { return nil }
+    /// Nil when the note is no longer as the analysis saw it (it changed during the
+    /// build, or is gone): a page must not mix what the analysis saw with what the
+    /// file says now.
+    func page(_ id: String, file displayPath: String) -> ResolvedPage? {
+        guard let contentHash = contentHashes[id], displayPath.hasPrefix(loader.displayRoot + "/"),
+              case .success(let file) = loader.readNote(String(displayPath.dropFirst(loader.displayRoot.count + 1))),
+              SharedInputs.hash(file.text[...].utf8) == contentHash,
+              case (let entry?, let body, _) = EntryReader.read(file) else { return nil }
         let headings = BodyParser.parse(body, into: entry)
         return bodies.resolve(entry, headings: headings).0
     }

@@ -191,12 +191,15 @@ extension FolderListing {
 
 extension NoteMemo {
     init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
+        let start = reader.position
         self.init(contentHash: try reader.string(), displayPath: try reader.string(), entry: try reader.blob(),
                   readDiagnostics: try Diagnostic.list(reading: &reader), bodyLength: try reader.int(),
                   frontMatterHash: try reader.string(), body: try BodyMemo(reading: &reader))
+        encoded = reader.bytes(since: start)
     }
 
     func write(to writer: inout CacheWriter) {
+        if let encoded { return writer.write(encoded: encoded) }
         writer.write(contentHash)
         writer.write(displayPath)
         writer.write(bytes: entry)

@@ -94,6 +94,12 @@ struct CacheWriter: ~Copyable {
         if bytes.count >= Self.chunk { flush() }
     }
 
+    /// Bytes another reader read, written back as they were.
+    mutating func write(encoded: ArraySlice<UInt8>) {
+        bytes += encoded
+        if bytes.count >= Self.chunk { flush() }
+    }
+
     mutating func write(_ flag: Bool) { write(flag ? 1 : 0) }
 
     mutating func write(_ number: Double) {
@@ -161,6 +167,10 @@ struct CacheReader {
     }
 
     var isAtEnd: Bool { offset == bytes.count }
+
+    /// Where the next value starts, and the bytes read since `start` (shared, not copied).
+    var position: Int { offset }
+    func bytes(since start: Int) -> ArraySlice<UInt8> { bytes[start..<offset] }
 
     mutating func int64() throws(CacheBytesError) -> Int64 {
         var value: UInt64 = 0
