@@ -12,7 +12,7 @@ import Glibc
 /// the same; the body memos let it skip parsing and resolving unchanged notes.
 struct BuildCache {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 8"
+    static let header = "dossier build cache 9"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
@@ -125,7 +125,29 @@ struct FileStamp: Equatable, Sendable {
 // MARK: The cache file
 
 extension BuildCache {
-    init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
+    /// The cache is two parts, read at the same time on both cores (reading a 10,000-note
+    /// cache took a tenth of a one-edit rebuild): everything but the memos, with half of
+    /// them; then the other half.
+    init(reading whole: inout CacheReader) throws(CacheReader.CacheBytesError) {
+        // Each variable is read and written by one of the two iterations only.
+        nonisolated(unsafe) var first = try whole.part()
+        nonisolated(unsafe) var second = whole
+        nonisolated(unsafe) var cache: BuildCache?
+        nonisolated(unsafe) var rest: [String: NoteMemo]?
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                cache = try? BuildCache(readingFirstPart: &first)
+            } else {
+                rest = try? NoteMemo.table(reading: &second)
+            }
+        }
+        whole = second
+        guard var cache, let rest, first.isAtEnd else { throw CacheReader.CacheBytesError() }
+        cache.memos?.byPath.merge(rest) { first, _ in first }
+        self = cache
+    }
+
+    private init(readingFirstPart reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
         let tool = try reader.int() == 1 ? FileStamp(reading: &reader) : nil
         self.init(stampedAt: try reader.int64(), inputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
                   outputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
@@ -136,12 +158,14 @@ extension BuildCache {
         site = try FolderListing.optional(reading: &reader)
         spare = try FolderListing.optional(reading: &reader)
         if try reader.int() == 1 {
-            memos = NoteMemos(sharedInputs: try reader.string(),
-                              byPath: try reader.table { r throws(CacheReader.CacheBytesError) in try NoteMemo(reading: &r) })
+            memos = NoteMemos(sharedInputs: try reader.string(), byPath: try NoteMemo.table(reading: &reader))
         }
     }
 
-    func write(to writer: inout CacheWriter) {
+    func write(to whole: inout CacheWriter) {
+        let keys = memos?.byPath.keys.sorted() ?? []
+        let (firstHalf, secondHalf) = (keys[..<(keys.count / 2)], keys[(keys.count / 2)...])
+        var writer = CacheWriter()
         writer.write(tool == nil ? 0 : 1)
         tool?.write(to: &writer)
         writer.write(stampedAt)
@@ -156,8 +180,10 @@ extension BuildCache {
         writer.write(memos == nil ? 0 : 1)
         if let memos {
             writer.write(memos.sharedInputs)
-            writer.write(memos.byPath) { w, memo in memo.write(to: &w) }
+            writer.write(memos.byPath, keys: firstHalf) { w, memo in memo.write(to: &w) }
         }
+        whole.write(part: writer)
+        whole.write(memos?.byPath ?? [:], keys: secondHalf) { w, memo in memo.write(to: &w) }
     }
 }
 
@@ -190,6 +216,10 @@ extension FolderListing {
 }
 
 extension NoteMemo {
+    static func table(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) -> [String: NoteMemo] {
+        try reader.table { r throws(CacheReader.CacheBytesError) in try NoteMemo(reading: &r) }
+    }
+
     init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
         let start = reader.position
         self.init(contentHash: try reader.string(), displayPath: try reader.string(), entry: try reader.blob(),

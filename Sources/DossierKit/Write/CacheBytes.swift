@@ -94,6 +94,12 @@ struct CacheWriter: ~Copyable {
         if bytes.count >= Self.chunk { flush() }
     }
 
+    /// A part made by an in-memory writer, with its length first (`CacheReader.part`).
+    mutating func write(part: consuming CacheWriter) {
+        write(part.bytes.count)
+        write(encoded: part.bytes[...])
+    }
+
     /// Bytes another reader read, written back as they were.
     mutating func write(encoded: ArraySlice<UInt8>) {
         bytes += encoded
@@ -112,9 +118,14 @@ struct CacheWriter: ~Copyable {
     }
 
     mutating func write<Value>(_ table: [String: Value], _ writeValue: (inout CacheWriter, Value) -> Void) {
-        write(table.count)
         // Sorted, so the same cache is the same bytes.
-        for key in table.keys.sorted() {
+        write(table, keys: table.keys.sorted()[...], writeValue)
+    }
+
+    /// The entries of `table` under `keys`, as a table of their own.
+    mutating func write<Value>(_ table: [String: Value], keys: ArraySlice<String>, _ writeValue: (inout CacheWriter, Value) -> Void) {
+        write(keys.count)
+        for key in keys {
             write(key)
             writeValue(&self, table[key]!)
         }
@@ -126,6 +137,8 @@ struct CacheWriter: ~Copyable {
 struct CacheReader {
     private let bytes: [UInt8]
     private var offset: Int
+    /// Where this reader's part of `bytes` ends.
+    private let end: Int
     private var lastRecurring: String?
 
     struct CacheBytesError: Error {}
@@ -135,12 +148,29 @@ struct CacheReader {
         guard bytes.starts(with: expected) else { return nil }
         self.bytes = bytes
         offset = expected.count
+        end = bytes.count
     }
 
     /// Reads bytes from a writer made with `CacheWriter()`.
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
         offset = 0
+        end = bytes.count
+    }
+
+    private init(_ bytes: [UInt8], from start: Int, to end: Int) {
+        self.bytes = bytes
+        offset = start
+        self.end = end
+    }
+
+    /// Splits off a part written with `CacheWriter.write(part:)`: a reader of the part,
+    /// which can be read on another thread; this reader goes on after it.
+    mutating func part() throws(CacheBytesError) -> CacheReader {
+        let length = try count()
+        let part = CacheReader(bytes, from: offset, to: offset + length)
+        offset += length
+        return part
     }
 
     mutating func blob() throws(CacheBytesError) -> [UInt8] {
@@ -159,14 +189,14 @@ struct CacheReader {
     }
 
     mutating func double() throws(CacheBytesError) -> Double {
-        guard bytes.count - offset >= 8 else { throw CacheBytesError() }
+        guard end - offset >= 8 else { throw CacheBytesError() }
         var pattern: UInt64 = 0
         for shift in 0..<8 { pattern |= UInt64(bytes[offset + shift]) << (8 * shift) }
         offset += 8
         return Double(bitPattern: pattern)
     }
 
-    var isAtEnd: Bool { offset == bytes.count }
+    var isAtEnd: Bool { offset == end }
 
     /// Where the next value starts, and the bytes read since `start` (shared, not copied).
     var position: Int { offset }
@@ -176,7 +206,7 @@ struct CacheReader {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard offset < bytes.count, shift < 64 else { throw CacheBytesError() }
+            guard offset < end, shift < 64 else { throw CacheBytesError() }
             let byte = bytes[offset]
             offset += 1
             value |= UInt64(byte & 0x7F) << shift
@@ -192,7 +222,7 @@ struct CacheReader {
     /// left is a damaged file, not a reason to loop for ever.
     mutating func count() throws(CacheBytesError) -> Int {
         let value = try int64()
-        guard value >= 0, value <= Int64(bytes.count - offset) else { throw CacheBytesError() }
+        guard value >= 0, value <= Int64(end - offset) else { throw CacheBytesError() }
         return Int(value)
     }
 
