@@ -19,9 +19,9 @@ public struct AssetFile: Sendable, Hashable {
     public var source: URL
 }
 
-/// A note the loader found. An unchanged note (same size and modification time as the
-/// last build saw) is not read: that build's memo of it stands in, and its text is read
-/// only if it is needed after all (`ContentLoader.readNote`).
+/// A note the loader found. An unchanged note (the size, modification time and inode
+/// the last build saw, see `BuildCache.saw`) is not read: that build's memo of it stands
+/// in, and its text is read only if it is needed after all (`ContentLoader.readNote`).
 public enum LoadedNote: Sendable {
     case read(ContentFile)
     case unread(relativePath: String, displayPath: String)

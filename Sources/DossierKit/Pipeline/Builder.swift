@@ -53,8 +53,8 @@ public struct BuildResult: Sendable {
     public var bodiesResolved = 0
     /// Notes whose front-matter this build read; the others' entries came from the cache.
     public var notesRead = 0
-    /// Notes whose file this build read before rendering; the others were unchanged by
-    /// size and time since the last build, whose memos stood in for them.
+    /// Notes whose file this build read before rendering; the others were unchanged (by
+    /// size, time and inode) since the last build, whose memos stood in for them.
     public var notesOpened = 0
     public var stats = WriteStats()
 
@@ -195,8 +195,8 @@ public enum Builder {
         var stamp: FileStamp?
     }
 
-    /// Why a page could not be made: its note, left unread as unchanged, changed while
-    /// the site was being built. The build stops and the previous site stays.
+    /// Why a page could not be made: its note, read again to render the page, changed
+    /// while the site was being built. The build stops and the previous site stays.
     private static func changedDuringBuild(_ kind: PageBuilder.PageKind, dossier: AnalyzedDossier) -> WriteError {
         guard case .entry(let id) = kind, let file = dossier.index[id]?.file else {
             return WriteError(description: "a page could not be made; build again")
