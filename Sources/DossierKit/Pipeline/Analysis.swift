@@ -32,7 +32,7 @@ public struct AnalyzedDossier: Sendable {
     var citing: Set<String>
     /// Notes whose front-matter was read from the file, not taken from a memo.
     var notesRead = 0
-    /// Notes whose file was read at all (the others were unchanged by size and time).
+    /// Notes whose file was read at all (the others' stamps were unchanged).
     var notesOpened = 0
 
     /// An entry's resolved body and citation notes; nil only when a note resolved late
@@ -57,8 +57,8 @@ public struct ResolvedPage: Sendable {
 public enum Analysis {
     /// `memos` are the previous build's (see NoteMemo): a note whose bytes are unchanged
     /// is not read by Yams again, and while the shared inputs are unchanged too, neither
-    /// parsed by cmark nor resolved. A note for which `isUnchanged` holds (its
-    /// root-relative path: same size and time as that build saw) is not even read.
+    /// parsed by cmark nor resolved. A note for which `isUnchanged` holds (given its
+    /// root-relative path: the stamp that build saw, see `BuildCache.saw`) is not even read.
     public static func analyze(content: URL, displayPath: String, memos previous: NoteMemos? = nil,
                                isUnchanged: (String) -> Bool = { _ in false }) -> AnalyzedDossier {
         var timer = StageTimer()
