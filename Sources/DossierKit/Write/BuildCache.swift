@@ -53,9 +53,12 @@ struct BuildCache {
     }
 
     /// Whether an input (`content/…`, `templates/…`) is as this build saw it: the same
-    /// size, time and inode, and that time before the build stamped it (see `FileStamp.isOlder`).
+    /// size, time and inode, and that time before the build stamped it (see
+    /// `FileStamp.isOlder`) by two seconds, since some file systems a dossier may live on
+    /// (FAT, exFAT, some network shares) keep times only to the second or two. Reading
+    /// again a note edited just before a build costs little.
     func saw(_ stamp: FileStamp, as key: String) -> Bool {
-        inputs[key] == stamp && stamp.isOlder(than: stampedAt)
+        inputs[key] == stamp && stamp.isOlder(than: stampedAt - 2_000_000_000)
     }
 
     /// Size and time of an output file as the previous build left it.
