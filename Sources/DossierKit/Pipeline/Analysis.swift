@@ -88,7 +88,7 @@ public enum Analysis {
         }
         var shared = SharedInputs(config: loaded.configFile)
         for note in parsed {
-            shared.add(note: note.note.relativePath, frontMatterHash: note.frontMatterHash,
+            shared.add(note: note.source.relativePath, frontMatterHash: note.frontMatterHash,
                        title: note.entry.map { note.memo?.title ?? $0.title }, anchors: note.anchors)
         }
         let sharedInputs = shared.finalize()
@@ -101,8 +101,8 @@ public enum Analysis {
                 guard note.entry != nil, note.headings == nil else { return note }
                 if note.file == nil {
                     // Left unread by the loader: read now, exactly as the loader would have.
-                    note = ParsedNote.parse(loader.readNote(note.note.relativePath), as: note.note,
-                                            memo: previous?.byPath[note.note.relativePath])
+                    note = ParsedNote.parse(loader.readNote(note.source.relativePath), as: note.source,
+                                            memo: previous?.byPath[note.source.relativePath])
                 }
                 if let entry = note.entry, let file = note.file, note.headings == nil {
                     note.headings = BodyParser.parse(note.body(of: file), into: entry)
@@ -146,7 +146,7 @@ public enum Analysis {
             var page: ResolvedPage?
             var body = note.memo
             if body == nil { (page, body) = bodies.resolve(entry, headings: note.headings ?? []) }
-            return (entry.id, page, NoteMemo(contentHash: note.contentHash, displayPath: note.note.displayPath, entry: note.entryBytes,
+            return (entry.id, page, NoteMemo(contentHash: note.contentHash, displayPath: note.source.displayPath, entry: note.entryBytes,
                                              readDiagnostics: note.diagnostics, bodyLength: note.bodyLength,
                                              frontMatterHash: note.frontMatterHash, body: body!))
         }
@@ -169,7 +169,7 @@ public enum Analysis {
         for i in resolved.indices {
             let id = resolved[i].id
             if let page = resolved[i].page { resolvedPages[id] = page }
-            memos.byPath[kept[i].note.relativePath] = resolved[i].memo
+            memos.byPath[kept[i].source.relativePath] = resolved[i].memo
             contentHashes[id] = kept[i].contentHash
             let body = resolved[i].memo.body
             if !body.diagnostics.isEmpty { diagnostics += body.diagnostics }
@@ -224,7 +224,7 @@ public enum Analysis {
     }
 
     private struct ParsedNote: Sendable {
-        var note: LoadedNote
+        var source: LoadedNote
         var entry: Entry?
         /// The entry as read from the front-matter, encoded for the next build (EntryCodec).
         var entryBytes: [UInt8]
@@ -244,7 +244,7 @@ public enum Analysis {
 
         var anchors: [String] { headings?.map(\.anchor) ?? memo?.anchors ?? [] }
         /// The file with its text, if it was read.
-        var file: ContentFile? { if case .read(let file) = note { file } else { nil } }
+        var file: ContentFile? { if case .read(let file) = source { file } else { nil } }
         func body(of file: ContentFile) -> String { String(Substring(file.text.utf8.suffix(bodyLength))) }
 
         /// A note the last build's memo stands in for.
@@ -257,7 +257,7 @@ public enum Analysis {
 
         init(note: LoadedNote, entry: Entry?, entryBytes: [UInt8], bodyLength: Int, diagnostics: [Diagnostic],
              contentHash: String, frontMatterHash: String, readFromFile: Bool, memo: BodyMemo? = nil) {
-            (self.note, self.entry, self.entryBytes, self.bodyLength, self.diagnostics) = (note, entry, entryBytes, bodyLength, diagnostics)
+            (source, self.entry, self.entryBytes, self.bodyLength, self.diagnostics) = (note, entry, entryBytes, bodyLength, diagnostics)
             (self.contentHash, self.frontMatterHash, self.readFromFile, self.memo) = (contentHash, frontMatterHash, readFromFile, memo)
         }
 

@@ -93,7 +93,7 @@ public struct SiteWriter: Sendable {
     /// the given file paths need and no file outside them, so files can then be placed
     /// from both cores as they are rendered. `spare` is the spare as the build that
     /// left it listed it: its folders that are still as stamped then are not read.
-    func stage(folders paths: [String], spare listing: FolderListing?) throws(WriteError) -> StagedSite {
+    func stage(folders paths: [String], spare listing: FolderListing? = nil) throws(WriteError) -> StagedSite {
         try recover()
         if let unsafe = paths.first(where: { !Self.isSafe($0) }) {
             throw WriteError(description: "refusing to write outside the output folder: \(unsafe)")
@@ -130,14 +130,15 @@ public struct SiteWriter: Sendable {
         return StagedSite(writer: self, folders: [""] + Array(folders), files: paths)
     }
 
-    /// Public face of `stage` for tools and tests that write a site without a cache.
-    public func stage(folders paths: [String]) throws(WriteError) -> StagedSite { try stage(folders: paths, spare: nil) }
-
     /// Removes from the staging folder every file and folder the new site does not have
     /// and creates the folders it lacks. One folder at a time: folders created from two
     /// threads in one parent contend on its lock and take longer (measured).
     private func reconcileStaging(files: Set<String>, folders: Set<String>, spare: FolderListing?) throws(WriteError) {
-        let existing = FileTree.everything(under: stagingPath, known: spare)
+        let existing = if let spare {
+            FileTree.everything(under: stagingPath, known: spare.knownEntries(under: stagingPath))
+        } else {
+            FileTree.everything(under: stagingPath)
+        }
         for path in existing.others where !files.contains(path) {
             unlink(stagingPath + "/" + path)
         }

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A folder tree as a build left it: every folder's stamp, taken at `stampedAt` once
+/// the build was done, and every file. Creating, removing or renaming anything in a
+/// folder changes its modification time, so while a folder's stamp holds, its entries
+/// are the ones listed here and the folder need not be read.
+struct FolderListing: Sendable {
+    /// When the folders were stamped (`FileStamp.now`).
+    var stampedAt: Int64
+    /// Folder path below the root ("" for the root itself) → its stamp.
+    var folders: [String: FileStamp]
+    var files: [String]
+
+    /// Whether the folder at `path` is as it was stamped (and was stamped after the tick
+    /// it last changed in, see `FileStamp.isOlder`).
+    func vouches(for folder: String, at path: String) -> Bool {
+        guard let stamp = folders[folder], stamp.isOlder(than: stampedAt) else { return false }
+        var info = stat()
+        return lstat(path, &info) == 0 && FileStamp(info) == stamp
+    }
+
+    /// The entries of each folder of the tree at `root` that is still as stamped, for
+    /// `FileTree.everything`; nil for the others, which must be read.
+    func knownEntries(under root: String) -> @Sendable (String) -> [(name: String, kind: FileTree.Kind)]? {
+        let children = children
+        return { folder in
+            guard let entries = children[folder], vouches(for: folder, at: folder.isEmpty ? root : root + "/" + folder) else { return nil }
+            return entries
+        }
+    }
+
+    /// Whether every folder is as stamped, so the tree at `root` holds exactly the listed
+    /// folders and files (on both cores).
+    func isIntact(at root: String) -> Bool {
+        Array(folders.keys).parallelMap { folder in vouches(for: folder, at: folder.isEmpty ? root : root + "/" + folder) }
+            .allSatisfy { $0 }
+    }
+
+    /// Folder → its entries, made from the paths.
+    private var children: [String: [(name: String, kind: FileTree.Kind)]] {
+        var children: [String: [(name: String, kind: FileTree.Kind)]] = [:]
+        for folder in folders.keys where !folder.isEmpty {
+            children[SiteWriter.parent(folder), default: []].append((Self.name(folder), .folder))
+        }
+        for file in files { children[SiteWriter.parent(file), default: []].append((Self.name(file), .file)) }
+        for folder in folders.keys where children[folder] == nil { children[folder] = [] }
+        return children
+    }
+
+    private static func name(_ path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        return String(path[path.utf8.index(after: slash)...])
+    }
+
+    /// Stamps the given folders of the tree at `root` (on both cores); `kept` are the
+    /// stamps of its other folders, checked since the last change to them.
+    static func stamping(_ root: String, folders: [String], files: [String], keeping kept: [String: FileStamp] = [:]) -> FolderListing? {
+        let stampedAt = FileStamp.now()
+        let stamps = folders.parallelMap { folder in FileStamp(path: folder.isEmpty ? root : root + "/" + folder) }
+        var all = kept
+        for (folder, stamp) in zip(folders, stamps) {
+            guard let stamp else { return nil }
+            all[folder] = stamp
+        }
+        return FolderListing(stampedAt: stampedAt, folders: all, files: files)
+    }
+}
