@@ -131,7 +131,12 @@ import Testing
         #expect(CitationSyntax.parse("@a, p. 4; @b") == [
             CitationItem(id: "a", locator: "p. 4", offset: 0), CitationItem(id: "b", locator: nil, offset: 10),
         ])
+        // Offsets count characters, not bytes ("é" is two bytes).
+        #expect(CitationSyntax.parse("@café, § é;  @b ,  p. 2 ") == [
+            CitationItem(id: "café", locator: "§ é", offset: 0), CitationItem(id: "b", locator: "p. 2", offset: 13),
+        ])
         #expect(CitationSyntax.parse("see @a") == nil)
+        #expect(CitationSyntax.parse("@a;") == nil)
         #expect(CitationSyntax.parse("@") == nil)
     }
 }

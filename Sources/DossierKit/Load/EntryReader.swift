@@ -42,8 +42,9 @@ public struct EntryReader {
                           notes: ["add a line '---' after the last front-matter key"]))
             return (nil, "")
         }
-        let folder = file.relativePath.split(separator: "/").first.map(String.init) ?? ""
-        let defaultID = String(file.relativePath.split(separator: "/").last?.dropLast(3) ?? "")
+        let pathParts = file.relativePath[...].splitting(at: UInt8(ascii: "/"))
+        let folder = pathParts.count > 1 ? String(pathParts[0]) : ""
+        let defaultID = String(pathParts.last!.dropLast(3))
         var mapping: Node.Mapping?
         if let yaml = split.yaml {
             switch parseYAML(yaml, firstLine: split.yamlFirstLine) {

@@ -50,10 +50,12 @@ public enum FrontMatter {
 }
 
 extension Substring {
+    /// Without trailing spaces and tabs (byte by byte: both are ASCII).
     var trimmingTrailingSpaces: Substring {
-        var end = endIndex
-        while end > startIndex, let previous = self[..<end].last, previous == " " || previous == "\t" {
-            end = index(before: end)
+        let utf8 = self.utf8
+        var end = utf8.endIndex
+        while end > utf8.startIndex, case let previous = utf8[utf8.index(before: end)], previous == 0x20 || previous == 0x09 {
+            end = utf8.index(before: end)
         }
         return self[startIndex..<end]
     }

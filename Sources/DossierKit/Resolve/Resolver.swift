@@ -107,8 +107,8 @@ public struct Resolver: Sendable {
         // MARK: Cross-references and citations
 
         mutating func resolveText(_ node: MarkdownNode) {
+            guard node.literalContains(UInt8(ascii: "[")) else { return }
             let literal = node.literal
-            guard literal.utf8.contains(UInt8(ascii: "[")) else { return }
             let tokens = InlineSyntax.scan(literal)
             guard !tokens.isEmpty else { return }
             var cursor = literal.startIndex
@@ -132,12 +132,12 @@ public struct Resolver: Sendable {
         /// `[[target]]`, `[[target|label]]`, `[[target#anchor]]`: a link, or the text as
         /// written (plus an error) when it does not resolve.
         private mutating func referenceNode(_ inner: Substring, token: String, at place: TokenPlace) -> MarkdownNode {
-            let parts = inner.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
-            let targetText = parts[0].trimmingCharacters(in: " ")
-            let label = parts.count > 1 ? parts[1].trimmingCharacters(in: " ") : nil
-            let targetParts = targetText.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = targetParts[0].trimmingCharacters(in: " ")
-            let anchor = targetParts.count > 1 ? targetParts[1].trimmingCharacters(in: " ") : nil
+            let parts = inner.splitting(at: UInt8(ascii: "|"), maxSplits: 1)
+            let targetText = parts[0].trimmingSpaces
+            let label = parts.count > 1 ? String(parts[1].trimmingSpaces) : nil
+            let targetParts = targetText.splitting(at: UInt8(ascii: "#"), maxSplits: 1)
+            let name = String(targetParts[0].trimmingSpaces)
+            let anchor = targetParts.count > 1 ? String(targetParts[1].trimmingSpaces) : nil
             guard !name.isEmpty else {
                 diagnostics.append(.error(location(of: place), "empty cross-reference \(token)",
                                           notes: ["write [[id]], [[id|label]] or [[Title]]"]))
@@ -202,7 +202,7 @@ public struct Resolver: Sendable {
 
         /// Drops `javascript:`-like targets (keeping the text) and marks external links.
         static func secureLink(_ link: MarkdownNode) {
-            let url = link.url.trimmingCharacters(in: " ")
+            let url = String(link.url[...].trimmingSpaces)
             let scheme = url.prefix { $0 != ":" && $0 != "/" && $0 != "?" && $0 != "#" }.lowercased()
             let hasScheme = url.dropFirst(scheme.count).first == ":"
             if hasScheme, !["http", "https", "mailto"].contains(scheme) {

@@ -122,17 +122,25 @@ public enum HTML {
 }
 
 extension Substring {
-    /// Drops leading and trailing characters found in `set` (spaces, usually).
-    func trimmingCharacters(in set: String) -> String {
-        if let first, let last, !set.contains(first), !set.contains(last) { return String(self) }
-        guard let first = firstIndex(where: { !set.contains($0) }),
-              let last = lastIndex(where: { !set.contains($0) }) else { return "" }
-        return String(self[first...last])
+    /// Without leading and trailing spaces (U+0020), found byte by byte: going through
+    /// Characters cost more than the rest of resolving a cross-reference.
+    var trimmingSpaces: Substring {
+        let utf8 = self.utf8
+        var start = utf8.startIndex, end = utf8.endIndex
+        while start < end, utf8[start] == 0x20 { start = utf8.index(after: start) }
+        while end > start, utf8[utf8.index(before: end)] == 0x20 { end = utf8.index(before: end) }
+        return self[start..<end]
     }
-}
 
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        self[...].trimmingCharacters(in: set)
+    /// Split at each `separator` byte (an ASCII character), empty parts kept.
+    func splitting(at separator: UInt8, maxSplits: Int = .max) -> [Substring] {
+        var parts: [Substring] = []
+        var start = startIndex
+        while parts.count < maxSplits, let found = utf8[start...].firstIndex(of: separator) {
+            parts.append(self[start..<found])
+            start = utf8.index(after: found)
+        }
+        parts.append(self[start...])
+        return parts
     }
 }

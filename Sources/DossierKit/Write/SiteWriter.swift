@@ -95,6 +95,7 @@ public struct SiteWriter: Sendable {
     /// left it listed it: its folders that are still as stamped then are not read.
     func stage(folders paths: [String], spare listing: FolderListing? = nil) throws(WriteError) -> StagedSite {
         try recover()
+        var stagingIsNew = false
         if let unsafe = paths.first(where: { !Self.isSafe($0) }) {
             throw WriteError(description: "refusing to write outside the output folder: \(unsafe)")
         }
@@ -107,6 +108,7 @@ public struct SiteWriter: Sendable {
                 try fileManager.moveItem(at: spare, to: staging)
             } else {
                 try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
+                stagingIsNew = true
             }
         } catch {
             throw WriteError(description: "cannot create \(staging.path): \(error.localizedDescription)")
@@ -120,6 +122,11 @@ public struct SiteWriter: Sendable {
         for path in paths {
             var folder = Self.parent(path)
             while !folder.isEmpty, folders.insert(folder).inserted { folder = Self.parent(folder) }
+        }
+        // A new folder holds nothing to remove; its folders are made as files are placed
+        // in them, on both cores while pages render, instead of all before the first page.
+        if stagingIsNew {
+            return StagedSite(writer: self, folders: [""] + Array(folders), files: paths, isEmpty: true, hasPrevious: exists(output))
         }
         do {
             try reconcileStaging(files: Set(paths), folders: folders, spare: listing)
@@ -164,6 +171,10 @@ public struct SiteWriter: Sendable {
         /// The folders' stamps as checked by `stage`, when it found the spare intact:
         /// only folders this build then changes need stamping again.
         var checked: [String: FileStamp]? = nil
+        /// A new staging folder: nothing in it to replace, and its folders still to make.
+        var isEmpty = false
+        /// Whether there is a live site whose files may be reused.
+        var hasPrevious = true
         let changed = ChangedFolders()
 
         /// Puts one file into the staging folder: a hard link to the previous site's
@@ -179,17 +190,31 @@ public struct SiteWriter: Sendable {
                 }
                 data = bytes
             }
-            let previous = writer.outputPath + "/" + file.path
-            if let old = FileManager.default.contents(atPath: previous), old == data, reuse(file.path) {
+            if hasPrevious, let old = FileManager.default.contents(atPath: writer.outputPath + "/" + file.path),
+               old == data, reuse(file.path) {
                 return WriteOutcome()
             }
-            // Never write into what is there: it may be a hard link to a live file.
             changed.insert(file.path)
-            unlink(destination)
-            guard SiteWriter.writeFile(destination, data) else {
+            // Never write into what is there: it may be a hard link to a live file.
+            if !isEmpty { unlink(destination) }
+            var written = SiteWriter.writeFile(destination, data)
+            if !written, errno == ENOENT, isEmpty, makeFolders(of: file.path) {
+                written = SiteWriter.writeFile(destination, data)
+            }
+            guard written else {
                 return WriteOutcome(failure: WriteError(description: "cannot write \(destination): \(String(cString: strerror(errno)))"))
             }
             return WriteOutcome(written: true)
+        }
+
+        /// Makes the folders above `path` in a new staging folder (another thread may be
+        /// making the same ones).
+        private func makeFolders(of path: String) -> Bool {
+            let folder = SiteWriter.parent(path)
+            guard !folder.isEmpty else { return false }
+            let full = writer.stagingPath + "/" + folder
+            if mkdir(full, 0o755) == 0 || errno == EEXIST { return true }
+            return errno == ENOENT && makeFolders(of: folder) && (mkdir(full, 0o755) == 0 || errno == EEXIST)
         }
 
         /// Makes the staged file the previous site's file (a hard link; nothing to do
@@ -211,8 +236,9 @@ public struct SiteWriter: Sendable {
             guard lstat(previous, &live) == 0, (live.st_mode & S_IFMT) == S_IFREG, isWanted(live) else { return false }
             if lstat(destination, &staged) == 0, staged.st_dev == live.st_dev, staged.st_ino == live.st_ino { return true }
             changed.insert(path)
-            unlink(destination)
-            return link(previous, destination) == 0
+            if !isEmpty { unlink(destination) }
+            if link(previous, destination) == 0 { return true }
+            return errno == ENOENT && isEmpty && makeFolders(of: path) && link(previous, destination) == 0
         }
 
         /// Size and time of a staged file; the same once the site is swapped in (a rename).
