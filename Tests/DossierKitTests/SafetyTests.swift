@@ -295,6 +295,21 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dossier.folder.deletingLastPathComponent().appendingPathComponent("escape").path))
     }
 
+    /// The writer's own check, behind the id rules: a path that is absolute, climbs out,
+    /// or has an empty part is refused before anything is created, and the site stays.
+    @Test func theWriterRefusesPathsThatLeaveTheOutputFolder() throws {
+        let dossier = try ScratchDossier()
+        defer { dossier.remove() }
+        let writer = SiteWriter(output: dossier.output)
+        let page = { (path: String) in OutputFile(path: path, content: .bytes(Data("x".utf8))) }
+        _ = try writer.write([page("index.html")])
+        for unsafe in ["../escape.html", "a/../../escape.html", "/tmp/escape.html", "a//b.html", "./a.html", "a/"] {
+            #expect(throws: WriteError.self) { try writer.write([page("index.html"), page(unsafe)]) }
+        }
+        #expect(!FileManager.default.fileExists(atPath: dossier.folder.appendingPathComponent("escape.html").path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dossier.output.path) == ["index.html"])
+        #expect(!FileManager.default.fileExists(atPath: dossier.folder.appendingPathComponent(".Site.staging").path))
+    }
     @Test func checkWritesNothing() throws {
         let dossier = try ScratchDossier(copying: "site")
         defer { dossier.remove() }

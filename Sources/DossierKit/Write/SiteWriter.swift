@@ -326,6 +326,6 @@ public struct SiteWriter: Sendable {
     }
 
     static func isSafe(_ path: String) -> Bool {
-        !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/").contains { $0 == ".." || $0 == "." || $0.isEmpty }
+        !path.isEmpty && !path[...].splitting(at: UInt8(ascii: "/")).contains { $0 == ".." || $0 == "." || $0.isEmpty }
     }
 }
