@@ -23,6 +23,9 @@ public struct Resolver: Sendable {
         "DENIED": "Denied", "DISPUTED": "Disputed", "UNVERIFIED": "Unverified", "NOTE": "Note", "EDITOR": "Editor’s note",
     ]
 
+    /// Text inside these is left as written: a `[[…]]` in a link's label is not a second link.
+    static let linksAndImages: Set<MarkdownNodeKind> = [.link, .image]
+
     public func resolve(_ entry: Entry, headings: [BodyParser.Heading], citations: CitationRegistry = CitationRegistry()) -> Result {
         guard let document = entry.body else {
             return Result(html: "", references: [], citations: citations, diagnostics: [])
@@ -31,7 +34,9 @@ public struct Resolver: Sendable {
         for quote in document.nodes(where: { $0.kind == .blockQuote }) {
             pass.resolveCallout(quote)
         }
-        let texts = document.nodes { $0.kind == .text && !$0.isInside([.link, .image]) }
+        // Only text that may hold `[[…]]` or `[@…]`: most text nodes hold no `[`, and are
+        // passed over on cmark's C string, without a Swift string made of them.
+        let texts = document.nodes { $0.kind == .text && $0.literalContains(UInt8(ascii: "[")) && !$0.isInside(Self.linksAndImages) }
         for text in texts {
             pass.resolveText(text)
         }
@@ -107,7 +112,6 @@ public struct Resolver: Sendable {
         // MARK: Cross-references and citations
 
         mutating func resolveText(_ node: MarkdownNode) {
-            guard node.literalContains(UInt8(ascii: "[")) else { return }
             let literal = node.literal
             let tokens = InlineSyntax.scan(literal)
             guard !tokens.isEmpty else { return }
