@@ -29,8 +29,10 @@ import Testing
     @Test(arguments: cases)
     func buildRefusesAndWritesNothing(_ name: String) throws {
         let folder = Repository.fixtures.appendingPathComponent("bad").appendingPathComponent(name)
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-bad-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: output) }
+        // In a folder of its own: a build that succeeds also keeps its cache beside the site.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-bad-\(UUID().uuidString)")
+        let output = scratch.appendingPathComponent("Site")
+        defer { try? FileManager.default.removeItem(at: scratch) }
         let result = try Builder.build(BuildOptions(content: folder.appendingPathComponent("Content"), templates: Repository.templates, output: output))
         #expect(FileManager.default.fileExists(atPath: output.path) == !result.report.hasErrors)
     }

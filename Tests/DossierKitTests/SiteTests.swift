@@ -3,7 +3,7 @@ import Testing
 @testable import DossierKit
 
 /// Builds the fixture dossier in `Fixtures/site` and reads the HTML it wrote.
-@Suite struct SiteTests {
+@Suite final class SiteTests {
     let dossier: ScratchDossier
     let result: BuildResult
 
@@ -11,6 +11,9 @@ import Testing
         dossier = try ScratchDossier(copying: "site")
         result = try dossier.build()
     }
+
+    // Each test has its own instance: its scratch folder goes with it.
+    deinit { dossier.remove() }
 
     @Test func buildsWithoutDiagnostics() {
         #expect(result.report.diagnostics.isEmpty, "\(result.report.lines)")
