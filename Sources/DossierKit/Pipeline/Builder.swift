@@ -120,6 +120,7 @@ public enum Builder {
         let builder = PageBuilder(dossier, templates: templates.library)
         if !options.freesMemory { ProcessLifetime.keep(builder) }
         let plan = builder.pagePlan
+        timer.lap("templates, assets and shared page parts")
         let pages: [PageOutcome]
         let staged: SiteWriter.StagedSite
         do {

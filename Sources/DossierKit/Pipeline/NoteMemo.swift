@@ -4,21 +4,31 @@ import Foundation
 /// What the last build learnt from one note file, kept in the build cache so that a
 /// rebuild need not read an unchanged note's front-matter, nor parse and resolve its body,
 /// again. Valid for the same bytes at the same path.
-struct NoteMemo: Sendable {
+///
+/// A class, never changed once made: a rebuild passes 10,000 memos from the cache through
+/// the analysis into the next cache, and copying one as a value retained and released a
+/// dozen fields each time.
+final class NoteMemo: Sendable {
     /// SHA-256 of the whole file.
-    var contentHash: String
+    let contentHash: String
     /// The path diagnostics name the file by (it is inside every location).
-    var displayPath: String
+    let displayPath: String
     /// The entry as its front-matter was read, before the body (EntryCodec).
-    var entry: [UInt8]
-    var readDiagnostics: [Diagnostic]
+    let entry: [UInt8]
+    let readDiagnostics: [Diagnostic]
     /// UTF-8 length of the body, the end of the file.
-    var bodyLength: Int
-    var frontMatterHash: String
-    var body: BodyMemo
+    let bodyLength: Int
+    let frontMatterHash: String
+    let body: BodyMemo
     /// The memo as the build cache held it, written back as is while it still holds
     /// (re-encoding 10,000 unchanged memos was most of saving the cache).
-    var encoded: ArraySlice<UInt8>? = nil
+    let encoded: ArraySlice<UInt8>?
+
+    init(contentHash: String, displayPath: String, entry: [UInt8], readDiagnostics: [Diagnostic], bodyLength: Int,
+         frontMatterHash: String, body: BodyMemo, encoded: ArraySlice<UInt8>? = nil) {
+        (self.contentHash, self.displayPath, self.entry, self.readDiagnostics) = (contentHash, displayPath, entry, readDiagnostics)
+        (self.bodyLength, self.frontMatterHash, self.body, self.encoded) = (bodyLength, frontMatterHash, body, encoded)
+    }
 }
 
 /// What parsing and resolving one note's body told the rest of the build.
@@ -27,15 +37,19 @@ struct NoteMemo: Sendable {
 /// `SharedInputs` digest covers (front-matter, titles, heading anchors, the config). So
 /// this part of a memo holds while that digest is unchanged too: editing one body
 /// re-resolves that body alone, while a rename (a front-matter change) re-resolves all.
-struct BodyMemo: Sendable {
+final class BodyMemo: Sendable {
     /// The entry's title once its body is read (a note without `title:` takes its `# heading`).
-    var title: String
-    var anchors: [String]
+    let title: String
+    let anchors: [String]
     /// Entries the body links to, in order of appearance (repeats included).
-    var references: [String]
+    let references: [String]
     /// Each cited source (body and front-matter) with the locators used, sorted.
-    var cited: [CitedSource]
-    var diagnostics: [Diagnostic]
+    let cited: [CitedSource]
+    let diagnostics: [Diagnostic]
+
+    init(title: String, anchors: [String], references: [String], cited: [CitedSource], diagnostics: [Diagnostic]) {
+        (self.title, self.anchors, self.references, self.cited, self.diagnostics) = (title, anchors, references, cited, diagnostics)
+    }
 
     struct CitedSource: Sendable {
         var sourceID: String

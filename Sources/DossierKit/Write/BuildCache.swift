@@ -223,12 +223,13 @@ extension NoteMemo {
         try reader.table { r throws(CacheReader.CacheBytesError) in try NoteMemo(reading: &r) }
     }
 
-    init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
+    convenience init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
         let start = reader.position
-        self.init(contentHash: try reader.string(), displayPath: try reader.string(), entry: try reader.blob(),
-                  readDiagnostics: try Diagnostic.list(reading: &reader), bodyLength: try reader.int(),
-                  frontMatterHash: try reader.string(), body: try BodyMemo(reading: &reader))
-        encoded = reader.bytes(since: start)
+        let (contentHash, displayPath, entry) = (try reader.string(), try reader.string(), try reader.blob())
+        let (readDiagnostics, bodyLength) = (try Diagnostic.list(reading: &reader), try reader.int())
+        let (frontMatterHash, body) = (try reader.string(), try BodyMemo(reading: &reader))
+        self.init(contentHash: contentHash, displayPath: displayPath, entry: entry, readDiagnostics: readDiagnostics,
+                  bodyLength: bodyLength, frontMatterHash: frontMatterHash, body: body, encoded: reader.bytes(since: start))
     }
 
     func write(to writer: inout CacheWriter) {
@@ -244,7 +245,7 @@ extension NoteMemo {
 }
 
 extension BodyMemo {
-    init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
+    convenience init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
         let (title, anchors, references) = (try reader.string(), try reader.strings(), try reader.strings())
         var cited: [CitedSource] = []
         for _ in 0..<(try reader.count()) { cited.append(CitedSource(sourceID: try reader.string(), locators: try reader.strings())) }
