@@ -178,3 +178,23 @@ import Testing
         return values
     }
 }
+
+/// A rebuild that renders a few pages out of many makes each page's cards and fragments
+/// for that page alone (`sharingParts: false`); the pages must not differ by a byte.
+@Suite struct SharedPartsTests {
+    @Test func everyPageIsTheSameWithOrWithoutSharedParts() throws {
+        let dossier = Analysis.analyze(content: Repository.content, displayPath: "Content")
+        let templates = try #require(TemplateSet.load(from: Repository.templates, displayPath: "Templates").0)
+        let shared = PageBuilder(dossier, templates: templates.library, sharingParts: true)
+        let unshared = PageBuilder(dossier, templates: templates.library, sharingParts: false)
+        let plan = shared.pagePlan
+        #expect(plan.count > 100)
+        var entries = 0
+        for (path, kind) in plan {
+            let a = try #require(shared.page(path, kind)), b = try #require(unshared.page(path, kind))
+            #expect(templates.render(a.context, template: a.template) == templates.render(b.context, template: b.template), "\(path)")
+            if case .entry = kind { entries += 1 }
+        }
+        #expect(entries > 100)
+    }
+}

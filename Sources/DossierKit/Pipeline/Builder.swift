@@ -115,27 +115,36 @@ public enum Builder {
         result.notesOpened = dossier.notesOpened
         guard let templates, !result.report.hasErrors else { return result }
 
-        // Render and write in one pass over both cores, so no page is held in memory
-        // longer than it takes to write it.
-        let builder = PageBuilder(dossier, templates: templates.library)
-        if !options.freesMemory { ProcessLifetime.keep(builder) }
-        let plan = builder.pagePlan
-        timer.lap("templates, assets and shared page parts")
+        // First, on both cores, every page whose inputs are all as the last build saw
+        // them keeps its file without its context being built (one body edited: nearly
+        // every page). The rest are rendered and written in one pass over both cores, so no
+        // page is held in memory longer than it takes to write it.
+        let planner = PageBuilder(dossier, templates: templates.library, sharingParts: false)
+        let plan = planner.pagePlan
+        timer.lap("templates, assets and page plan")
         let pages: [PageOutcome]
         let staged: SiteWriter.StagedSite
         do {
             staged = try writer.stage(folders: plan.map(\.path) + assets.map(\.path), spare: previous?.spare)
             timer.lap("prepare the staging folder")
             let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "swift-mustache", "writing"])
-            pages = plan.parallelMap { path, kind -> PageOutcome in
-                // A page whose inputs are all as the last build saw them keeps its file
-                // without even building its context (one body edited: nearly every page).
-                let inputs = phases.measure(0) { builder.inputKey(path, kind, templates: templates.fingerprint) }
+            let checked = plan.parallelMap { path, kind -> (inputs: String, kept: PageOutcome?) in
+                let inputs = phases.measure(0) { planner.inputKey(path, kind, templates: templates.fingerprint) }
                 if let previous,
                    phases.measure(3, { previous.pageInputs[path] == inputs && staged.reuse(path, ifUnchangedSince: previous.stamp(ofPage: path)) }) {
-                    return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: previous.pageDigests[path], rendered: false,
-                                       stamp: previous.stamp(ofPage: path))
+                    return (inputs, PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: previous.pageDigests[path], rendered: false,
+                                                stamp: previous.stamp(ofPage: path)))
                 }
+                return (inputs, nil)
+            }
+            let toRender = checked.indices.filter { checked[$0].kept == nil }
+            // Every entry's card and shared fragments cost more to make than they save
+            // when only a few pages are rendered (see PageBuilder.init).
+            let builder = PageBuilder(dossier, templates: templates.library, sharingParts: toRender.count > plan.count / 50)
+            if !options.freesMemory { ProcessLifetime.keep(builder) }
+            let rendered = toRender.parallelMap { index -> PageOutcome in
+                let (path, kind) = plan[index]
+                let inputs = checked[index].inputs
                 guard let page = phases.measure(1, { builder.page(path, kind) }) else {
                     return PageOutcome(outcome: WriteOutcome(failure: changedDuringBuild(kind, dossier: dossier)),
                                        inputs: inputs, digest: nil, rendered: false, stamp: nil)
@@ -157,6 +166,9 @@ public enum Builder {
                 let outcome = phases.measure(5) { staged.place(OutputFile(path: page.path, content: .bytes(Data(html.utf8)))) }
                 return PageOutcome(outcome: outcome, inputs: inputs, digest: digest, rendered: true, stamp: staged.stamp(path))
             }
+            var outcomes = checked.map(\.kept)
+            for (index, outcome) in zip(toRender, rendered) { outcomes[index] = outcome }
+            pages = outcomes.map { $0! }
             timer.lap("render and write pages")
             timer.detail(phases)
             let copied = assets.parallelMap { staged.place($0) }

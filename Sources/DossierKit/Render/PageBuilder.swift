@@ -13,7 +13,7 @@ public struct PageBuilder: @unchecked Sendable {
     var language: String { dossier.config.language }
     /// The link card of every entry as seen from an entry page (`../../`), where nearly
     /// every link is; built once and shared instead of once per link.
-    private let entryCards: [String: [String: Any]]
+    private var entryCards: [String: [String: Any]] = [:]
     private static let entryRoot = "../../"
     /// Parts of entry pages rendered once by their own partial (see SharedFragment).
     private let library: MustacheLibrary
@@ -24,9 +24,15 @@ public struct PageBuilder: @unchecked Sendable {
     private var entryChrome: [String: (header: SharedFragment, footer: SharedFragment)] = [:]
     public static let fragmentPartials = ["site-header", "site-footer", "entry-link", "event-line", "note-source"]
 
-    public init(_ dossier: AnalyzedDossier, templates: MustacheLibrary) {
+    /// `sharingParts`: make every entry's card and shared fragments up front, for a build
+    /// that renders many pages. Without them each page makes the parts it shows (the same
+    /// bytes): cheaper when a rebuild renders a handful of pages out of thousands.
+    public init(_ dossier: AnalyzedDossier, templates: MustacheLibrary, sharingParts: Bool = true) {
         self.dossier = dossier
         library = templates
+        let footer = siteFooter()
+        for type in EntryType.allCases { entryChrome[type.folder] = (siteHeader(root: Self.entryRoot, section: type.folder), footer) }
+        guard sharingParts else { return }
         let ids = dossier.index.orderedIDs
         let language = dossier.config.language
         let cards = ids.parallelMap { id in UncheckedCard(Self.card(dossier.index[id]!, root: Self.entryRoot, language: language)) }
@@ -36,8 +42,6 @@ public struct PageBuilder: @unchecked Sendable {
         entryLinks = sharedFragments(ids, made: entryLink)
         eventLines = sharedFragments(ofType(.event), made: eventLine)
         noteSources = sharedFragments(ofType(.source), made: noteSource)
-        let footer = siteFooter()
-        for type in EntryType.allCases { entryChrome[type.folder] = (siteHeader(root: Self.entryRoot, section: type.folder), footer) }
     }
 
     /// One fragment per id as entry pages show it, made on both cores.
