@@ -82,7 +82,6 @@ public struct MarkdownNode: @unchecked Sendable, Hashable {
 
     public var kind: MarkdownNodeKind { MarkdownNodeKind(cmark_node_get_type(pointer)) }
 
-    /// Text of a text, code or html node (copied).
     /// Whether the literal holds this ASCII byte, asked of cmark's C string without
     /// making a Swift string of it (most text nodes hold no `[` and are left as they are).
     public func literalContains(_ byte: UInt8) -> Bool {
@@ -90,6 +89,7 @@ public struct MarkdownNode: @unchecked Sendable, Hashable {
         return strchr(c, Int32(byte)) != nil
     }
 
+    /// Text of a text, code or html node (copied).
     public var literal: String {
         guard let c = cmark_node_get_literal(pointer) else { return "" }
         return String(cString: c)

@@ -89,16 +89,17 @@ public struct SiteWriter: Sendable {
         return try staged.commit(outcomes)
     }
 
-    /// Opens the staging folder (the spare, or a new folder) with exactly the folders
-    /// the given file paths need and no file outside them, so files can then be placed
-    /// from both cores as they are rendered. `spare` is the spare as the build that
+    /// Opens the staging folder (the spare, or a new folder) with no file or folder
+    /// the given file paths do not need, so files can then be placed from both cores as
+    /// they are rendered. The spare's folders are made here; a new folder's as files are
+    /// placed in them. `spare` is the spare as the build that
     /// left it listed it: its folders that are still as stamped then are not read.
     func stage(folders paths: [String], spare listing: FolderListing? = nil) throws(WriteError) -> StagedSite {
         try recover()
-        var stagingIsNew = false
         if let unsafe = paths.first(where: { !Self.isSafe($0) }) {
             throw WriteError(description: "refusing to write outside the output folder: \(unsafe)")
         }
+        var stagingIsNew = false
         do {
             try fileManager.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
             // Only a real folder can be reused: when the output was a symbolic link, the
@@ -126,7 +127,7 @@ public struct SiteWriter: Sendable {
         // A new folder holds nothing to remove; its folders are made as files are placed
         // in them, on both cores while pages render, instead of all before the first page.
         if stagingIsNew {
-            return StagedSite(writer: self, folders: [""] + Array(folders), files: paths, isEmpty: true, hasPrevious: exists(output))
+            return StagedSite(writer: self, folders: [""] + Array(folders), files: paths, startedEmpty: true, hasPrevious: exists(output))
         }
         do {
             try reconcileStaging(files: Set(paths), folders: folders, spare: listing)
@@ -138,8 +139,9 @@ public struct SiteWriter: Sendable {
     }
 
     /// Removes from the staging folder every file and folder the new site does not have
-    /// and creates the folders it lacks. One folder at a time: folders created from two
-    /// threads in one parent contend on its lock and take longer (measured).
+    /// and creates the folders it lacks. One folder at a time: two threads doing nothing
+    /// but create folders in one parent contend on its lock and take longer (measured).
+    /// A new staging folder's folders are made while pages render instead (`place`).
     private func reconcileStaging(files: Set<String>, folders: Set<String>, spare: FolderListing?) throws(WriteError) {
         let existing = if let spare {
             FileTree.everything(under: stagingPath, known: spare.knownEntries(under: stagingPath))
@@ -172,7 +174,7 @@ public struct SiteWriter: Sendable {
         /// only folders this build then changes need stamping again.
         var checked: [String: FileStamp]? = nil
         /// A new staging folder: nothing in it to replace, and its folders still to make.
-        var isEmpty = false
+        var startedEmpty = false
         /// Whether there is a live site whose files may be reused.
         var hasPrevious = true
         let changed = ChangedFolders()
@@ -196,9 +198,9 @@ public struct SiteWriter: Sendable {
             }
             changed.insert(file.path)
             // Never write into what is there: it may be a hard link to a live file.
-            if !isEmpty { unlink(destination) }
+            if !startedEmpty { unlink(destination) }
             var written = SiteWriter.writeFile(destination, data)
-            if !written, errno == ENOENT, isEmpty, makeFolders(of: file.path) {
+            if !written, errno == ENOENT, startedEmpty, makeFolders(of: file.path) {
                 written = SiteWriter.writeFile(destination, data)
             }
             guard written else {
@@ -236,9 +238,9 @@ public struct SiteWriter: Sendable {
             guard lstat(previous, &live) == 0, (live.st_mode & S_IFMT) == S_IFREG, isWanted(live) else { return false }
             if lstat(destination, &staged) == 0, staged.st_dev == live.st_dev, staged.st_ino == live.st_ino { return true }
             changed.insert(path)
-            if !isEmpty { unlink(destination) }
+            if !startedEmpty { unlink(destination) }
             if link(previous, destination) == 0 { return true }
-            return errno == ENOENT && isEmpty && makeFolders(of: path) && link(previous, destination) == 0
+            return errno == ENOENT && startedEmpty && makeFolders(of: path) && link(previous, destination) == 0
         }
 
         /// Size and time of a staged file; the same once the site is swapped in (a rename).
