@@ -13,12 +13,17 @@ struct FolderListing: Sendable {
     var folders: [String: FileStamp]
     var files: [String]
 
-    /// Whether the folder at `path` is as it was stamped (and was stamped after the tick
-    /// it last changed in, see `FileStamp.isOlder`).
-    func vouches(for folder: String, at path: String) -> Bool {
+    /// Whether `folder` of the tree at `root` is as it was stamped (and was stamped after
+    /// the tick it last changed in, see `FileStamp.isOlder`).
+    func vouches(for folder: String, under root: String) -> Bool {
         guard let stamp = folders[folder], stamp.isOlder(than: stampedAt) else { return false }
         var info = stat()
-        return lstat(path, &info) == 0 && FileStamp(info) == stamp
+        return lstat(Self.path(of: folder, under: root), &info) == 0 && FileStamp(info) == stamp
+    }
+
+    /// The folder's path on disk ("" is the root itself).
+    private static func path(of folder: String, under root: String) -> String {
+        folder.isEmpty ? root : root + "/" + folder
     }
 
     /// The entries of each folder of the tree at `root` that is still as stamped, for
@@ -26,7 +31,7 @@ struct FolderListing: Sendable {
     func knownEntries(under root: String) -> @Sendable (String) -> [(name: String, kind: FileTree.Kind)]? {
         let children = children
         return { folder in
-            guard let entries = children[folder], vouches(for: folder, at: folder.isEmpty ? root : root + "/" + folder) else { return nil }
+            guard let entries = children[folder], vouches(for: folder, under: root) else { return nil }
             return entries
         }
     }
@@ -34,7 +39,7 @@ struct FolderListing: Sendable {
     /// Whether every folder is as stamped, so the tree at `root` holds exactly the listed
     /// folders and files (on both cores).
     func isIntact(at root: String) -> Bool {
-        Array(folders.keys).parallelMap { folder in vouches(for: folder, at: folder.isEmpty ? root : root + "/" + folder) }
+        Array(folders.keys).parallelMap { folder in vouches(for: folder, under: root) }
             .allSatisfy { $0 }
     }
 
@@ -58,7 +63,7 @@ struct FolderListing: Sendable {
     /// stamps of its other folders, checked since the last change to them.
     static func stamping(_ root: String, folders: [String], files: [String], keeping kept: [String: FileStamp] = [:]) -> FolderListing? {
         let stampedAt = FileStamp.now()
-        let stamps = folders.parallelMap { folder in FileStamp(path: folder.isEmpty ? root : root + "/" + folder) }
+        let stamps = folders.parallelMap { folder in FileStamp(path: path(of: folder, under: root)) }
         var all = kept
         for (folder, stamp) in zip(folders, stamps) {
             guard let stamp else { return nil }
