@@ -185,8 +185,8 @@ import Testing
     @Test func everyPageIsTheSameWithOrWithoutSharedParts() throws {
         let dossier = Analysis.analyze(content: Repository.content, displayPath: "Content")
         let templates = try #require(TemplateSet.load(from: Repository.templates, displayPath: "Templates").0)
-        let shared = PageBuilder(dossier, templates: templates.library, sharingParts: true)
-        let unshared = PageBuilder(dossier, templates: templates.library, sharingParts: false)
+        let shared = PageBuilder(dossier, templates: templates, sharingParts: true)
+        let unshared = PageBuilder(dossier, templates: templates, sharingParts: false)
         let plan = shared.pagePlan
         #expect(plan.count > 100)
         var entries = 0

@@ -119,7 +119,7 @@ public enum Builder {
         // them keeps its file without its context being built (one body edited: nearly
         // every page). The rest are rendered and written in one pass over both cores, so no
         // page is held in memory longer than it takes to write it.
-        let planner = PageBuilder(dossier, templates: templates.library, sharingParts: false)
+        let planner = PageBuilder(dossier, templates: templates, sharingParts: false)
         let plan = planner.pagePlan
         timer.lap("templates, assets and page plan")
         let pages: [PageOutcome]
@@ -127,7 +127,7 @@ public enum Builder {
         do {
             staged = try writer.stage(folders: plan.map(\.path) + assets.map(\.path), spare: previous?.spare)
             timer.lap("prepare the staging folder")
-            let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "swift-mustache", "writing"])
+            let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "templates", "writing"])
             let checked = plan.parallelMap { path, kind -> (inputs: String, kept: PageOutcome?) in
                 let inputs = phases.measure(0) { planner.inputKey(path, kind, templates: templates.fingerprint) }
                 if let previous,
@@ -140,7 +140,7 @@ public enum Builder {
             let toRender = checked.indices.filter { checked[$0].kept == nil }
             // Every entry's card and shared fragments cost more to make than they save
             // when only a few pages are rendered (see PageBuilder.init).
-            let builder = PageBuilder(dossier, templates: templates.library, sharingParts: toRender.count > plan.count / 50)
+            let builder = PageBuilder(dossier, templates: templates, sharingParts: toRender.count > plan.count / 50)
             if !options.freesMemory { ProcessLifetime.keep(builder) }
             let rendered = toRender.parallelMap { index -> PageOutcome in
                 let (path, kind) = plan[index]
@@ -163,7 +163,7 @@ public enum Builder {
                                        stamp: previous.stamp(ofPage: path))
                 }
                 let html = phases.measure(4) { templates.render(page.context, template: page.template) }
-                let outcome = phases.measure(5) { staged.place(OutputFile(path: page.path, content: .bytes(Data(html.utf8)))) }
+                let outcome = phases.measure(5) { staged.place(OutputFile(path: page.path, content: .bytes(Data(html)))) }
                 return PageOutcome(outcome: outcome, inputs: inputs, digest: digest, rendered: true, stamp: staged.stamp(path))
             }
             var outcomes = checked.map(\.kept)

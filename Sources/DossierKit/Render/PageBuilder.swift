@@ -1,22 +1,18 @@
-import Mustache
-
 /// Fifth stage: turns the analysed dossier into one template context per page. Contexts
-/// are plain dictionaries and arrays of `TemplateText`, flags and shared fragments (cheap
-/// for swift-mustache to read); values from content stay text and are escaped by the
+/// are typed values (`TemplateValue`: text, flags, lists, objects and shared fragments);
+/// values from content stay text and are escaped by the
 /// templates, only HTML Dossier made itself (rendered bodies, citation markers, shared
 /// fragments) is inserted with `{{{…}}}`.
-public struct PageBuilder: @unchecked Sendable {
-    // @unchecked: `entryCards` and the fragments' contexts hold [String: Any] values that
-    // are built once in `init` and only read afterwards.
+public struct PageBuilder: Sendable {
     public let dossier: AnalyzedDossier
     var index: DossierIndex { dossier.index }
     var language: String { dossier.config.language }
     /// The link card of every entry as seen from an entry page (`../../`), where nearly
     /// every link is; built once and shared instead of once per link.
-    private var entryCards: [String: [String: Any]] = [:]
+    private var entryCards: [String: TemplateObject] = [:]
     private static let entryRoot = "../../"
     /// Parts of entry pages rendered once by their own partial (see SharedFragment).
-    private let library: MustacheLibrary
+    private let templates: TemplateSet
     private var entryLinks: [String: SharedFragment] = [:]
     private var eventLines: [String: SharedFragment] = [:]
     private var noteSources: [String: SharedFragment] = [:]
@@ -27,16 +23,16 @@ public struct PageBuilder: @unchecked Sendable {
     /// `sharingParts`: make every entry's card and shared fragments up front, for a build
     /// that renders many pages. Without them each page makes the parts it shows (the same
     /// bytes): cheaper when a rebuild renders a handful of pages out of thousands.
-    public init(_ dossier: AnalyzedDossier, templates: MustacheLibrary, sharingParts: Bool = true) {
+    init(_ dossier: AnalyzedDossier, templates: TemplateSet, sharingParts: Bool = true) {
         self.dossier = dossier
-        library = templates
+        self.templates = templates
         let footer = siteFooter()
         for type in EntryType.allCases { entryChrome[type.folder] = (siteHeader(root: Self.entryRoot, section: type.folder), footer) }
         guard sharingParts else { return }
         let ids = dossier.index.orderedIDs
         let language = dossier.config.language
-        let cards = ids.parallelMap { id in UncheckedCard(Self.card(dossier.index[id]!, root: Self.entryRoot, language: language)) }
-        entryCards = Dictionary(uniqueKeysWithValues: zip(ids, cards.map(\.value)))
+        let cards = ids.parallelMap { id in Self.card(dossier.index[id]!, root: Self.entryRoot, language: language) }
+        entryCards = Dictionary(uniqueKeysWithValues: zip(ids, cards))
         // Made from the cards, so after them; none is rendered until a page needs it.
         let ofType = { (type: EntryType) in ids.filter { dossier.index[$0]!.type == type } }
         entryLinks = sharedFragments(ids, made: entryLink)
@@ -50,17 +46,11 @@ public struct PageBuilder: @unchecked Sendable {
         return Dictionary(uniqueKeysWithValues: zip(ids, ids.parallelMap { make($0, anyEntryPage) }))
     }
 
-    private struct UncheckedCard: @unchecked Sendable {
-        let value: [String: Any]
-        init(_ value: [String: Any]) { self.value = value }
-    }
-
     /// A page to render: its path in the site, its template and its context.
-    public struct Page: @unchecked Sendable {
-        // @unchecked: contexts are built and rendered by the same task, never shared.
+    public struct Page: Sendable {
         public var path: String
         public var template: String
-        public var context: [String: Any]
+        var context: TemplateObject
     }
 
     /// Every page of the site in a fixed order: home, indexes, timeline, entries, 404.
@@ -111,25 +101,33 @@ public struct PageBuilder: @unchecked Sendable {
 
     /// Every list goes in with its `has_<key>` flag, so templates can wrap a non-empty
     /// list in its section (Mustache cannot test an array's length).
-    private static func set<Item>(_ key: String, _ list: [Item], in context: inout [String: Any]) {
-        context[key] = list
-        context["has_" + key] = !list.isEmpty
+    private static func set(_ key: String, _ list: [TemplateValue], in context: inout TemplateObject) {
+        context[key] = .list(list)
+        context["has_" + key] = .flag(!list.isEmpty)
     }
 
-    private func layout(path: String, title: String, description: String?, section: String?, root: String? = nil) -> [String: Any] {
+    private static func set(_ key: String, _ list: [TemplateObject], in context: inout TemplateObject) {
+        set(key, list.map(TemplateValue.object), in: &context)
+    }
+
+    private static func set(_ key: String, _ list: [SharedFragment], in context: inout TemplateObject) {
+        set(key, list.map(TemplateValue.fragment), in: &context)
+    }
+
+    private func layout(path: String, title: String, description: String?, section: String?, root: String? = nil) -> TemplateObject {
         let root = root ?? SitePaths.rootPrefix(forPath: path)
-        var context: [String: Any] = [
-            "lang": TemplateText(language),
-            "root": TemplateText(root),
-            "site_title": TemplateText(dossier.config.title),
-            "page_title": TemplateText(title),
-            "is_home": path == SitePaths.home,
+        var context: TemplateObject = [
+            "lang": .text(language),
+            "root": .text(root),
+            "site_title": .text(dossier.config.title),
+            "page_title": .text(title),
+            "is_home": .flag(path == SitePaths.home),
         ]
-        if let subtitle = dossier.config.subtitle { context["site_subtitle"] = TemplateText(subtitle) }
-        if let description = description ?? dossier.config.description { context["description"] = TemplateText(description) }
+        if let subtitle = dossier.config.subtitle { context["site_subtitle"] = .text(subtitle) }
+        if let description = description ?? dossier.config.description { context["description"] = .text(description) }
         let chrome = root == Self.entryRoot ? entryChrome[section ?? ""] : nil
-        context["site_header"] = chrome?.header ?? siteHeader(root: root, section: section)
-        context["site_footer"] = chrome?.footer ?? siteFooter()
+        context["site_header"] = .fragment(chrome?.header ?? siteHeader(root: root, section: section))
+        context["site_footer"] = .fragment(chrome?.footer ?? siteFooter())
         return context
     }
 
@@ -144,39 +142,39 @@ public struct PageBuilder: @unchecked Sendable {
             ("events", "Events", SitePaths.index(of: .event)),
             ("sources", "Sources", SitePaths.index(of: .source)),
         ]
-        var context: [String: Any] = ["root": TemplateText(root), "site_title": TemplateText(dossier.config.title)]
+        var context: TemplateObject = ["root": .text(root), "site_title": .text(dossier.config.title)]
         Self.set("nav", sections.map { key, label, href in
-            ["label": TemplateText(label), "href": TemplateText(root + href), "current": key == section] as [String: Any]
+            ["label": .text(label), "href": .text(root + href), "current": .flag(key == section)] as TemplateObject
         }, in: &context)
-        return SharedFragment(partial: "site-header", context: context, library: library)
+        return SharedFragment(partial: "site-header", context: context, templates: templates)
     }
 
     private func siteFooter() -> SharedFragment {
-        var context: [String: Any] = ["site_title": TemplateText(dossier.config.title)]
-        if let subtitle = dossier.config.subtitle { context["site_subtitle"] = TemplateText(subtitle) }
-        return SharedFragment(partial: "site-footer", context: context, library: library)
+        var context: TemplateObject = ["site_title": .text(dossier.config.title)]
+        if let subtitle = dossier.config.subtitle { context["site_subtitle"] = .text(subtitle) }
+        return SharedFragment(partial: "site-footer", context: context, templates: templates)
     }
 
     /// How a link to an entry looks from a page at `path`.
-    private func link(_ id: String, from path: String) -> [String: Any] {
+    private func link(_ id: String, from path: String) -> TemplateObject {
         let root = SitePaths.rootPrefix(forPath: path)
         if root == Self.entryRoot, let card = entryCards[id] { return card }
         return Self.card(index[id]!, root: root, language: language)
     }
 
-    private static func card(_ entry: Entry, root: String, language: String) -> [String: Any] {
-        var context: [String: Any] = [
-            "title": TemplateText(entry.title),
-            "href": TemplateText(root + SitePaths.page(of: entry)),
-            "type": TemplateText(entry.type.rawValue),
-            "type_label": TemplateText(entry.type.singularTitle),
+    private static func card(_ entry: Entry, root: String, language: String) -> TemplateObject {
+        var context: TemplateObject = [
+            "title": .text(entry.title),
+            "href": .text(root + SitePaths.page(of: entry)),
+            "type": .text(entry.type.rawValue),
+            "type_label": .text(entry.type.singularTitle),
         ]
-        if let summary = entry.summary { context["summary"] = TemplateText(summary) }
+        if let summary = entry.summary { context["summary"] = .text(summary) }
         // Short name for lists of sources: the publisher reads better than a headline.
-        context["short"] = TemplateText(entry.publisher ?? entry.title)
+        context["short"] = .text(entry.publisher ?? entry.title)
         if let date = entry.date?.value {
-            context["date"] = TemplateText(date.display(language: language))
-            if let machine = machineDate(date) { context["datetime"] = TemplateText(machine) }
+            context["date"] = .text(date.display(language: language))
+            if let machine = machineDate(date) { context["datetime"] = .text(machine) }
         }
         return context
     }
@@ -198,39 +196,39 @@ public struct PageBuilder: @unchecked Sendable {
     }
 
     /// The numbered source list that ends a page.
-    private func notes(_ registry: CitationRegistry, path: String) -> [[String: Any]] {
+    private func notes(_ registry: CitationRegistry, path: String) -> [TemplateObject] {
         registry.notes.map { note in
-            var context: [String: Any] = ["number": TemplateText(note.number), "source": shared(noteSources, note.sourceID, from: path, or: noteSource)]
+            var context: TemplateObject = ["number": .text(note.number), "source": .fragment(shared(noteSources, note.sourceID, from: path, or: noteSource))]
             Self.set("occurrences", note.occurrences.enumerated().map { offset, occurrence in
-                var item: [String: Any] = ["anchor": TemplateText(occurrence.anchor), "letter": TemplateText(Self.letter(offset))]
-                if let locator = occurrence.locator { item["locator"] = TemplateText(locator) }
+                var item: TemplateObject = ["anchor": .text(occurrence.anchor), "letter": .text(Self.letter(offset))]
+                if let locator = occurrence.locator { item["locator"] = .text(locator) }
                 return item
             }, in: &context)
-            context["single"] = note.occurrences.count == 1
-            context["has_locators"] = note.occurrences.contains { $0.locator != nil }
+            context["single"] = .flag(note.occurrences.count == 1)
+            context["has_locators"] = .flag(note.occurrences.contains { $0.locator != nil })
             return context
         }
     }
 
     /// An entry as "Mentioned in" lists it: link and kind.
     private func entryLink(_ id: String, from path: String) -> SharedFragment {
-        SharedFragment(partial: "entry-link", context: link(id, from: path), library: library)
+        SharedFragment(partial: "entry-link", context: link(id, from: path), templates: templates)
     }
 
     /// A source as its notes name it: link, publisher, date and the outlet it came through.
     private func noteSource(_ id: String, from path: String) -> SharedFragment {
         let source = index[id]!
         var context = link(id, from: path)
-        if let publisher = source.publisher { context["publisher"] = TemplateText(publisher) }
-        if let via = source.via.flatMap({ dossier.targets[$0] }) { context["via"] = link(via, from: path) }
-        return SharedFragment(partial: "note-source", context: context, library: library)
+        if let publisher = source.publisher { context["publisher"] = .text(publisher) }
+        if let via = source.via.flatMap({ dossier.targets[$0] }) { context["via"] = .object(link(via, from: path)) }
+        return SharedFragment(partial: "note-source", context: context, templates: templates)
     }
 
     /// An event in an entry's mini-timeline: date, title and places.
     private func eventLine(_ id: String, from path: String) -> SharedFragment {
         var context = link(id, from: path)
         Self.set("places", links(index[id]!.places, from: path), in: &context)
-        return SharedFragment(partial: "event-line", context: context, library: library)
+        return SharedFragment(partial: "event-line", context: context, templates: templates)
     }
 
     /// The shared fragment on entry pages (where it was made for), a fragment of its own elsewhere.
@@ -246,7 +244,7 @@ public struct PageBuilder: @unchecked Sendable {
         return offset < 26 ? String(letters[offset]) : letter(offset / 26 - 1) + String(letters[offset % 26])
     }
 
-    private func links(_ references: [Reference], from path: String) -> [[String: Any]] {
+    private func links(_ references: [Reference], from path: String) -> [TemplateObject] {
         var seen = Set<String>()
         return references.compactMap { dossier.targets[$0] }.filter { seen.insert($0).inserted }.map { link($0, from: path) }
     }
@@ -256,13 +254,13 @@ public struct PageBuilder: @unchecked Sendable {
     private func home(_ path: String) -> Page {
         var context = layout(path: path, title: dossier.config.title, description: nil, section: nil)
         Self.set("counts", EntryType.allCases.map { type in
-            ["label": TemplateText(type.pluralTitle), "count": TemplateText(count(type)), "href": TemplateText(SitePaths.index(of: type))] as [String: Any]
+            ["label": .text(type.pluralTitle), "count": .text(count(type)), "href": .text(SitePaths.index(of: type))] as TemplateObject
         }, in: &context)
-        context["timeline_count"] = TemplateText(dossier.timeline.count)
+        context["timeline_count"] = .text(dossier.timeline.count)
         Self.set("notes", ids(of: .note).map { link($0, from: path) }, in: &context)
         Self.set("people", ids(of: .person).map { link($0, from: path) }, in: &context)
         if let first = dossier.timeline.first, let last = dossier.timeline.last {
-            context["span"] = TemplateText("\(index[first]!.date!.value.display(language: language)) – \(index[last]!.date!.value.display(language: language))")
+            context["span"] = .text("\(index[first]!.date!.value.display(language: language)) – \(index[last]!.date!.value.display(language: language))")
         }
         return Page(path: path, template: "home", context: context)
     }
@@ -277,22 +275,22 @@ public struct PageBuilder: @unchecked Sendable {
 
     private func list(_ type: EntryType, path: String) -> Page {
         var context = layout(path: path, title: type.pluralTitle, description: nil, section: type.folder)
-        Self.set("items", ids(of: type).map { id -> [String: Any] in
+        Self.set("items", ids(of: type).map { id -> TemplateObject in
             var item = link(id, from: path)
             let entry = index[id]!
-            if !entry.aliases.isEmpty { item["aliases"] = TemplateText(entry.aliases.map(\.value).joined(separator: ", ")) }
-            if let publisher = entry.publisher { item["publisher"] = TemplateText(publisher) }
-            if !entry.roles.isEmpty { item["roles"] = TemplateText(entry.roles.joined(separator: "; ")) }
+            if !entry.aliases.isEmpty { item["aliases"] = .text(entry.aliases.map(\.value).joined(separator: ", ")) }
+            if let publisher = entry.publisher { item["publisher"] = .text(publisher) }
+            if !entry.roles.isEmpty { item["roles"] = .text(entry.roles.joined(separator: "; ")) }
             return item
         }, in: &context)
-        context["heading"] = TemplateText(type.pluralTitle)
-        context["is_events"] = type == .event
+        context["heading"] = .text(type.pluralTitle)
+        context["is_events"] = .flag(type == .event)
         return Page(path: path, template: "list", context: context)
     }
 
     private func timeline(_ path: String) -> Page {
         var context = layout(path: path, title: "Timeline", description: nil, section: "timeline")
-        var years: [(String, [[String: Any]])] = []
+        var years: [(String, [TemplateObject])] = []
         for id in dossier.timeline {
             let event = index[id]!
             let year = yearHeading(event.date!.value)
@@ -304,7 +302,7 @@ public struct PageBuilder: @unchecked Sendable {
             if years.last?.0 == year { years[years.count - 1].1.append(item) } else { years.append((year, [item])) }
         }
         Self.set("years", years.map { year, items in
-            var group: [String: Any] = ["year": TemplateText(year)]
+            var group: TemplateObject = ["year": .text(year)]
             Self.set("items", items, in: &group)
             return group
         }, in: &context)
@@ -331,65 +329,65 @@ public struct PageBuilder: @unchecked Sendable {
     private func entry(_ entry: Entry, path: String) -> Page? {
         guard let resolved = dossier.resolvedPage(entry.id) else { return nil }
         var context = layout(path: path, title: entry.title, description: entry.summary, section: entry.type.folder)
-        context["entry"] = link(entry.id, from: path)
-        context["type_label"] = TemplateText(entry.type.singularTitle)
-        context["section_href"] = TemplateText(SitePaths.rootPrefix(forPath: path) + SitePaths.index(of: entry.type))
-        context["section_label"] = TemplateText(entry.type.pluralTitle)
-        context["body"] = TemplateText(resolved.bodyHTML)
-        context["has_body"] = !resolved.bodyHTML.isEmpty
-        if !entry.aliases.isEmpty { Self.set("aliases", entry.aliases.map { TemplateText($0.value) }, in: &context) }
-        if let marker = resolved.sourcesMarker { context["sources_marker"] = TemplateText(marker) }
+        context["entry"] = .object(link(entry.id, from: path))
+        context["type_label"] = .text(entry.type.singularTitle)
+        context["section_href"] = .text(SitePaths.rootPrefix(forPath: path) + SitePaths.index(of: entry.type))
+        context["section_label"] = .text(entry.type.pluralTitle)
+        context["body"] = .text(resolved.bodyHTML)
+        context["has_body"] = .flag(!resolved.bodyHTML.isEmpty)
+        if !entry.aliases.isEmpty { Self.set("aliases", entry.aliases.map { .text($0.value) }, in: &context) }
+        if let marker = resolved.sourcesMarker { context["sources_marker"] = .text(marker) }
         Self.set("facts", facts(of: entry, path: path), in: &context)
-        if !entry.tags.isEmpty { Self.set("tags", entry.tags.map { TemplateText($0) }, in: &context) }
+        if !entry.tags.isEmpty { Self.set("tags", entry.tags.map { .text($0) }, in: &context) }
 
-        Self.set("relations", zip(entry.relations, resolved.relationMarkers).compactMap { relation, marker -> [String: Any]? in
+        Self.set("relations", zip(entry.relations, resolved.relationMarkers).compactMap { relation, marker -> TemplateObject? in
             guard let target = dossier.targets[relation.with] else { return nil }
             var item = link(target, from: path)
-            item["kind"] = TemplateText(relation.kind ?? "related to")
-            item["cites"] = TemplateText(marker)
+            item["kind"] = .text(relation.kind ?? "related to")
+            item["cites"] = .text(marker)
             return item
         }, in: &context)
-        Self.set("affiliations", zip(entry.affiliations, resolved.affiliationMarkers).compactMap { affiliation, marker -> [String: Any]? in
+        Self.set("affiliations", zip(entry.affiliations, resolved.affiliationMarkers).compactMap { affiliation, marker -> TemplateObject? in
             guard let target = dossier.targets[affiliation.organization] else { return nil }
             var item = link(target, from: path)
-            if let role = affiliation.role { item["role"] = TemplateText(role) }
+            if let role = affiliation.role { item["role"] = .text(role) }
             let period = [affiliation.from, affiliation.to].map { $0?.value.display(language: language) }
-            if period[0] != nil || period[1] != nil { item["period"] = TemplateText("\(period[0] ?? "?") – \(period[1] ?? "?")") }
-            item["cites"] = TemplateText(marker)
+            if period[0] != nil || period[1] != nil { item["period"] = .text("\(period[0] ?? "?") – \(period[1] ?? "?")") }
+            item["cites"] = .text(marker)
             return item
         }, in: &context)
         Self.set("events", (dossier.events[entry.id] ?? []).map { shared(eventLines, $0, from: path, or: eventLine) }, in: &context)
         Self.set("mentions", (dossier.mentions[entry.id] ?? []).map { shared(entryLinks, $0, from: path, or: entryLink) }, in: &context)
         if entry.type == .source {
-            Self.set("cited_by", (dossier.citedBy[entry.id] ?? []).map { pageID, locators -> [String: Any] in
+            Self.set("cited_by", (dossier.citedBy[entry.id] ?? []).map { pageID, locators -> TemplateObject in
                 var item = link(pageID, from: path)
-                if !locators.isEmpty { item["locators"] = TemplateText(locators.joined(separator: "; ")) }
+                if !locators.isEmpty { item["locators"] = .text(locators.joined(separator: "; ")) }
                 return item
             }, in: &context)
-            context["is_source"] = true
+            context["is_source"] = .flag(true)
         }
-        context["is_person"] = entry.type == .person
+        context["is_person"] = .flag(entry.type == .person)
         Self.set("notes", notes(resolved.citations, path: path), in: &context)
         return Page(path: path, template: "entry", context: context)
     }
 
     /// The short labelled record under an entry's title.
-    private func facts(of entry: Entry, path: String) -> [[String: Any]] {
-        var facts: [[String: Any]] = []
-        func fact(_ label: String, _ values: [[String: Any]]) {
-            var fact: [String: Any] = ["label": TemplateText(label)]
+    private func facts(of entry: Entry, path: String) -> [TemplateObject] {
+        var facts: [TemplateObject] = []
+        func fact(_ label: String, _ values: [TemplateObject]) {
+            var fact: TemplateObject = ["label": .text(label)]
             Self.set("values", values, in: &fact)
             facts.append(fact)
         }
         func add(_ label: String, _ text: String?) {
-            if let text, !text.isEmpty { fact(label, [["text": TemplateText(text)]]) }
+            if let text, !text.isEmpty { fact(label, [["text": .text(text)]]) }
         }
         func add(_ label: String, links references: [Reference]) {
             let items = links(references, from: path).map { ["text": $0["title"]!, "href": $0["href"]!] }
             if !items.isEmpty { fact(label, items) }
         }
         func add(_ label: String, url: String?) {
-            if let url, isWebURL(url) { fact(label, [["text": TemplateText(url), "href": TemplateText(url), "external": true]]) } else { add(label, url) }
+            if let url, isWebURL(url) { fact(label, [["text": .text(url), "href": .text(url), "external": .flag(true)]]) } else { add(label, url) }
         }
         switch entry.type {
         case .person:

@@ -8,7 +8,7 @@ import Foundation
 /// This is what makes a rename correct for free: every page that shows the old name has
 /// a different context, so it is rendered again.
 enum PageDigest {
-    static func of(_ context: [String: Any], template: String, templates: String) -> String {
+    static func of(_ context: TemplateObject, template: String, templates: String) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(4096)
         append(templates, to: &bytes)
@@ -64,55 +64,37 @@ enum PageDigest {
 
     /// How a shared fragment appears in every digest that includes it: the SHA-256 of its
     /// partial's name and context (32 bytes to keep per fragment instead of the encoding).
-    static func encoding(ofFragment partial: String, context: [String: Any]) -> [UInt8] {
+    static func encoding(ofFragment partial: String, context: TemplateObject) -> [UInt8] {
         var bytes: [UInt8] = []
         append(partial, to: &bytes)
         encode(context, into: &bytes)
         return [UInt8(ascii: "f")] + Array(SHA256.hash(data: bytes))
     }
 
-    private static func encode(_ value: Any, into bytes: inout [UInt8]) {
-        // Most common first. A cast to a class type is tried only after the value types:
-        // for a dictionary it would look for a Foundation bridge (NSDictionary) and build
-        // one, which made digests ten times slower.
+    private static func encode(_ object: TemplateObject, into bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "d"))
+        count(object.count, into: &bytes)
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+            append(key, to: &bytes)
+            encode(value, into: &bytes)
+        }
+    }
+
+    private static func encode(_ value: TemplateValue, into bytes: inout [UInt8]) {
         switch value {
-        case let text as TemplateText:
+        case .text(let text):
             bytes.append(UInt8(ascii: "s"))
-            append(text.string, to: &bytes)
-        case let flag as Bool:
+            append(text, to: &bytes)
+        case .flag(let flag):
             bytes.append(flag ? UInt8(ascii: "T") : UInt8(ascii: "F"))
-        case let map as [String: Any]:
-            bytes.append(UInt8(ascii: "d"))
-            count(map.count, into: &bytes)
-            for (key, value) in map.sorted(by: { $0.key < $1.key }) {
-                append(key, to: &bytes)
-                encode(value, into: &bytes)
-            }
-        case let list as [[String: Any]]:
-            // Before [Any], which would convert the whole list first.
+        case .object(let object):
+            encode(object, into: &bytes)
+        case .list(let items):
             bytes.append(UInt8(ascii: "l"))
-            count(list.count, into: &bytes)
-            for item in list { encode(item, into: &bytes) }
-        case let list as [TemplateText]:
-            bytes.append(UInt8(ascii: "l"))
-            count(list.count, into: &bytes)
-            for item in list { encode(item, into: &bytes) }
-        case let fragments as [SharedFragment]:
-            bytes.append(UInt8(ascii: "l"))
-            count(fragments.count, into: &bytes)
-            for fragment in fragments { bytes += fragment.digestBytes }
-        case let fragment as SharedFragment:
+            count(items.count, into: &bytes)
+            for item in items { encode(item, into: &bytes) }
+        case .fragment(let fragment):
             bytes += fragment.digestBytes
-        case let list as [Any]:
-            bytes.append(UInt8(ascii: "l"))
-            count(list.count, into: &bytes)
-            for item in list { encode(item, into: &bytes) }
-        case Optional<Any>.none:
-            bytes.append(UInt8(ascii: "n"))
-        default:
-            // Not produced by PageBuilder today; still encoded faithfully, never skipped.
-            bytes.append(UInt8(ascii: "?"))
-            append(String(reflecting: type(of: value)) + "=" + String(describing: value), to: &bytes)
         }
     }
 

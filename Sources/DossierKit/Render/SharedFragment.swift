@@ -7,22 +7,19 @@ import Mustache
 /// rendered by its own partial the first time a page needs it and then reused, like
 /// Hugo's `partialCached`. Templates insert it with `{{{name}}}`; as a section
 /// (`{{#name}}…{{/name}}`) its context's fields can still be read one by one.
-///
-/// swift-mustache spends a few microseconds on every tag, and these parts were most of
-/// the tags rendered for an entry page.
 final class SharedFragment: MustacheCustomRenderable, MustacheParent, @unchecked Sendable {
     // @unchecked: `rendered` and `digest` are only touched under `lock`; the rest never changes.
     let partial: String
-    let context: [String: Any]
-    private let library: MustacheLibrary
+    let context: TemplateObject
+    private let templates: TemplateSet
     private let lock = NSLock()
-    private var rendered: String?
+    private var rendered: [UInt8]?
     private var digest: [UInt8]?
 
-    init(partial: String, context: [String: Any], library: MustacheLibrary) {
+    init(partial: String, context: TemplateObject, templates: TemplateSet) {
         self.partial = partial
         self.context = context
-        self.library = library
+        self.templates = templates
     }
 
     /// What a page digest includes for this fragment (see PageDigest), computed the first
@@ -36,18 +33,21 @@ final class SharedFragment: MustacheCustomRenderable, MustacheParent, @unchecked
         }
     }
 
-    var renderText: String {
+    /// The fragment's markup, rendered on first use.
+    var bytes: [UInt8] {
         lock.withLock {
             if let rendered { return rendered }
-            var html = library.render(context, withTemplate: partial) ?? ""
-            // Inserted inline: the line break that ends the partial's file is not part of it.
-            if html.hasSuffix("\n") { html.removeLast() }
+            var html = templates.render(context, template: partial)
+            // Inserted inline: the line break that ends the partial's file is not part of
+            // it (a "\n"; a "\r\n" stays, as it always has).
+            if html.last == UInt8(ascii: "\n"), html.dropLast().last != UInt8(ascii: "\r") { html.removeLast() }
             rendered = html
             return html
         }
     }
 
+    // As swift-mustache sees it, when it renders the page.
+    var renderText: String { String(decoding: bytes, as: UTF8.self) }
     var isNull: Bool { false }
-
-    func child(named name: String) -> Any? { context[name] }
+    func child(named name: String) -> Any? { context[name]?.mustacheValue }
 }

@@ -4,7 +4,10 @@ import Mustache
 /// The Mustache templates of `Templates/`, parsed once. Syntax errors and partials that
 /// do not exist are reported with the template's file, line and column.
 public struct TemplateSet: Sendable {
-    public let library: MustacheLibrary
+    let library: MustacheLibrary
+    /// The same templates compiled for typed contexts; nil when one of them uses a
+    /// feature only swift-mustache renders (see CompiledTemplates).
+    let compiled: CompiledTemplates?
     /// Changes whenever any template's text does (part of every page digest).
     public let fingerprint: String
     public static let required = ["layout", "home", "list", "timeline", "entry", "404"] + PageBuilder.fragmentPartials
@@ -51,7 +54,8 @@ public struct TemplateSet: Sendable {
             }
         }
         guard !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
-        return (TemplateSet(library: MustacheLibrary(templates: templates), fingerprint: PageDigest.of(templates: texts)), diagnostics)
+        return (TemplateSet(library: MustacheLibrary(templates: templates), compiled: CompiledTemplates(templates),
+                            fingerprint: PageDigest.of(templates: texts)), diagnostics)
     }
 
     /// `{{> name}}` and `{{< name}}` tags with their 1-based line and column.
@@ -73,9 +77,34 @@ public struct TemplateSet: Sendable {
         return found
     }
 
-    public func render(_ context: [String: Any], template: String) -> String {
-        library.render(context, withTemplate: template) ?? ""
+    /// Templates from their texts, parsed as `load` parses files (no checks of names).
+    init(texts: [String: String]) throws {
+        let escaping = ByteEscapedHTML.registered
+        let templates = try texts.mapValues { try MustacheTemplate(string: escaping.pragma + $0) }
+        self.init(library: MustacheLibrary(templates: templates), compiled: CompiledTemplates(templates),
+                  fingerprint: PageDigest.of(templates: texts))
     }
+
+    private init(library: MustacheLibrary, compiled: CompiledTemplates?, fingerprint: String) {
+        self.library = library
+        self.compiled = compiled
+        self.fingerprint = fingerprint
+    }
+
+    /// A page or fragment, as the bytes of its file.
+    func render(_ context: TemplateObject, template: String) -> [UInt8] {
+        if let compiled { return compiled.render(context, template: template) }
+        return renderWithSwiftMustache(context, template: template)
+    }
+
+    /// What swift-mustache itself makes of the same context: the renderer of template
+    /// sets the compiled one does not take, and the reference it is tested against.
+    func renderWithSwiftMustache(_ context: TemplateObject, template: String) -> [UInt8] {
+        Array((library.render(TemplateValue.object(context).mustacheValue, withTemplate: template) ?? "").utf8)
+    }
+
+    /// The same set rendered by swift-mustache alone.
+    var withoutCompiling: TemplateSet { TemplateSet(library: library, compiled: nil, fingerprint: fingerprint) }
 }
 
 /// HTML escaping for `{{name}}`, byte by byte (`HTML.escape`). swift-mustache's own

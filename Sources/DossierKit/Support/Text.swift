@@ -100,6 +100,30 @@ public enum Suggest {
 
 /// Escaping for text and attribute values that Dossier writes itself.
 public enum HTML {
+    /// `text` escaped onto the end of `out` (the compiled templates' `{{name}}`), the
+    /// runs between the five characters copied whole.
+    static func escape(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in
+            var run = 0
+            for (offset, byte) in utf8.enumerated() {
+                let entity: StaticString
+                switch byte {
+                case 0x26: entity = "&amp;"
+                case 0x3C: entity = "&lt;"
+                case 0x3E: entity = "&gt;"
+                case 0x22: entity = "&quot;"
+                case 0x27: entity = "&#39;"
+                default: continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<offset]))
+                entity.withUTF8Buffer { out.append(contentsOf: $0) }
+                run = offset + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
+        }
+    }
+
     public static func escape(_ text: String) -> String {
         // Byte by byte: the five characters are ASCII, and UTF-8 never uses ASCII bytes
         // inside a multi-byte character.

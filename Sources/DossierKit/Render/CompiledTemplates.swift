@@ -1,0 +1,237 @@
+import Mustache
+
+/// The templates as swift-mustache parsed them, compiled for rendering typed contexts
+/// (`TemplateValue`) straight into bytes.
+///
+/// Why: swift-mustache renders any Swift value, so every tag costs a name split, a walk
+/// of the context stack and three to five dynamic casts to its protocols (about 13,500
+/// instructions); that was 58 % of a full build's instructions. Here names are split
+/// once, when the template is compiled, and a context is read with a `switch`.
+///
+/// swift-mustache stays the parser: its syntax, errors, standalone-line and
+/// inheritance rules are the ones in force. Its token tree is not public, so it is read
+/// once per template through `Mirror`; any token shape or feature this renderer does not
+/// know (transforms, dynamic partials) makes `init` fail and the whole template set is
+/// rendered by swift-mustache instead. Rendering follows swift-mustache 2.1.1's
+/// `Template+Render.swift` step for step; a test renders every page of the shipped
+/// dossier both ways and finds them identical.
+struct CompiledTemplates: Sendable {
+    private let templates: [String: [Node]]
+
+    /// Nil when a template uses something only swift-mustache renders.
+    init?(_ parsed: [String: MustacheTemplate]) {
+        var templates: [String: [Node]] = [:]
+        for (name, template) in parsed {
+            guard let nodes = Self.nodes(of: template) else { return nil }
+            templates[name] = nodes
+        }
+        self.templates = templates
+    }
+
+    func render(_ context: TemplateObject, template name: String) -> [UInt8] {
+        var state = RenderState()
+        state.stack.append(.object(context))
+        if let nodes = templates[name] { render(nodes, &state, indentation: nil, overrides: nil) }
+        return state.out
+    }
+
+    // MARK: The compiled form
+
+    fileprivate enum Node: Sendable {
+        case text([UInt8])
+        case variable(Name, escaped: Bool)
+        case section(Name, body: [Node], inverted: Bool)
+        case partial(String, indentation: String?, overrides: [String: [Node]]?)
+        /// `{{$name}}default{{/name}}` in a parent template.
+        case block(String, default: [Node], indentation: String?)
+        case escaping(Escaping)
+    }
+
+    /// A tag's name, split at `.` once. No parts means the current object (`{{.}}`);
+    /// a name written with a leading dot is looked for in the current object only.
+    fileprivate struct Name: Sendable {
+        let parts: [String]
+        let climbsStack: Bool
+
+        init(_ text: String) {
+            parts = text == "." ? [] : text.split(separator: ".").map(String.init)
+            climbsStack = !text.hasPrefix(".")
+        }
+    }
+
+    /// How `{{name}}` escapes: Dossier's byte escaper (the pragma every template starts
+    /// with) or another content type, which escapes its own way.
+    fileprivate enum Escaping: Sendable {
+        case dossierHTML
+        case other(any MustacheContentType)
+
+        init(_ contentType: any MustacheContentType) {
+            self = contentType is ByteEscapedHTML ? .dossierHTML : .other(contentType)
+        }
+
+        /// What a partial starts with in swift-mustache (its internal `HTMLContentType`),
+        /// taken from a parsed pragma since the type is not public.
+        static let partialDefault: Escaping = {
+            let template = try? MustacheTemplate(string: "{{% CONTENT_TYPE: HTML }}")
+            let token = template.flatMap { (Mirror(reflecting: $0).descendant("tokens") as? [Any])?.first }
+            let contentType = token.flatMap { Mirror(reflecting: $0).children.first?.value as? any MustacheContentType }
+            return contentType.map(Escaping.init) ?? .dossierHTML
+        }()
+    }
+
+    // MARK: Reading swift-mustache's tokens
+
+    private static func nodes(of template: MustacheTemplate) -> [Node]? {
+        guard let tokens = Mirror(reflecting: template).descendant("tokens") as? [Any] else { return nil }
+        var nodes: [Node] = []
+        nodes.reserveCapacity(tokens.count)
+        for token in tokens {
+            guard let node = node(of: token) else { return nil }
+            nodes.append(node)
+        }
+        return nodes
+    }
+
+    /// One token: an enum case whose payload is a value or a tuple of them.
+    private static func node(of token: Any) -> Node? {
+        guard let (kind, payload) = Mirror(reflecting: token).children.first.map({ ($0.label, $0.value) }) else { return nil }
+        let fields = Mirror(reflecting: payload).children.map(\.value)
+        func string(_ index: Int) -> String? { index < fields.count ? fields[index] as? String : nil }
+        func template(_ index: Int) -> [Node]? {
+            guard index < fields.count, let template = fields[index] as? MustacheTemplate else { return nil }
+            return nodes(of: template)
+        }
+        /// Transforms (`{{first(list)}}`) are swift-mustache's own; not compiled.
+        var hasNoTransforms: Bool { fields.count > 1 && (fields[1] as? [String])?.isEmpty == true }
+
+        switch kind {
+        case "text":
+            return (payload as? String).map { .text(Array($0.utf8)) }
+        case "variable", "unescapedVariable":
+            guard let name = string(0), hasNoTransforms else { return nil }
+            return .variable(Name(name), escaped: kind == "variable")
+        case "section", "invertedSection":
+            guard let name = string(0), hasNoTransforms, let body = template(2) else { return nil }
+            return .section(Name(name), body: body, inverted: kind == "invertedSection")
+        case "partial":
+            guard let name = string(0), fields.count == 3 else { return nil }
+            var overrides: [String: [Node]]?
+            if let inherits = fields[2] as? [String: MustacheTemplate] {
+                overrides = [:]
+                for (block, template) in inherits {
+                    guard let nodes = nodes(of: template) else { return nil }
+                    overrides?[block] = nodes
+                }
+            }
+            return .partial(name, indentation: string(1), overrides: overrides)
+        case "blockExpansion":
+            guard let name = string(0), let defaultNodes = template(1) else { return nil }
+            return .block(name, default: defaultNodes, indentation: string(2))
+        case "contentType":
+            return (payload as? any MustacheContentType).map { .escaping(Escaping($0)) }
+        default:
+            // dynamicNamePartial, blockDefinition outside a parent, or a token added later.
+            return nil
+        }
+    }
+
+    // MARK: Rendering
+
+    private struct RenderState {
+        var out: [UInt8] = []
+        var stack: [TemplateValue] = []
+
+        init() { out.reserveCapacity(16_384) }
+
+        func lookUp(_ name: Name) -> TemplateValue? {
+            guard let first = name.parts.first else { return stack.last }
+            var found: TemplateValue?
+            if name.climbsStack {
+                for object in stack.reversed() {
+                    if let child = object.child(named: first) { found = child; break }
+                }
+            } else {
+                found = stack.last?.child(named: first)
+            }
+            for part in name.parts.dropFirst() { found = found?.child(named: part) }
+            return found
+        }
+    }
+
+    /// One template's tokens. With an indentation (a standalone partial on an indented
+    /// line), each token's output that starts a line gets it, as swift-mustache does.
+    private func render(_ nodes: [Node], _ state: inout RenderState, indentation: String?, overrides: [String: [Node]]?,
+                        escaping: Escaping = .dossierHTML) {
+        var escaping = escaping
+        let indented = indentation.map { !$0.isEmpty } ?? false
+        let start = state.out.count
+        for node in nodes {
+            let before = state.out.count
+            let startsLine = indented && before > start && state.out[before - 1] == UInt8(ascii: "\n")
+            render(node, &state, indentation: indentation, overrides: overrides, escaping: &escaping)
+            if startsLine, state.out.count > before { state.out.insert(contentsOf: indentation!.utf8, at: before) }
+        }
+    }
+
+    private func render(_ node: Node, _ state: inout RenderState, indentation: String?, overrides: [String: [Node]]?,
+                        escaping: inout Escaping) {
+        switch node {
+        case .text(let bytes):
+            state.out.append(contentsOf: bytes)
+        case .variable(let name, let escaped):
+            guard let value = state.lookUp(name) else { return }
+            switch value {
+            case .text(let text): append(text, escaped ? escaping : nil, to: &state.out)
+            case .flag(let flag): state.out.append(contentsOf: (flag ? "true" : "false").utf8)
+            case .fragment(let fragment):
+                if escaped { append(String(decoding: fragment.bytes, as: UTF8.self), escaping, to: &state.out) } else { state.out.append(contentsOf: fragment.bytes) }
+            case .list, .object:
+                // swift-mustache would print Swift's description of it; nothing is better.
+                break
+            }
+        case .section(let name, let body, let inverted):
+            let value = state.lookUp(name)
+            switch value {
+            case .list(let items)?:
+                if inverted {
+                    guard items.isEmpty else { return }
+                    renderPushing(value!, body, &state, indentation, overrides, escaping)
+                } else {
+                    for item in items { renderPushing(item, body, &state, indentation, overrides, escaping) }
+                }
+            case .flag(let flag)?:
+                if flag != inverted { render(body, &state, indentation: indentation, overrides: overrides, escaping: escaping) }
+            case nil:
+                if inverted { render(body, &state, indentation: indentation, overrides: overrides, escaping: escaping) }
+            case let value?:
+                if !inverted { renderPushing(value, body, &state, indentation, overrides, escaping) }
+            }
+        case .partial(let name, let indented, let inherits):
+            guard let nodes = templates[name] else { return }
+            let indentation = indented.map { (indentation ?? "") + $0 } ?? indentation
+            // Blocks already overridden by an enclosing child template keep that override.
+            let overrides = inherits.map { overrides?.merging($0) { outer, _ in outer } ?? $0 } ?? overrides
+            render(nodes, &state, indentation: indentation, overrides: overrides, escaping: Escaping.partialDefault)
+        case .block(let name, let defaultNodes, let indented):
+            let indentation = indented.map { (indentation ?? "") + $0 } ?? indentation
+            render(overrides?[name] ?? defaultNodes, &state, indentation: indentation, overrides: overrides, escaping: escaping)
+        case .escaping(let newEscaping):
+            escaping = newEscaping
+        }
+    }
+
+    private func renderPushing(_ value: TemplateValue, _ body: [Node], _ state: inout RenderState,
+                               _ indentation: String?, _ overrides: [String: [Node]]?, _ escaping: Escaping) {
+        state.stack.append(value)
+        render(body, &state, indentation: indentation, overrides: overrides, escaping: escaping)
+        state.stack.removeLast()
+    }
+
+    private func append(_ text: String, _ escaping: Escaping?, to out: inout [UInt8]) {
+        switch escaping {
+        case nil: out.append(contentsOf: text.utf8)
+        case .dossierHTML?: HTML.escape(text, into: &out)
+        case .other(let contentType)?: out.append(contentsOf: contentType.escapeText(text).utf8)
+        }
+    }
+}

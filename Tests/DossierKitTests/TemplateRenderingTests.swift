@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import DossierKit
+
+/// The compiled renderer must make exactly what swift-mustache makes of the same
+/// templates and context: it replaces swift-mustache's renderer on the hot path only.
+@Suite struct TemplateRenderingTests {
+    /// Renders `template` of `texts` both ways; returns the compiled output.
+    private func renderBothWays(_ texts: [String: String], _ context: TemplateObject, template: String = "page",
+                                sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> String {
+        let set = try TemplateSet(texts: texts)
+        #expect(set.compiled != nil, "the templates should compile", sourceLocation: sourceLocation)
+        let compiled = String(decoding: set.render(context, template: template), as: UTF8.self)
+        let reference = String(decoding: set.renderWithSwiftMustache(context, template: template), as: UTF8.self)
+        #expect(compiled == reference, sourceLocation: sourceLocation)
+        return compiled
+    }
+
+    private let sample: TemplateObject = [
+        "title": .text("Ahmed <Chaarani> & \"Co\" 'x'"),
+        "empty": .text(""),
+        "yes": .flag(true), "no": .flag(false),
+        "nothing": .list([]),
+        "items": .list([
+            .object(["name": .text("a"), "inner": .object(["deep": .text("A1")])]),
+            .object(["name": .text("b"), "title": .text("shadowing title")]),
+        ]),
+        "entry": .object(["type": .text("person"), "summary": .text("S")]),
+        "words": .list([.text("x"), .text("y")]),
+    ]
+
+    @Test func namesClimbTheStackAndDottedNamesDoNot() throws {
+        let html = try renderBothWays(["page": """
+            {{#items}}[{{name}}|{{title}}|{{inner.deep}}|{{.title}}|{{entry.type}}]{{/items}}
+            {{entry.type}} {{entry.missing.more}} {{missing}}
+            {{#words}}<{{.}}>{{/words}}
+
+            """], sample)
+        #expect(html.contains("[a|Ahmed &lt;Chaarani&gt; &amp; &quot;Co&quot; &#39;x&#39;|A1||person]"))
+        #expect(html.contains("[b|shadowing title||shadowing title|person]"))
+        #expect(html.contains("<x><y>"))
+    }
+
+    @Test func sectionsOverFlagsTextListsAndMissingValues() throws {
+        let html = try renderBothWays(["page": """
+            {{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{^no}}!N{{/no}}{{^yes}}!Y{{/yes}}
+            {{#empty}}shown though empty{{/empty}}{{^empty}}hidden{{/empty}}
+            {{#nothing}}never{{/nothing}}{{^nothing}}none{{/nothing}}{{^items}}no items{{/items}}
+            {{#missing}}never{{/missing}}{{^missing}}missing{{/missing}}
+            {{#entry}}{{type}}/{{summary}}{{/entry}} {{{title}}} {{yes}}
+              {{#items}}
+              - {{name}}
+              {{/items}}
+
+            """], sample)
+        #expect(html.contains("Y!N\n"))
+        #expect(html.contains("shown though empty\n"))
+        #expect(html.contains("none\n"))
+        #expect(html.contains("person/S Ahmed <Chaarani> & \"Co\" 'x' true"))
+        #expect(html.contains("  - a\n  - b\n"))
+    }
+
+    @Test func partialsKeepTheirIndentationAndParentsTheirBlocks() throws {
+        let texts = [
+            "page": """
+                {{<layout}}
+                {{$main}}
+                <h1>{{title}}</h1>
+                  {{> list}}
+                {{/main}}
+                {{/layout}}
+                """,
+            "layout": """
+                <body>
+                  {{$header}}default header {{entry.type}}{{/header}}
+                  <main>
+                    {{$main}}default main{{/main}}
+                  </main>
+                </body>
+
+                """,
+            "list": """
+                <ul>
+                {{#items}}
+                  <li>{{name}}</li>
+                {{/items}}
+                </ul>
+
+                """,
+            "text": "{{% CONTENT_TYPE: TEXT }}\nRaw: {{title}} {{> list}}\n",
+        ]
+        let html = try renderBothWays(texts, sample)
+        #expect(html.contains("default header person"))
+        #expect(html.contains("    <h1>Ahmed &lt;Chaarani&gt;"))
+        #expect(html.contains("      <ul>\n"))
+        #expect(!html.contains("default main"))
+        // A partial starts in HTML again, whatever its parent's content type.
+        let text = try renderBothWays(texts, sample, template: "text")
+        #expect(text.contains("Raw: Ahmed <Chaarani> & \"Co\" 'x' <ul>"))
+    }
+
+    @Test func fragmentsRenderOnceAndReadAsSections() throws {
+        let set = try TemplateSet(texts: ["card": "<a>{{name}}</a>\n", "page": "{{{card}}}|{{card}}|{{#card}}{{name}}{{/card}}"])
+        let fragment = SharedFragment(partial: "card", context: ["name": .text("R&D")], templates: set)
+        let html = try renderBothWays(["card": "<a>{{name}}</a>\n", "page": "{{{card}}}|{{card}}|{{#card}}{{name}}{{/card}}"],
+                                      ["card": TemplateValue.fragment(fragment)])
+        #expect(html == "<a>R&amp;D</a>|&lt;a&gt;R&amp;amp;D&lt;/a&gt;|R&amp;D")
+    }
+
+    /// Transforms are swift-mustache's own: such a set is not compiled, and swift-mustache
+    /// renders it.
+    @Test func templatesTheCompilerDoesNotTakeAreRenderedBySwiftMustache() throws {
+        let set = try TemplateSet(texts: ["page": "{{#words}}{{#first()}}first {{/first()}}{{.}} {{/words}}"])
+        #expect(set.compiled == nil)
+        let html = String(decoding: set.render(sample, template: "page"), as: UTF8.self)
+        #expect(html == "first x y ")
+    }
+
+    /// Every page of the shipped dossier, from the shipped templates.
+    @Test func everyShippedPageIsTheSameAsSwiftMustacheMakesIt() throws {
+        let dossier = Analysis.analyze(content: Repository.content, displayPath: "Content")
+        let templates = try #require(TemplateSet.load(from: Repository.templates, displayPath: "Templates").0)
+        #expect(templates.compiled != nil)
+        let builder = PageBuilder(dossier, templates: templates)
+        let reference = PageBuilder(dossier, templates: templates.withoutCompiling)
+        var compared = 0
+        for (path, kind) in builder.pagePlan {
+            let page = try #require(builder.page(path, kind)), same = try #require(reference.page(path, kind))
+            let compiled = templates.render(page.context, template: page.template)
+            #expect(compiled == templates.renderWithSwiftMustache(same.context, template: same.template), "\(path)")
+            #expect(compiled.count > 500, "\(path)")
+            compared += 1
+        }
+        #expect(compared > 100)
+    }
+}
