@@ -12,8 +12,12 @@ public enum SitePaths {
 
     /// `../` once per folder between the page and the site root.
     public static func rootPrefix(forPath path: String) -> String {
-        String(repeating: "../", count: path.utf8.count { $0 == UInt8(ascii: "/") })
+        let depth = path.utf8.count { $0 == UInt8(ascii: "/") }
+        // Every link on every page asks; the site is three levels deep.
+        return depth < prefixes.count ? prefixes[depth] : String(repeating: "../", count: depth)
     }
+
+    private static let prefixes = ["", "../", "../../", "../../../"]
 
     public static func rootPrefix(forPageOf entry: Entry) -> String { "../../" }
 }

@@ -37,24 +37,45 @@ struct CompiledTemplates: Sendable {
 
     // MARK: The compiled form
 
+    /// A token. The cases with several fields keep them in an object, so that walking a
+    /// template copies a reference per token rather than every field.
     fileprivate enum Node: Sendable {
         case text([UInt8])
         case variable(Name, escaped: Bool)
-        case section(Name, body: [Node], inverted: Bool)
-        case partial(String, indentation: String?, overrides: [String: [Node]]?)
+        case section(Section)
+        case partial(Partial)
         /// `{{$name}}default{{/name}}` in a parent template.
-        case block(String, default: [Node], indentation: String?)
-        case escaping(Escaping)
+        case block(Block)
+        indirect case escaping(Escaping)
+    }
+
+    fileprivate final class Section: Sendable {
+        let name: Name, body: [Node], inverted: Bool
+        init(_ name: Name, body: [Node], inverted: Bool) { (self.name, self.body, self.inverted) = (name, body, inverted) }
+    }
+
+    fileprivate final class Partial: Sendable {
+        let name: String, indentation: String?, overrides: [String: [Node]]?
+        init(_ name: String, indentation: String?, overrides: [String: [Node]]?) {
+            (self.name, self.indentation, self.overrides) = (name, indentation, overrides)
+        }
+    }
+
+    fileprivate final class Block: Sendable {
+        let name: String, defaultNodes: [Node], indentation: String?
+        init(_ name: String, default defaultNodes: [Node], indentation: String?) {
+            (self.name, self.defaultNodes, self.indentation) = (name, defaultNodes, indentation)
+        }
     }
 
     /// A tag's name, split at `.` once. No parts means the current object (`{{.}}`);
     /// a name written with a leading dot is looked for in the current object only.
     fileprivate struct Name: Sendable {
-        let parts: [String]
+        let parts: [TemplateObject.FieldName]
         let climbsStack: Bool
 
         init(_ text: String) {
-            parts = text == "." ? [] : text.split(separator: ".").map(String.init)
+            parts = text == "." ? [] : text.split(separator: ".").map { TemplateObject.FieldName(String($0)) }
             climbsStack = !text.hasPrefix(".")
         }
     }
@@ -112,7 +133,7 @@ struct CompiledTemplates: Sendable {
             return .variable(Name(name), escaped: kind == "variable")
         case "section", "invertedSection":
             guard let name = string(0), hasNoTransforms, let body = template(2) else { return nil }
-            return .section(Name(name), body: body, inverted: kind == "invertedSection")
+            return .section(Section(Name(name), body: body, inverted: kind == "invertedSection"))
         case "partial":
             guard let name = string(0), fields.count == 3 else { return nil }
             var overrides: [String: [Node]]?
@@ -123,10 +144,10 @@ struct CompiledTemplates: Sendable {
                     overrides?[block] = nodes
                 }
             }
-            return .partial(name, indentation: string(1), overrides: overrides)
+            return .partial(Partial(name, indentation: string(1), overrides: overrides))
         case "blockExpansion":
             guard let name = string(0), let defaultNodes = template(1) else { return nil }
-            return .block(name, default: defaultNodes, indentation: string(2))
+            return .block(Block(name, default: defaultNodes, indentation: string(2)))
         case "contentType":
             return (payload as? any MustacheContentType).map { .escaping(Escaping($0)) }
         default:
@@ -148,12 +169,12 @@ struct CompiledTemplates: Sendable {
             var found: TemplateValue?
             if name.climbsStack {
                 for object in stack.reversed() {
-                    if let child = object.child(named: first) { found = child; break }
+                    if let child = object.child(first) { found = child; break }
                 }
             } else {
-                found = stack.last?.child(named: first)
+                found = stack.last?.child(first)
             }
-            for part in name.parts.dropFirst() { found = found?.child(named: part) }
+            for part in name.parts.dropFirst() { found = found?.child(part) }
             return found
         }
     }
@@ -189,8 +210,9 @@ struct CompiledTemplates: Sendable {
                 // swift-mustache would print Swift's description of it; nothing is better.
                 break
             }
-        case .section(let name, let body, let inverted):
-            let value = state.lookUp(name)
+        case .section(let section):
+            let (body, inverted) = (section.body, section.inverted)
+            let value = state.lookUp(section.name)
             switch value {
             case .list(let items)?:
                 if inverted {
@@ -206,15 +228,15 @@ struct CompiledTemplates: Sendable {
             case let value?:
                 if !inverted { renderPushing(value, body, &state, indentation, overrides, escaping) }
             }
-        case .partial(let name, let indented, let inherits):
-            guard let nodes = templates[name] else { return }
-            let indentation = indented.map { (indentation ?? "") + $0 } ?? indentation
+        case .partial(let partial):
+            guard let nodes = templates[partial.name] else { return }
+            let indentation = partial.indentation.map { (indentation ?? "") + $0 } ?? indentation
             // Blocks already overridden by an enclosing child template keep that override.
-            let overrides = inherits.map { overrides?.merging($0) { outer, _ in outer } ?? $0 } ?? overrides
+            let overrides = partial.overrides.map { overrides?.merging($0) { outer, _ in outer } ?? $0 } ?? overrides
             render(nodes, &state, indentation: indentation, overrides: overrides, escaping: Escaping.partialDefault)
-        case .block(let name, let defaultNodes, let indented):
-            let indentation = indented.map { (indentation ?? "") + $0 } ?? indentation
-            render(overrides?[name] ?? defaultNodes, &state, indentation: indentation, overrides: overrides, escaping: escaping)
+        case .block(let block):
+            let indentation = block.indentation.map { (indentation ?? "") + $0 } ?? indentation
+            render(overrides?[block.name] ?? block.defaultNodes, &state, indentation: indentation, overrides: overrides, escaping: escaping)
         case .escaping(let newEscaping):
             escaping = newEscaping
         }

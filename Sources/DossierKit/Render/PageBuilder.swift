@@ -240,9 +240,10 @@ public struct PageBuilder: Sendable {
 
     /// a, b, … z, aa, ab: back-link labels as in encyclopaedias.
     static func letter(_ offset: Int) -> String {
-        let letters = Array("abcdefghijklmnopqrstuvwxyz")
-        return offset < 26 ? String(letters[offset]) : letter(offset / 26 - 1) + String(letters[offset % 26])
+        offset < 26 ? letters[offset] : letter(offset / 26 - 1) + letters[offset % 26]
     }
+
+    private static let letters = "abcdefghijklmnopqrstuvwxyz".map(String.init)
 
     private func links(_ references: [Reference], from path: String) -> [TemplateObject] {
         var seen = Set<String>()
@@ -383,7 +384,7 @@ public struct PageBuilder: Sendable {
             if let text, !text.isEmpty { fact(label, [["text": .text(text)]]) }
         }
         func add(_ label: String, links references: [Reference]) {
-            let items = links(references, from: path).map { ["text": $0["title"]!, "href": $0["href"]!] }
+            let items = links(references, from: path).map { ["text": $0["title"]!, "href": $0["href"]!] as TemplateObject }
             if !items.isEmpty { fact(label, items) }
         }
         func add(_ label: String, url: String?) {

@@ -74,7 +74,7 @@ enum PageDigest {
     private static func encode(_ object: TemplateObject, into bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "d"))
         count(object.count, into: &bytes)
-        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in object.fields.sorted(by: { $0.name < $1.name }) {
             append(key, to: &bytes)
             encode(value, into: &bytes)
         }

@@ -15,11 +15,12 @@ enum TemplateValue: Sendable {
 
     static func text(_ number: Int) -> TemplateValue { .text(String(number)) }
 
-    /// A field of this value, as a name in a template finds it.
-    func child(named name: String) -> TemplateValue? {
+    /// A field of this value, as a name in a template finds it (`key`: the name as
+    /// `TemplateObject.FieldName`, made once when the template was compiled).
+    func child(_ key: TemplateObject.FieldName) -> TemplateValue? {
         switch self {
-        case .object(let object): object[name]
-        case .fragment(let fragment): fragment.context[name]
+        case .object(let object): object[key]
+        case .fragment(let fragment): fragment.context[key]
         case .text, .flag, .list: nil
         }
     }
@@ -31,13 +32,66 @@ enum TemplateValue: Sendable {
         case .text(let text): TemplateText(text)
         case .flag(let flag): flag
         case .list(let items): items.map(\.mustacheValue)
-        case .object(let object): object.mapValues(\.mustacheValue)
+        case .object(let object):
+            Dictionary(object.fields.map { ($0.name, $0.value.mustacheValue) }, uniquingKeysWith: { _, last in last })
         case .fragment(let fragment): fragment
         }
     }
 }
 
-typealias TemplateObject = [String: TemplateValue]
+/// The named fields of a context object. Found by a scan rather than by hashing: an
+/// object holds from one to two dozen fields, a name that misses is looked for again at
+/// every level of the context stack, and comparing one precomputed word per field
+/// (`FieldName.tag`) costs less than hashing the name for a dictionary at each level.
+struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
+    /// A field's name with a tag made of its length and first and last bytes; names
+    /// compare as strings only when their tags are equal.
+    struct FieldName: Sendable {
+        let name: String
+        let tag: Int
+
+        init(_ name: String) {
+            let utf8 = name.utf8
+            self.name = name
+            tag = utf8.count << 16 | Int(utf8.first ?? 0) << 8 | Int(utf8.last ?? 0)
+        }
+    }
+
+    private var keys: [FieldName] = []
+    private var values: [TemplateValue] = []
+
+    init(dictionaryLiteral elements: (String, TemplateValue)...) {
+        keys.reserveCapacity(elements.count + 4)
+        values.reserveCapacity(elements.count + 4)
+        for (name, value) in elements { self[name] = value }
+    }
+
+    var count: Int { keys.count }
+
+    /// Every field, in the order they were first set.
+    var fields: [(name: String, value: TemplateValue)] { zip(keys, values).map { ($0.name, $1) } }
+
+    private func index(of key: FieldName) -> Int? {
+        keys.firstIndex { $0.tag == key.tag && $0.name == key.name }
+    }
+
+    subscript(key: FieldName) -> TemplateValue? {
+        index(of: key).map { values[$0] }
+    }
+
+    subscript(name: String) -> TemplateValue? {
+        get { self[FieldName(name)] }
+        set {
+            let key = FieldName(name)
+            switch (index(of: key), newValue) {
+            case (let found?, let value?): values[found] = value
+            case (let found?, nil): keys.remove(at: found); values.remove(at: found)
+            case (nil, let value?): keys.append(key); values.append(value)
+            case (nil, nil): break
+            }
+        }
+    }
+}
 
 /// Text as swift-mustache sees it: rendered after one cast, with no fields, and shown by a
 /// section even when empty, exactly as a `String` would be.
