@@ -7,14 +7,22 @@ public enum BodyParser {
     }
 
     public static func parse(_ body: String, into entry: Entry) -> [Heading] {
+        var titleIsFirstHeading = false
+        return parse(body, into: entry, titleIsFirstHeading: &titleIsFirstHeading)
+    }
+
+    /// `titleIsFirstHeading`: set when the note's title is its first heading; a later
+    /// parse of the same body, given it, removes that heading again.
+    static func parse(_ body: String, into entry: Entry, titleIsFirstHeading: inout Bool) -> [Heading] {
         let document = MarkdownDocument(markdown: body)
         entry.body = document
         // A note without a title takes its first top-level heading, which then
         // becomes the page's title rather than a repeated heading.
-        if entry.title.isEmpty {
+        if entry.title.isEmpty || titleIsFirstHeading {
             if let first = document.rootNode.firstChild, first.kind == .heading, first.headingLevel == 1 {
                 entry.title = first.plainText
                 first.remove()
+                titleIsFirstHeading = true
             } else {
                 entry.title = entry.id
             }

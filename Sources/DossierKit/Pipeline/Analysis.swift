@@ -98,14 +98,14 @@ public enum Analysis {
             // Something other notes read has changed (a title, an alias, a heading…): no memo holds.
             parsed = parsed.parallelMap { note in
                 var note = note
-                guard note.entry != nil, note.headings == nil else { return note }
+                guard note.entry != nil, note.parsedAnchors == nil else { return note }
                 if note.file == nil {
                     // Left unread by the loader: read now, exactly as the loader would have.
                     note = ParsedNote.parse(loader.readNote(note.source.relativePath), as: note.source,
                                             memo: previous?.byPath[note.source.relativePath])
                 }
-                if let entry = note.entry, let file = note.file, note.headings == nil {
-                    note.headings = BodyParser.parse(note.body(of: file), into: entry)
+                if let entry = note.entry, let file = note.file, note.parsedAnchors == nil {
+                    note.readHeadings(of: note.body(of: file), into: entry)
                     note.memo = nil
                 }
                 return note
@@ -145,7 +145,13 @@ public enum Analysis {
             if note.memo != nil, let memo = note.previousMemo { return (entry.id, nil, memo) }
             var page: ResolvedPage?
             var body = note.memo
-            if body == nil { (page, body) = bodies.resolve(entry, headings: note.headings ?? []) }
+            if body == nil, let file = note.file {
+                // Parsed again: holding every note's tree from the parse to here was
+                // 150 MB at 10,000 notes, and touching new memory costs more than cmark.
+                var titleIsFirstHeading = note.titleIsFirstHeading
+                let headings = BodyParser.parse(note.body(of: file), into: entry, titleIsFirstHeading: &titleIsFirstHeading)
+                (page, body) = bodies.resolve(entry, headings: headings)
+            }
             return (entry.id, page, NoteMemo(contentHash: note.contentHash, displayPath: note.source.displayPath, entry: note.entryBytes,
                                              readDiagnostics: note.diagnostics, bodyLength: note.bodyLength,
                                              frontMatterHash: note.frontMatterHash, body: body!))
@@ -235,14 +241,16 @@ public enum Analysis {
         var contentHash: String
         var frontMatterHash: String
         var readFromFile: Bool
-        /// Nil until the body is parsed.
-        var headings: [BodyParser.Heading]? = nil
+        /// The anchors of the body's headings; nil until the body is parsed.
+        var parsedAnchors: [String]? = nil
+        /// The note's title is its first heading (see BodyParser).
+        var titleIsFirstHeading = false
         /// What the last build found in this body, while it may still hold.
         var memo: BodyMemo? = nil
         /// The last build's memo of the whole note, when it stands in for the file.
         var previousMemo: NoteMemo? = nil
 
-        var anchors: [String] { headings?.map(\.anchor) ?? memo?.anchors ?? [] }
+        var anchors: [String] { parsedAnchors ?? memo?.anchors ?? [] }
         /// The file with its text, if it was read.
         var file: ContentFile? { if case .read(let file) = source { file } else { nil } }
         func body(of file: ContentFile) -> String { String(Substring(file.text.utf8.suffix(bodyLength))) }
@@ -274,8 +282,15 @@ public enum Analysis {
             var note = ParsedNote(note: .read(file), entry: entry, entryBytes: entry.map(EntryCodec.encode) ?? [],
                                   bodyLength: body.utf8.count, diagnostics: readDiagnostics, contentHash: contentHash,
                                   frontMatterHash: SharedInputs.hash(bytes.dropLast(body.utf8.count)), readFromFile: true)
-            if let entry { note.headings = BodyParser.parse(body, into: entry) }
+            if let entry { note.readHeadings(of: body, into: entry) }
             return note
+        }
+
+        /// The title and heading anchors the index needs; the tree itself is made again
+        /// when the body is resolved.
+        mutating func readHeadings(of body: String, into entry: Entry) {
+            parsedAnchors = BodyParser.parse(body, into: entry, titleIsFirstHeading: &titleIsFirstHeading).map(\.anchor)
+            entry.body = nil
         }
 
         /// A note read late (`ContentLoader.readNote`), or the reason it cannot be.
