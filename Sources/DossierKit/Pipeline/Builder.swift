@@ -142,7 +142,9 @@ public enum Builder {
             // when only a few pages are rendered (see PageBuilder.init).
             let builder = PageBuilder(dossier, templates: templates, sharingParts: toRender.count > plan.count / 50)
             if !options.freesMemory { ProcessLifetime.keep(builder) }
-            let rendered = toRender.parallelMap { index -> PageOutcome in
+            // One output buffer per chunk of pages, kept from page to page: a new one per
+            // page (and a copy for the file) made the heap grow by a third.
+            let rendered = toRender.parallelMap(state: { [UInt8]() }) { html, index -> PageOutcome in
                 let (path, kind) = plan[index]
                 let inputs = checked[index].inputs
                 guard let page = phases.measure(1, { builder.page(path, kind) }) else {
@@ -162,8 +164,15 @@ public enum Builder {
                     return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false,
                                        stamp: previous.stamp(ofPage: path))
                 }
-                let html = phases.measure(4) { templates.render(page.context, template: page.template) }
-                let outcome = phases.measure(5) { staged.place(OutputFile(path: page.path, content: .bytes(Data(html)))) }
+                html.removeAll(keepingCapacity: true)
+                phases.measure(4) { templates.render(page.context, template: page.template, into: &html) }
+                let outcome = phases.measure(5) {
+                    // The file is written before `place` returns: the buffer may be lent.
+                    html.withUnsafeMutableBytes { bytes in
+                        let lent = bytes.baseAddress.map { Data(bytesNoCopy: $0, count: bytes.count, deallocator: .none) } ?? Data()
+                        return staged.place(OutputFile(path: page.path, content: .bytes(lent)))
+                    }
+                }
                 return PageOutcome(outcome: outcome, inputs: inputs, digest: digest, rendered: true, stamp: staged.stamp(path))
             }
             var outcomes = checked.map(\.kept)

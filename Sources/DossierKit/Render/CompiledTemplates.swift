@@ -28,11 +28,13 @@ struct CompiledTemplates: Sendable {
         self.templates = templates
     }
 
-    func render(_ context: TemplateObject, template name: String) -> [UInt8] {
+    /// Appends the rendered template to `out`.
+    func render(_ context: TemplateObject, template name: String, into out: inout [UInt8]) {
         var state = RenderState()
+        swap(&state.out, &out)
         state.stack.append(.object(context))
         if let nodes = templates[name] { render(nodes, &state, indentation: nil, overrides: nil) }
-        return state.out
+        swap(&state.out, &out)
     }
 
     // MARK: The compiled form
@@ -161,8 +163,6 @@ struct CompiledTemplates: Sendable {
     private struct RenderState {
         var out: [UInt8] = []
         var stack: [TemplateValue] = []
-
-        init() { out.reserveCapacity(16_384) }
 
         func lookUp(_ name: Name) -> TemplateValue? {
             guard let first = name.parts.first else { return stack.last }

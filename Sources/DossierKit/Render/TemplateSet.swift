@@ -93,8 +93,15 @@ public struct TemplateSet: Sendable {
 
     /// A page or fragment, as the bytes of its file.
     func render(_ context: TemplateObject, template: String) -> [UInt8] {
-        if let compiled { return compiled.render(context, template: template) }
-        return renderWithSwiftMustache(context, template: template)
+        var out: [UInt8] = []
+        render(context, template: template, into: &out)
+        return out
+    }
+
+    /// The same, appended to `out` (a buffer kept from page to page).
+    func render(_ context: TemplateObject, template: String, into out: inout [UInt8]) {
+        if let compiled { return compiled.render(context, template: template, into: &out) }
+        out += renderWithSwiftMustache(context, template: template)
     }
 
     /// What swift-mustache itself makes of the same context: the renderer of template

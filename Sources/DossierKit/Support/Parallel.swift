@@ -16,6 +16,32 @@ extension Array where Element: Sendable {
     }
 }
 
+extension Array where Element: Sendable {
+    /// `parallelMap` in contiguous chunks, each mapped by one task with a state of its own
+    /// (`makeState`: say, a buffer kept from one element to the next instead of one made
+    /// per element). Enough chunks to keep both cores busy to the end; same order out.
+    func parallelMap<State, T: Sendable>(state makeState: @Sendable () -> State,
+                                         _ transform: @Sendable (inout State, Element) -> T) -> [T] {
+        let chunkCount = Swift.min(count, 64)
+        guard chunkCount > 1 else {
+            var state = makeState()
+            return map { transform(&state, $0) }
+        }
+        let results = ResultSlots<T>(count: count)
+        let count = self.count
+        self.withUnsafeBufferPointer { input in
+            let input = UnsafeSendable(input)
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                var state = makeState()
+                for i in (chunk * count / chunkCount)..<((chunk + 1) * count / chunkCount) {
+                    results.set(i, transform(&state, input.value[i]))
+                }
+            }
+        }
+        return results.values
+    }
+}
+
 /// Write-once slots filled from concurrent iterations, each index by exactly one of them.
 private final class ResultSlots<T>: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<T?>

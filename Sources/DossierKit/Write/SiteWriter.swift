@@ -197,8 +197,9 @@ public struct SiteWriter: Sendable {
                 return WriteOutcome()
             }
             changed.insert(file.path)
-            // Never write into what is there: it may be a hard link to a live file.
-            if !startedEmpty { unlink(destination) }
+            // Never write into what is there: it may be a hard link to a live file. In a
+            // new folder, the file's folder is made first (most pages have one of their own).
+            if startedEmpty { _ = makeFolders(of: file.path) } else { unlink(destination) }
             var written = SiteWriter.writeFile(destination, data)
             if !written, errno == ENOENT, startedEmpty, makeFolders(of: file.path) {
                 written = SiteWriter.writeFile(destination, data)
