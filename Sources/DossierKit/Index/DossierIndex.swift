@@ -6,6 +6,9 @@ public struct DossierIndex: Sendable {
     public private(set) var orderedIDs: [String] = []
     /// Folded id, title or alias → the ids it names (more than one: ambiguous).
     private var names: [String: [String]] = [:]
+    /// Each title and alias as written → its folded key: most references write one of
+    /// them exactly, and are then looked up without folding them again.
+    private var foldedAsWritten: [String: String] = [:]
     /// Heading anchors of every entry's body, for `[[id#anchor]]`.
     public private(set) var anchors: [String: Set<String>] = [:]
 
@@ -37,6 +40,9 @@ public struct DossierIndex: Sendable {
         var foldedTitles: [String: String] = [:]
         for (id, keys) in zip(orderedIDs, folded) {
             foldedTitles[id] = keys.title
+            let entry = entries[id]!
+            foldedAsWritten[entry.title] = keys.title
+            for (alias, key) in zip(entry.aliases, keys.others.dropFirst()) { foldedAsWritten[alias.value] = key }
             for key in Set([keys.title] + keys.others) where !key.isEmpty {
                 names[key, default: []].append(id)
             }
@@ -64,7 +70,7 @@ public struct DossierIndex: Sendable {
     /// Finds what `text` names. An exact id wins over titles and aliases.
     public func lookup(_ text: String) -> Lookup {
         if entries[text] != nil { return .found(text) }
-        let key = Fold.key(text)
+        let key = foldedAsWritten[text] ?? Fold.key(text)
         if let ids = names[key] {
             if ids.count == 1 { return .found(ids[0]) }
             if let exactID = ids.first(where: { $0 == key }) { return .found(exactID) }
