@@ -146,8 +146,9 @@ public enum Analysis {
             var page: ResolvedPage?
             var body = note.memo
             if body == nil, let file = note.file {
-                // Parsed again: holding every note's tree from the parse to here was
-                // 150 MB at 10,000 notes, and touching new memory costs more than cmark.
+                // Parsed again: holding every note's tree from the parse to here took
+                // 90 MB more at 10,000 notes, and first touching memory costs more here
+                // than a second cmark parse (see Benchmarks/README.md, stop 14).
                 var titleIsFirstHeading = note.titleIsFirstHeading
                 let headings = BodyParser.parse(note.body(of: file), into: entry, titleIsFirstHeading: &titleIsFirstHeading)
                 (page, body) = bodies.resolve(entry, headings: headings)
