@@ -162,12 +162,16 @@ public struct EntryReader {
 
     // MARK: YAML
 
+    /// Made once: `Constructor.default` builds its tables anew at every use. Never
+    /// changed, only read by the nodes it tags.
+    private nonisolated(unsafe) static let constructor = Yams.Constructor.default
+
     private mutating func parseYAML(_ yaml: String, firstLine: Int) -> Node? {
         positions = YAMLPositions(yaml: yaml, firstLine: firstLine)
         do {
             // Values are read as text, so no tag resolution (a regular expression per
             // plain scalar); the encoding is named so Yams does not read the environment.
-            return try Yams.compose(yaml: yaml, Yams.Resolver.basic, Yams.Constructor.default, .utf8)
+            return try Yams.compose(yaml: yaml, Yams.Resolver.basic, Self.constructor, .utf8)
         } catch let error as YamlError {
             let problem = YAMLProblem(error)
             var notes: [String] = []
