@@ -12,7 +12,8 @@ public enum SitePaths {
 
     /// `../` once per folder between the page and the site root.
     public static func rootPrefix(forPath path: String) -> String {
-        let depth = path.utf8.count { $0 == UInt8(ascii: "/") }
+        var path = path
+        let depth = path.withUTF8 { bytes in bytes.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 } }
         // Every link on every page asks; the site is three levels deep.
         return depth < prefixes.count ? prefixes[depth] : String(repeating: "../", count: depth)
     }
