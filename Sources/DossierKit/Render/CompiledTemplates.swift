@@ -33,7 +33,7 @@ struct CompiledTemplates: Sendable {
         var state = RenderState()
         swap(&state.out, &out)
         state.stack.append(.object(context))
-        if let nodes = templates[name] { render(nodes, &state, indentation: nil, overrides: nil) }
+        if let nodes = templates[name] { render(nodes, &state, indentation: nil, overrides: nil, escaping: .swiftMustacheDefault) }
         swap(&state.out, &out)
     }
 
@@ -92,9 +92,9 @@ struct CompiledTemplates: Sendable {
             self = contentType is ByteEscapedHTML ? .dossierHTML : .other(contentType)
         }
 
-        /// What a partial starts with in swift-mustache (its internal `HTMLContentType`),
-        /// taken from a parsed pragma since the type is not public.
-        static let partialDefault: Escaping = {
+        /// What every template and partial starts with in swift-mustache (its internal
+        /// `HTMLContentType`), taken from a parsed pragma since the type is not public.
+        static let swiftMustacheDefault: Escaping = {
             let template = try? MustacheTemplate(string: "{{% CONTENT_TYPE: HTML }}")
             let token = template.flatMap { (Mirror(reflecting: $0).descendant("tokens") as? [Any])?.first }
             let contentType = token.flatMap { Mirror(reflecting: $0).children.first?.value as? any MustacheContentType }
@@ -182,7 +182,7 @@ struct CompiledTemplates: Sendable {
     /// One template's tokens. With an indentation (a standalone partial on an indented
     /// line), each token's output that starts a line gets it, as swift-mustache does.
     private func render(_ nodes: [Node], _ state: inout RenderState, indentation: String?, overrides: [String: [Node]]?,
-                        escaping: Escaping = .dossierHTML) {
+                        escaping: Escaping) {
         var escaping = escaping
         let indented = indentation.map { !$0.isEmpty } ?? false
         let start = state.out.count
@@ -233,7 +233,7 @@ struct CompiledTemplates: Sendable {
             let indentation = partial.indentation.map { (indentation ?? "") + $0 } ?? indentation
             // Blocks already overridden by an enclosing child template keep that override.
             let overrides = partial.overrides.map { overrides?.merging($0) { outer, _ in outer } ?? $0 } ?? overrides
-            render(nodes, &state, indentation: indentation, overrides: overrides, escaping: Escaping.partialDefault)
+            render(nodes, &state, indentation: indentation, overrides: overrides, escaping: .swiftMustacheDefault)
         case .block(let block):
             let indentation = block.indentation.map { (indentation ?? "") + $0 } ?? indentation
             render(overrides?[block.name] ?? block.defaultNodes, &state, indentation: indentation, overrides: overrides, escaping: escaping)

@@ -200,11 +200,7 @@ public struct SiteWriter: Sendable {
             // Never write into what is there: it may be a hard link to a live file. In a
             // new folder, the file's folder is made first (most pages have one of their own).
             if startedEmpty { _ = makeFolders(of: file.path) } else { unlink(destination) }
-            var written = SiteWriter.writeFile(destination, data)
-            if !written, errno == ENOENT, startedEmpty, makeFolders(of: file.path) {
-                written = SiteWriter.writeFile(destination, data)
-            }
-            guard written else {
+            guard SiteWriter.writeFile(destination, data) else {
                 return WriteOutcome(failure: WriteError(description: "cannot write \(destination): \(String(cString: strerror(errno)))"))
             }
             return WriteOutcome(written: true)
