@@ -55,7 +55,12 @@ let package = Package(
                 "DossierKit",
                 "DossierServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // jemalloc (Debian's libjemalloc-dev) in place of glibc's malloc: a build
+            // allocates millions of short-lived strings and arrays on both cores, and
+            // jemalloc's per-thread arenas make a 10k-note build ~11% faster (benchmarked;
+            // see Benchmarks/README.md). Linked only into the command, not the library.
+            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
         .testTarget(
             name: "DossierKitTests",

@@ -118,6 +118,7 @@ public enum Analysis {
         for note in parsed { if let entry = note.entry { anchors[entry.id, default: []].formUnion(note.anchors) } }
         let index = DossierIndex(entries: entries, anchors: anchors)
         diagnostics += index.duplicateDiagnostics
+        timer.lap("index")
 
         // Front-matter references, resolved like cross-references (on both cores, merged
         // in index order).
@@ -135,7 +136,7 @@ public enum Analysis {
             }
         }
 
-        timer.lap("index and front-matter references")
+        timer.lap("front-matter references")
         // Resolve bodies on both cores; duplicates (left out of the index) are skipped.
         let bodies = BodyResolver(resolver: Resolver(index: index, allowHTML: config.allowHTML), targets: targets)
         let kept = parsed.filter { note in note.entry.map { index[$0.id]?.file == $0.file } ?? false }
@@ -184,6 +185,7 @@ public enum Analysis {
             for source in body.cited { citedBy[source.sourceID, default: []].append((id, source.locators)) }
             if !body.cited.isEmpty { citing.insert(id) }
         }
+        timer.lap("memos and mention lists")
         var eventSets: [String: [String]] = [:]
         for (id, references) in zip(index.orderedIDs, frontMatterResults) {
             let isEvent = index[id]!.type == .event
@@ -217,6 +219,7 @@ public enum Analysis {
             }
         }
 
+        timer.lap("timeline and sorted back-links")
         var dossier = AnalyzedDossier(
             config: config, index: index, mentions: mentions, events: events,
             citedBy: sortedCitedBy,
@@ -226,7 +229,7 @@ public enum Analysis {
         dossier.notesRead = parsed.count { $0.readFromFile }
         dossier.notesOpened = parsed.count { $0.file != nil }
         dossier.diagnostics += editorialWarnings(dossier)
-        timer.lap("back-links, timeline, warnings")
+        timer.lap("editorial warnings")
         return dossier
     }
 

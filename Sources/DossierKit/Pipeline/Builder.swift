@@ -88,6 +88,7 @@ public enum Builder {
         // Nothing read has changed and the output is as the last build left it: done.
         let stampedAt = FileStamp.now()
         let inputs = BuildCache.stamps(of: [("content", options.content), ("templates", options.templates)])
+        timer.lap("input stamps")
         let previous = BuildCache.load(for: options.output)
         if let previous, previous.inputs == inputs, inputs.allSatisfy({ previous.saw($1, as: $0) }),
            BuildCache.stamps(of: [("site", options.output)]) == previous.outputs {
@@ -98,7 +99,7 @@ public enum Builder {
         // The cache stays until a successful build replaces it: a failed build leaves
         // the site it describes untouched.
 
-        timer.lap("input stamps and build cache")
+        timer.lap("load build cache")
         let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay, memos: previous?.memos,
                                        isUnchanged: { path in
             guard let previous, let stamp = inputs["content/" + path] else { return false }

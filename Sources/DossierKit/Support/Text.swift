@@ -44,25 +44,73 @@ public enum Slug {
 /// (NFC and NFD spell the same key), runs of spaces collapsed.
 public enum Fold {
     public static func key(_ text: String) -> String {
-        // Most ids, names and aliases are plain ASCII: fold those without Foundation.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(text.utf8.count)
-            var pendingSpace = false
-            for byte in text.utf8 {
-                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                    pendingSpace = !bytes.isEmpty
-                    continue
-                }
-                if pendingSpace { bytes.append(0x20); pendingSpace = false }
-                bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        latinKey(text) ?? foundationKey(text)
+    }
+
+    /// The definition: Foundation's folding, then compatibility composition and
+    /// lower case, then whitespace runs collapsed.
+    static func foundationKey(_ text: String) -> String {
+        foldedScalars(text).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    private static func foldedScalars(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
             .precomposedStringWithCompatibilityMapping
             .lowercased()
-        return folded.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// The same key without Foundation, for text written in ASCII and the Latin blocks
+    /// (U+0000–U+024F, precomposed): what most names and aliases are. Folding took a
+    /// third of the index stage when every non-ASCII name went through Foundation.
+    /// Nil for anything else (combining marks, other scripts), which takes the slow path.
+    static func latinKey(_ text: String) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            let value = Int(scalar.value)
+            guard value < latinFolds.count else { return nil }
+            let fold = latinFolds[value]
+            switch fold {
+            case .space:
+                pendingSpace = !bytes.isEmpty
+            case .unsupported:
+                return nil
+            case .ascii(let byte):
+                if pendingSpace { bytes.append(0x20); pendingSpace = false }
+                bytes.append(byte)
+            case .text(let folded):
+                if pendingSpace { bytes.append(0x20); pendingSpace = false }
+                bytes.append(contentsOf: folded)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    enum ScalarFold: Sendable {
+        case space, unsupported
+        case ascii(UInt8)
+        case text([UInt8])
+    }
+
+    /// What Foundation folds each scalar below U+0250 to, on its own. Kept only where
+    /// folding is the same one scalar at a time as in a whole string: the folded text
+    /// is whitespace alone, or has neither whitespace nor combining marks (nothing that
+    /// could compose with, or split from, its neighbours).
+    static let latinFolds: [ScalarFold] = (0..<0x250).map { value in
+        guard let scalar = Unicode.Scalar(value) else { return .unsupported }
+        let character = Character(scalar)
+        if character.isWhitespace { return .space }
+        let folded = foldedScalars(String(character))
+        if folded.isEmpty { return .unsupported }
+        let clean = folded.unicodeScalars.allSatisfy {
+            !$0.properties.isWhitespace && $0.properties.canonicalCombiningClass == .notReordered
+                && $0.properties.generalCategory != .nonspacingMark && $0.properties.generalCategory != .spacingMark
+                && $0.properties.generalCategory != .enclosingMark
+        }
+        guard clean else { return .unsupported }
+        let utf8 = Array(folded.utf8)
+        return utf8.count == 1 ? .ascii(utf8[0]) : .text(utf8)
     }
 }
 

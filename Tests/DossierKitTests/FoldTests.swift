@@ -1,0 +1,43 @@
+import PropertyBased
+import Testing
+@testable import DossierKit
+
+/// `Fold.key` folds Latin text by a table and everything else through Foundation: the
+/// two must give the same key wherever the table answers.
+@Suite struct FoldTests {
+    /// Every scalar the table covers, and (as often, all together) the spaces, combining
+    /// marks and other-script letters that may sit between them.
+    static let extras = [" ", "  ", "\t", "\n", "\u{A0}", "\u{85}", "\r\n", "\u{301}", "\u{308}", "ﬁ", "Ｗ", "Σ", "ß", "İ"]
+    static let tokens = (0..<0x250).map { String(Unicode.Scalar($0)!) } + Array(repeating: extras, count: 40).joined()
+    static let text = Gen.element(of: tokens).map { $0 ?? " " }.array(of: 0...24).map { $0.joined() }
+
+    @Test func theLatinTableAgreesWithFoundation() async {
+        await propertyCheck(count: 3000, input: Self.text) { text in
+            if let fast = Fold.latinKey(text) {
+                #expect(fast == Fold.foundationKey(text), "\(Array(text.unicodeScalars.map(\.value)))")
+            }
+        }
+    }
+
+    @Test func everyCoveredScalarAgreesWithFoundationOnItsOwnAndBetweenLetters() {
+        for value in 0..<0x250 {
+            let scalar = String(Unicode.Scalar(value)!)
+            for text in [scalar, "a" + scalar + "b", "É" + scalar + " " + scalar] {
+                if let fast = Fold.latinKey(text) {
+                    #expect(fast == Fold.foundationKey(text), "U+\(String(value, radix: 16))")
+                }
+            }
+        }
+    }
+
+    @Test func namesWithDiacriticsTakeTheTableAndFoldAsExpected() {
+        #expect(Fold.latinKey("Ismaël Omar  Mostefaï") == "ismael omar mostefai")
+        #expect(Fold.latinKey("  Élodie\u{A0}MARCHAL ") == "elodie marchal")
+        #expect(Fold.latinKey("Łódź") == Fold.foundationKey("Łódź"))
+        // Decomposed (NFD) text and other scripts go through Foundation, to the same key.
+        #expect(Fold.latinKey("E\u{301}lodie") == nil)
+        #expect(Fold.key("E\u{301}lodie Marchal") == Fold.key("Élodie Marchal"))
+        #expect(Fold.latinKey("Σωκράτης") == nil)
+        #expect(Fold.key("Σωκράτης") == Fold.foundationKey("Σωκράτης"))
+    }
+}
