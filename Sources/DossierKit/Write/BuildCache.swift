@@ -38,8 +38,8 @@ struct BuildCache {
     }
 
     static func load(for output: URL) -> BuildCache? {
-        guard let data = FileManager.default.contents(atPath: url(for: output).path),
-              var reader = CacheReader(Array(data), header: header),
+        guard let bytes = CacheReader.contents(ofFile: url(for: output).path),
+              var reader = CacheReader(bytes, header: header),
               let cache = try? BuildCache(reading: &reader), reader.isAtEnd,
               cache.tool != nil, cache.tool == FileStamp.tool else { return nil }
         return cache
