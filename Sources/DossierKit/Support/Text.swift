@@ -60,8 +60,8 @@ public enum Fold {
     }
 
     /// The same key without Foundation, for text written in ASCII and the Latin blocks
-    /// (U+0000–U+024F, precomposed): what most names and aliases are. Folding took a
-    /// third of the index stage when every non-ASCII name went through Foundation.
+    /// (U+0000–U+024F, precomposed): what most names and aliases are. Sending every
+    /// non-ASCII name through Foundation was half of the index stage.
     /// Nil for anything else (combining marks, other scripts), which takes the slow path.
     static func latinKey(_ text: String) -> String? {
         var bytes: [UInt8] = []
