@@ -166,20 +166,32 @@ extension BuildCache {
     }
 
     func write(to whole: inout CacheWriter) {
+        // The four big tables are encoded (their keys sorted) on both cores, each into a
+        // buffer of its own, then put in order: the same bytes as writing them one after
+        // another, since none of them uses the writer's recurring-string state.
+        let (inputs, outputs, pageDigests, pageInputs, site, spare) = (inputs, outputs, pageDigests, pageInputs, site, spare)
+        let tables = Array(0..<5).parallelMap { part -> [UInt8] in
+            var writer = CacheWriter()
+            switch part {
+            case 0: writer.write(inputs) { w, stamp in stamp.write(to: &w) }
+            case 1: writer.write(outputs) { w, stamp in stamp.write(to: &w) }
+            case 2: writer.write(pageDigests) { w, digest in w.write(digest) }
+            case 3: writer.write(pageInputs) { w, key in w.write(key) }
+            default: FolderListing.write(site, to: &writer); FolderListing.write(spare, to: &writer)
+            }
+            return writer.bytes
+        }
         let keys = memos?.byPath.keys.sorted() ?? []
         let (firstHalf, secondHalf) = (keys[..<(keys.count / 2)], keys[(keys.count / 2)...])
         var writer = CacheWriter()
         writer.write(tool == nil ? 0 : 1)
         tool?.write(to: &writer)
         writer.write(stampedAt)
-        writer.write(inputs) { w, stamp in stamp.write(to: &w) }
-        writer.write(outputs) { w, stamp in stamp.write(to: &w) }
+        writer.write(encoded: tables[0][...])
+        writer.write(encoded: tables[1][...])
         writer.write(pages)
         Diagnostic.write(diagnostics, to: &writer)
-        writer.write(pageDigests) { w, digest in w.write(digest) }
-        writer.write(pageInputs) { w, key in w.write(key) }
-        FolderListing.write(site, to: &writer)
-        FolderListing.write(spare, to: &writer)
+        for part in 2...4 { writer.write(encoded: tables[part][...]) }
         writer.write(memos == nil ? 0 : 1)
         if let memos {
             writer.write(memos.sharedInputs)
