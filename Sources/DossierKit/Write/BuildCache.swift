@@ -38,8 +38,8 @@ struct BuildCache {
     }
 
     static func load(for output: URL) -> BuildCache? {
-        guard let bytes = CacheReader.contents(ofFile: url(for: output).path),
-              var reader = CacheReader(bytes, header: header),
+        guard let data = FileManager.default.contents(atPath: url(for: output).path),
+              var reader = CacheReader(Array(data), header: header),
               let cache = try? BuildCache(reading: &reader), reader.isAtEnd,
               cache.tool != nil, cache.tool == FileStamp.tool else { return nil }
         return cache
@@ -166,9 +166,10 @@ extension BuildCache {
     }
 
     func write(to whole: inout CacheWriter) {
-        // The four big tables are encoded (their keys sorted) on both cores, each into a
-        // buffer of its own, then put in order: the same bytes as writing them one after
-        // another, since none of them uses the writer's recurring-string state.
+        // The big tables (input and output stamps, page digests, page inputs, folder
+        // listings) are encoded, their keys sorted, on both cores, each into a buffer of
+        // its own, then put in order: the same bytes as writing them one after another,
+        // since none of them uses the writer's recurring-string state.
         let (inputs, outputs, pageDigests, pageInputs, site, spare) = (inputs, outputs, pageDigests, pageInputs, site, spare)
         let tables = Array(0..<5).parallelMap { part -> [UInt8] in
             var writer = CacheWriter()

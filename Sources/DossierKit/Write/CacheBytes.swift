@@ -151,27 +151,6 @@ struct CacheReader {
         end = bytes.count
     }
 
-    /// The whole file at `path`, read straight into an array (through `Data` and a copy,
-    /// reading was a third of the samples of loading a 10,000-note cache).
-    static func contents(ofFile path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return nil }
-        let size = Int(info.st_size)
-        var complete = true
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            while initialized < size {
-                let count = read(descriptor, buffer.baseAddress! + initialized, size - initialized)
-                if count < 0, errno == EINTR { continue }
-                if count <= 0 { complete = false; break }
-                initialized += count
-            }
-        }
-        return complete ? bytes : nil
-    }
-
     /// Reads bytes from a writer made with `CacheWriter()`.
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
