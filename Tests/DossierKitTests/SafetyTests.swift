@@ -68,6 +68,36 @@ import Testing
         #expect(try dossier.differencesFromFreshBuild() == [])
     }
 
+    @Test func aPageTheLastBuildReplacedIsNotTakenFromTheSpare() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        try dossier.ageContent()
+        let notes = ["people/jerome-durand.md", "people/elodie-marchal.md", "notes/overview.md"]
+        let texts = try notes.map { try String(contentsOf: dossier.content.appendingPathComponent($0), encoding: .utf8) }
+        _ = try dossier.build()
+        // Each build edits one more note. From the third on, the build stages into the
+        // site before last, whose copy of the page edited by the build before is stale.
+        var inodes: [String: UInt64] = [:]
+        for (round, (note, text)) in zip(notes, texts).enumerated() {
+            let pages = FileTree.files(under: dossier.output.path).map(\.path).filter { $0.hasSuffix(".html") }
+            inodes = try Dictionary(uniqueKeysWithValues: pages.map { ($0, try inode(dossier.output.appendingPathComponent($0))) })
+            try dossier.write(note, text + "\nEdit number \(round).\n")
+            let edited = try dossier.build()
+            #expect(edited.rendered == 1, "\(note)")
+            #expect(edited.stats.written == 1, "\(note)")
+        }
+        for (round, note) in notes.enumerated() {
+            let page = String(note.dropLast(".md".count)) + "/index.html"
+            #expect(try dossier.page(page).contains("Edit number \(round)."), "\(page) lost its edit")
+        }
+        // The last build replaced its own page only; every other file is the one before.
+        let edited = "notes/overview/index.html"
+        for (path, before) in inodes where path != edited {
+            #expect(try inode(dossier.output.appendingPathComponent(path)) == before, "\(path) was replaced")
+        }
+        #expect(try dossier.differencesFromFreshBuild() == [])
+    }
+
     @Test func unchangedFilesKeepTheirModificationTime() throws {
         let dossier = try ScratchDossier(copying: "site")
         defer { dossier.remove() }

@@ -126,17 +126,19 @@ public enum Builder {
         let pages: [PageOutcome]
         let staged: SiteWriter.StagedSite
         do {
-            staged = try writer.stage(folders: plan.map(\.path) + assets.map(\.path), spare: previous?.spare)
+            staged = try writer.stage(folders: plan.map(\.path) + assets.map(\.path), spare: previous?.spare,
+                                      placedLast: previous.map { Set($0.placed) })
             timer.lap("prepare the staging folder")
             let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "templates", "writing"])
             let checked = plan.parallelMap { path, kind -> (inputs: String, kept: PageOutcome?) in
                 let inputs = phases.measure(0) { planner.inputKey(path, kind, templates: templates.fingerprint) }
-                if let previous,
-                   phases.measure(3, { previous.pageInputs[path] == inputs && staged.reuse(path, ifUnchangedSince: previous.stamp(ofPage: path)) }) {
+                guard let previous else { return (inputs, nil) }
+                return phases.measure(3) {
+                    guard previous.pageInputs[path] == inputs, let stamp = previous.stamp(ofPage: path),
+                          staged.reuse(path, ifUnchangedSince: stamp) else { return (inputs, nil) }
                     return (inputs, PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: previous.pageDigests[path], rendered: false,
-                                                stamp: previous.stamp(ofPage: path)))
+                                                stamp: stamp))
                 }
-                return (inputs, nil)
             }
             let toRender = checked.indices.filter { checked[$0].kept == nil }
             // Every entry's card and shared fragments cost more to make than they save
@@ -202,6 +204,7 @@ public enum Builder {
         cache.memos = dossier.memos
         // The site just replaced is the next build's staging folder; this one, the next but one's.
         (cache.site, cache.spare) = (staged.listing(), previous?.site)
+        cache.placed = staged.placed.sorted()
         cache.save(for: options.output)
         timer.lap("save build cache")
         return result

@@ -12,7 +12,7 @@ import Glibc
 /// the same; the body memos let it skip parsing and resolving unchanged notes.
 struct BuildCache {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 9"
+    static let header = "dossier build cache 10"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
@@ -32,6 +32,10 @@ struct BuildCache {
     /// spare, and the one after into this site (see SiteWriter).
     var site: FolderListing?
     var spare: FolderListing?
+    /// The files this build put into its staging folder anew: every other file of the
+    /// site it replaced (the next build's staging folder) is a hard link to the new
+    /// site's file (see `SiteWriter.StagedSite.placedLast`).
+    var placed: [String] = []
 
     static func url(for output: URL) -> URL {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).cache")
@@ -160,6 +164,7 @@ extension BuildCache {
         pageInputs = try reader.table { r throws(CacheReader.CacheBytesError) in try r.string() }
         site = try FolderListing.optional(reading: &reader)
         spare = try FolderListing.optional(reading: &reader)
+        placed = try reader.strings()
         if try reader.int() == 1 {
             memos = NoteMemos(sharedInputs: try reader.string(), byPath: try NoteMemo.table(reading: &reader))
         }
@@ -167,10 +172,10 @@ extension BuildCache {
 
     func write(to whole: inout CacheWriter) {
         // The big tables (input and output stamps, page digests, page inputs, folder
-        // listings) are encoded, their keys sorted, on both cores, each into a buffer of
+        // listings and placed files) are encoded, their keys sorted, on both cores, each into a buffer of
         // its own, then put in order: the same bytes as writing them one after another,
         // since none of them uses the writer's recurring-string state.
-        let (inputs, outputs, pageDigests, pageInputs, site, spare) = (inputs, outputs, pageDigests, pageInputs, site, spare)
+        let (inputs, outputs, pageDigests, pageInputs, site, spare, placed) = (inputs, outputs, pageDigests, pageInputs, site, spare, placed)
         let tables = Array(0..<5).parallelMap { part -> [UInt8] in
             var writer = CacheWriter()
             switch part {
@@ -178,7 +183,10 @@ extension BuildCache {
             case 1: writer.write(outputs) { w, stamp in stamp.write(to: &w) }
             case 2: writer.write(pageDigests) { w, digest in w.write(digest) }
             case 3: writer.write(pageInputs) { w, key in w.write(key) }
-            default: FolderListing.write(site, to: &writer); FolderListing.write(spare, to: &writer)
+            default:
+                FolderListing.write(site, to: &writer)
+                FolderListing.write(spare, to: &writer)
+                writer.write(placed)
             }
             return writer.bytes
         }

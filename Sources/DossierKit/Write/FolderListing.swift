@@ -62,8 +62,20 @@ struct FolderListing: Sendable {
     /// Stamps the given folders of the tree at `root` (on both cores); `kept` are the
     /// stamps of its other folders, checked since the last change to them.
     static func stamping(_ root: String, folders: [String], files: [String], keeping kept: [String: FileStamp] = [:]) -> FolderListing? {
-        let stampedAt = FileStamp.now()
-        let stamps = folders.parallelMap { folder in FileStamp(path: path(of: folder, under: root)) }
+        var stampedAt = FileStamp.now()
+        var stamps = folders.parallelMap { folder in FileStamp(path: path(of: folder, under: root)) }
+        guard stamps.allSatisfy({ $0 != nil }) else { return nil }
+        // A folder changed in the clock tick it was stamped in vouches for nothing, and
+        // the build has just changed some: once the clock has moved past them, they are
+        // stamped again (a tick is a few milliseconds). Otherwise a quick build, of a small
+        // dossier, would never find its spare intact.
+        let racy = stamps.indices.filter { !stamps[$0]!.isOlder(than: stampedAt) }
+        if !racy.isEmpty {
+            let latest = racy.map { stamps[$0]!.seconds * 1_000_000_000 + stamps[$0]!.nanoseconds }.max()!
+            for _ in 0..<100 where FileStamp.now() <= latest { usleep(1000) }
+            stampedAt = FileStamp.now()
+            for index in racy { stamps[index] = FileStamp(path: path(of: folders[index], under: root)) }
+        }
         var all = kept
         for (folder, stamp) in zip(folders, stamps) {
             guard let stamp else { return nil }

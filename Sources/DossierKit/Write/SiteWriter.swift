@@ -94,7 +94,9 @@ public struct SiteWriter: Sendable {
     /// they are rendered. The spare's folders are made here; a new folder's as files are
     /// placed in them. `spare` is the spare as the build that
     /// left it listed it: its folders that are still as stamped then are not read.
-    func stage(folders paths: [String], spare listing: FolderListing? = nil) throws(WriteError) -> StagedSite {
+    /// `placedLast` are the files the last build put into its staging folder anew (see
+    /// `StagedSite.placedLast`).
+    func stage(folders paths: [String], spare listing: FolderListing? = nil, placedLast: Set<String>? = nil) throws(WriteError) -> StagedSite {
         try recover()
         if let unsafe = paths.first(where: { !Self.isSafe($0) }) {
             throw WriteError(description: "refusing to write outside the output folder: \(unsafe)")
@@ -117,7 +119,8 @@ public struct SiteWriter: Sendable {
         // The usual rebuild: the spare holds exactly the files this site needs (so the
         // folders too), and nothing was added to any of its folders since.
         if let listing, listing.files == paths, listing.isIntact(at: stagingPath) {
-            return StagedSite(writer: self, folders: Array(listing.folders.keys), files: paths, checked: listing.folders)
+            return StagedSite(writer: self, folders: Array(listing.folders.keys), files: paths, checked: listing.folders,
+                              placedLast: placedLast)
         }
         var folders = Set<String>()
         for path in paths {
@@ -173,11 +176,16 @@ public struct SiteWriter: Sendable {
         /// The folders' stamps as checked by `stage`, when it found the spare intact:
         /// only folders this build then changes need stamping again.
         var checked: [String: FileStamp]? = nil
+        /// With an intact spare, the files the last build put into its staging folder
+        /// anew (written, or linked where the file was another). The spare is the site
+        /// that build replaced, unchanged since: every other file in it is the very file
+        /// that build kept, a hard link to the live site's (see `reuse`).
+        var placedLast: Set<String>? = nil
         /// A new staging folder: nothing in it to replace, and its folders still to make.
         var startedEmpty = false
         /// Whether there is a live site whose files may be reused.
         var hasPrevious = true
-        let changed = ChangedFolders()
+        let changed = StagingChanges()
 
         /// Puts one file into the staging folder: a hard link to the previous site's
         /// copy when the bytes are the same, else the new bytes.
@@ -222,10 +230,18 @@ public struct SiteWriter: Sendable {
         /// then `place` it.
         func reuse(_ path: String, ifUnchangedSince stamp: FileStamp?) -> Bool {
             guard let stamp else { return false }
+            // The live file is the one the last build left (its inode included), and the
+            // staged file is that same file unless the last build placed it: one `lstat`
+            // per kept page instead of two, 10,000 fewer at 10,000 pages.
+            if let placedLast, !placedLast.contains(path) {
+                var live = stat()
+                return lstat(writer.outputPath + "/" + path, &live) == 0 && (live.st_mode & S_IFMT) == S_IFREG && FileStamp(live) == stamp
+            }
             return reuse(path) { FileStamp($0) == stamp }
         }
 
-        /// Makes the staged file the previous site's file, whatever its time.
+        /// Makes the staged file the previous site's file, whatever its time (the live
+        /// file may be another than the last build's, so the staged one is always looked at).
         public func reuse(_ path: String) -> Bool { reuse(path) { _ in true } }
 
         private func reuse(_ path: String, if isWanted: (stat) -> Bool) -> Bool {
@@ -239,6 +255,9 @@ public struct SiteWriter: Sendable {
             if link(previous, destination) == 0 { return true }
             return errno == ENOENT && startedEmpty && makeFolders(of: path) && link(previous, destination) == 0
         }
+
+        /// The files this build put into the staging folder anew (for the next build's `placedLast`).
+        var placed: Set<String> { changed.files }
 
         /// Size and time of a staged file; the same once the site is swapped in (a rename).
         func stamp(_ path: String) -> FileStamp? {
@@ -261,7 +280,7 @@ public struct SiteWriter: Sendable {
         /// this folder tree as its staging folder, and reads only what changed in it.
         func listing() -> FolderListing? {
             guard var kept = checked else { return FolderListing.stamping(writer.outputPath, folders: folders, files: files) }
-            let changed = changed.all
+            let changed = changed.folders
             for folder in changed { kept[folder] = nil }
             return FolderListing.stamping(writer.outputPath, folders: Array(changed), files: files, keeping: kept)
         }
@@ -270,19 +289,25 @@ public struct SiteWriter: Sendable {
         public func discard() { try? writer.recover() }
     }
 
-    /// Folders a build changed anything in (a file written, linked or removed).
-    final class ChangedFolders: @unchecked Sendable {
-        // @unchecked: `folders` is only touched under `lock`.
+    /// The files a build put into its staging folder anew (written, or linked where
+    /// another file was), and the folders it changed anything in.
+    final class StagingChanges: @unchecked Sendable {
+        // @unchecked: `changedFolders` and `placedFiles` are only touched under `lock`.
         private let lock = NSLock()
-        private var folders = Set<String>()
+        private var changedFolders = Set<String>()
+        private var placedFiles = Set<String>()
 
-        /// Notes the folder of the file at `path` as changed.
+        /// Notes the file at `path` as placed anew, and its folder as changed.
         func insert(_ path: String) {
             let folder = SiteWriter.parent(path)
-            lock.withLock { _ = folders.insert(folder) }
+            lock.withLock {
+                changedFolders.insert(folder)
+                placedFiles.insert(path)
+            }
         }
 
-        var all: Set<String> { lock.withLock { folders } }
+        var folders: Set<String> { lock.withLock { changedFolders } }
+        var files: Set<String> { lock.withLock { placedFiles } }
     }
 
     /// A new file with these bytes (the path was just unlinked, so nothing is overwritten).
