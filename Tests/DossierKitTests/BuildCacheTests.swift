@@ -149,6 +149,100 @@ import Testing
         #expect(try dossier.differencesFromFreshBuild() == [])
     }
 
+    /// The memo base beside the cache: its inode and time, which change when it is written.
+    static func memoBaseStamp(_ dossier: ScratchDossier) -> FileStamp? {
+        FileStamp(path: dossier.folder.appendingPathComponent(".Site.memos").path)
+    }
+
+    @Test func anEditedNoteRewritesItsMemoInTheCacheNotTheMemoBase() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        try dossier.ageContent()
+        let first = try dossier.build()
+        // The base is written again once more than an eighth of the memos differ from it.
+        let notes = first.notesRead
+        #expect(notes / 8 == 1, "the fixture has \(notes) notes: one edit stays in the cache, two do not")
+        let base = try #require(Self.memoBaseStamp(dossier))
+        let durand = "people/jerome-durand.md"
+        let text = try String(contentsOf: dossier.content.appendingPathComponent(durand), encoding: .utf8)
+        try dossier.write(durand, text + "\nOne more line.\n")
+        try dossier.setModificationDate(durand, Date().addingTimeInterval(-1800))
+        let edited = try dossier.build()
+        #expect((edited.notesRead, edited.bodiesResolved) == (1, 1))
+        #expect(Self.memoBaseStamp(dossier) == base)
+
+        // The edited note is now left unread: its memo is the cache's, not the base's
+        // older one (which would not match the file when its page is rendered). With a
+        // second note edited, the base is written again.
+        let overview = "notes/overview.md"
+        let overviewText = try String(contentsOf: dossier.content.appendingPathComponent(overview), encoding: .utf8)
+        try dossier.write(overview, overviewText + "\nA closing remark.\n")
+        let again = try dossier.build()
+        #expect(!again.report.hasErrors)
+        #expect((again.notesOpened, again.notesRead) == (1, 1))
+        let secondBase = try #require(Self.memoBaseStamp(dossier))
+        #expect(secondBase != base)
+        #expect(try dossier.page("people/jerome-durand/index.html").contains("One more line."))
+        #expect(try dossier.differencesFromFreshBuild() == [])
+        #expect(try dossier.build().stats.written == 0)
+
+        // A rename changes what every body resolves against: every memo is made again.
+        let marchal = "people/elodie-marchal.md"
+        let person = try String(contentsOf: dossier.content.appendingPathComponent(marchal), encoding: .utf8)
+        try dossier.write(marchal, person
+            .replacingOccurrences(of: "name: Élodie Marchal", with: "name: Élodie Vasseur")
+            .replacingOccurrences(of: "aliases: [La Comtesse,", with: "aliases: [Élodie Marchal, La Comtesse,"))
+        let renamed = try dossier.build()
+        #expect(!renamed.report.hasErrors)
+        #expect(renamed.bodiesResolved == notes)
+        #expect(Self.memoBaseStamp(dossier) != secondBase)
+        #expect(try dossier.differencesFromFreshBuild() == [])
+
+        // A note removed, then put back as it was.
+        try FileManager.default.removeItem(at: dossier.content.appendingPathComponent(overview))
+        let removed = try dossier.build()
+        #expect(!removed.report.hasErrors)
+        #expect(removed.pages == again.pages - 1)
+        #expect(!FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent("notes/overview").path))
+        try dossier.write(overview, overviewText)
+        #expect(!(try dossier.build()).report.hasErrors)
+        #expect(!(try dossier.page("notes/overview/index.html")).contains("A closing remark."))
+        #expect(try dossier.differencesFromFreshBuild() == [])
+    }
+
+    @Test func aMissingDamagedOrOtherMemoBaseMeansReadingEveryNote() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        try dossier.ageContent()
+        let notes = try dossier.build().notesRead
+        let baseURL = dossier.folder.appendingPathComponent(".Site.memos")
+        let bytes = try Data(contentsOf: baseURL)
+        let durand = "people/jerome-durand.md"
+        let text = try String(contentsOf: dossier.content.appendingPathComponent(durand), encoding: .utf8)
+        // Gone; cut short; one byte changed (same size, but written after the cache);
+        // the same bytes as another file (another inode).
+        let damages: [(String, () throws -> Void)] = [
+            ("missing", { try FileManager.default.removeItem(at: baseURL) }),
+            ("truncated", { try bytes.prefix(bytes.count / 2).write(to: baseURL) }),
+            ("changed", { try Data(bytes.enumerated().map { $0 == bytes.count / 2 ? $1 ^ 0xFF : $1 }).write(to: baseURL) }),
+            ("copied", {
+                let copy = dossier.folder.appendingPathComponent("copy")
+                try FileManager.default.copyItem(at: baseURL, to: copy)
+                try FileManager.default.removeItem(at: baseURL)
+                try FileManager.default.moveItem(at: copy, to: baseURL)
+            }),
+        ]
+        for (round, (damage, apply)) in damages.enumerated() {
+            try apply()
+            try dossier.write(durand, text + "\nEdit \(round).\n")
+            let rebuilt = try dossier.build()
+            #expect(!rebuilt.report.hasErrors, "\(damage)")
+            #expect(rebuilt.notesRead == notes, "\(damage)")
+            #expect(try dossier.page("people/jerome-durand/index.html").contains("Edit \(round)."), "\(damage)")
+            #expect(try dossier.differencesFromFreshBuild() == [], "\(damage)")
+        }
+    }
+
     @Test func aPageIsNeverMadeFromBytesOtherThanThoseTheAnalysisSaw() throws {
         let dossier = try ScratchDossier(Self.everyField)
         defer { dossier.remove() }

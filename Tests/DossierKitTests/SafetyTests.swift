@@ -14,7 +14,7 @@ import Testing
         #expect(try snapshot(dossier.output) == before)
         // No staging or retired folder is left; the build cache still describes Site/.
         let siblings = try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted()
-        #expect(siblings == [".Site.cache", "Content", "Site"])
+        #expect(siblings == [".Site.cache", ".Site.memos", "Content", "Site"])
     }
 
     @Test func aBuildInterruptedMidSwapIsRepairedByTheNextRun() throws {
@@ -33,7 +33,7 @@ import Testing
         // Nothing was written, but the previous site is back where it belongs; the
         // half-written staging folder is kept as the spare for the next build.
         #expect(FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent("index.html").path))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted() == [".Site.cache", ".Site.spare", "Content", "Site"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted() == [".Site.cache", ".Site.memos", ".Site.spare", "Content", "Site"])
         // Building from that spare leaves nothing of the interrupted run in the site.
         try FileManager.default.removeItem(at: dossier.content.appendingPathComponent("notes/broken.md"))
         let repaired = try dossier.build()

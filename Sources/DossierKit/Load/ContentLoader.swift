@@ -85,7 +85,7 @@ public struct ContentLoader: Sendable {
                 unread.append(relative)
             } else if relative.hasSuffix(".md") || relative == "dossier.yml" {
                 readable.append(item)
-            } else if let data = Self.contents(of: root.path + "/" + relative), Self.firstNUL(in: data) != nil {
+            } else if let data = FileTree.contents(of: root.path + "/" + relative), Self.firstNUL(in: data) != nil {
                 content.diagnostics.append(.error(
                     SourceLocation(file: display, line: 1, column: 1), "binary file in the content folder",
                     notes: ["move images and documents to \(displayRoot)/assets/, which is copied as is"]))
@@ -137,7 +137,7 @@ public struct ContentLoader: Sendable {
         } else {
             path = root.path + "/" + item.path
         }
-        guard let data = Self.contents(of: path) else {
+        guard let data = FileTree.contents(of: path) else {
             return .failure(.error(start, "cannot read the file", notes: ["check that it exists and is readable"]))
         }
         if data.isEmpty {
@@ -170,32 +170,8 @@ public struct ContentLoader: Sendable {
         return .success(TextLines.normalizingLineEnds(text))
     }
 
-    /// A regular file's bytes in one read (nil for folders and unreadable files).
-    static func contents(of path: String) -> Data? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var data = Data(count: Int(info.st_size))
-        var filled = 0
-        let complete = data.withUnsafeMutableBytes { buffer -> Bool in
-            while filled < buffer.count {
-                let count = Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { return count == 0 }
-                filled += count
-            }
-            return true
-        }
-        guard complete else { return nil }
-        // A file that shrank while being read: keep what is there.
-        if filled < data.count { data.removeSubrange(filled...) }
-        return data
-    }
-
     /// Offset of the first NUL byte, the mark of a binary file.
-    static func firstNUL(in data: Data) -> Int? {
+    static func firstNUL(in data: [UInt8]) -> Int? {
         data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress, let found = memchr(base, 0, raw.count) else { return nil }
             return base.distance(to: UnsafeRawPointer(found))
@@ -217,7 +193,7 @@ public struct ContentLoader: Sendable {
     }
 
     /// Byte offset (from the start of the file) of the first byte that is not valid UTF-8.
-    static func firstInvalidUTF8Offset(in bytes: Data.SubSequence) -> Int {
+    static func firstInvalidUTF8Offset(in bytes: ArraySlice<UInt8>) -> Int {
         var offset = bytes.startIndex
         var iterator = bytes.makeIterator()
         var decoder = UTF8()

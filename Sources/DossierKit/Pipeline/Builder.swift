@@ -202,6 +202,7 @@ public enum Builder {
         for (path, page) in zip(plan.map(\.path), pages) { if let digest = page.digest { cache.pageDigests[path] = digest } }
         cache.pageInputs = Dictionary(uniqueKeysWithValues: zip(plan.map(\.path), pages.map(\.inputs)))
         cache.memos = dossier.memos
+        cache.memoBase = previous?.memoBase
         // The site just replaced is the next build's staging folder; this one, the next but one's.
         (cache.site, cache.spare) = (staged.listing(), previous?.site)
         cache.placed = staged.placed.sorted()

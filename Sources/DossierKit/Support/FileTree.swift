@@ -13,6 +13,26 @@ enum FileTree {
 
     enum Kind: Sendable { case folder, file, symbolicLink, other }
 
+    /// A regular file's bytes in one read (nil for folders and unreadable files).
+    static func contents(of path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var complete = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: Int(info.st_size)) { buffer, filled in
+            while filled < buffer.count {
+                let count = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { complete = count == 0; return }
+                filled += count
+            }
+        }
+        // A file that shrank while being read: keep what is there.
+        return complete ? bytes : nil
+    }
+
     /// Regular files and symbolic links below `root`, sorted; hidden names (starting
     /// with `.`) are skipped, folders included. Symbolic links to folders are listed,
     /// not descended into.

@@ -10,9 +10,15 @@ import Glibc
 /// wrote it, the page inputs let it skip even building the page's context when none of
 /// its inputs changed, and the page digests let it skip rendering when the context is
 /// the same; the body memos let it skip parsing and resolving unchanged notes.
+///
+/// The memos, most of the cache, are kept in two places: a memo base beside it
+/// (`.Site.memos`), written again only once many memos have changed, and in the cache
+/// itself the memos that differ from the base and the paths the base has no longer.
+/// Editing one note then rewrites one memo, not all of them (writing 65 MB of memos was
+/// a sixth of a one-edit rebuild at 50,000 notes).
 struct BuildCache {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 10"
+    static let header = "dossier build cache 11"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
@@ -27,6 +33,8 @@ struct BuildCache {
     /// Output path → digest of the page's inputs (see PageBuilder.inputKey).
     var pageInputs: [String: String] = [:]
     var memos: NoteMemos?
+    /// The memo base the memos were read with (kept by the next cache if still valid).
+    var memoBase: MemoBase?
     /// The site's folder tree as this build left it, and the spare's (the site this
     /// build replaced, as the build before listed it): the next build stages into the
     /// spare, and the one after into this site (see SiteWriter).
@@ -41,18 +49,60 @@ struct BuildCache {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).cache")
     }
 
+    static func memoBaseURL(for output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).memos")
+    }
+
+    /// The cache, or nil when it is missing, damaged, made by another program, or made
+    /// with another memo base than the one beside it.
     static func load(for output: URL) -> BuildCache? {
-        guard let data = FileManager.default.contents(atPath: url(for: output).path),
-              var reader = CacheReader(Array(data), header: header),
-              let cache = try? BuildCache(reading: &reader), reader.isAtEnd,
-              cache.tool != nil, cache.tool == FileStamp.tool else { return nil }
+        guard let bytes = FileTree.contents(of: url(for: output).path),
+              let whole = CacheReader(bytes, header: header) else { return nil }
+        // The memo base's parts are read at the same time as the rest, on both cores;
+        // whether it is the base the cache was made with is known once all are read.
+        let basePath = memoBaseURL(for: output).path
+        let baseStamp = FileStamp(path: basePath)
+        let baseBytes = baseStamp == nil ? nil : FileTree.contents(of: basePath)
+        let parts = baseBytes.flatMap { Int64($0.count) == baseStamp?.size ? MemoBase.parts($0) : nil } ?? []
+        let readers = [whole] + parts
+        let read = Array(readers.indices).parallelMap { index -> (cache: BuildCache?, memos: [String: NoteMemo]?) in
+            var reader = readers[index]
+            let read = index == 0 ? (try? BuildCache(reading: &reader), nil) : (nil, try? NoteMemo.table(reading: &reader))
+            return reader.isAtEnd ? read : (nil, nil)
+        }
+        guard var cache = read[0].cache, cache.tool != nil, cache.tool == FileStamp.tool else { return nil }
+        if let differing = cache.memos?.byPath, let recorded = cache.memoBase {
+            let tables = read.dropFirst().compactMap(\.memos)
+            guard let baseStamp, baseStamp == recorded.stamp, !parts.isEmpty, tables.count == parts.count else { return nil }
+            var base = MemoBase(stamp: baseStamp)
+            base.memos.reserveCapacity(tables.reduce(0) { $0 + $1.count })
+            for table in tables { base.memos.merge(table) { first, _ in first } }
+            cache.memos?.byPath = base.memos(removing: recorded.removed, adding: differing)
+            cache.memoBase = base
+        }
         return cache
     }
 
+    /// Writes the cache, and first a new memo base if the old one is gone or more than
+    /// an eighth of the memos now differ from it. Should the program stop in between,
+    /// the old cache does not match the new base, and the next build starts afresh.
     func save(for output: URL) {
+        var cache = self
+        if let memos {
+            let differing = memos.byPath.filter { path, memo in memoBase?.memos[path] !== memo }
+            let removed = memoBase?.memos.keys.filter { memos.byPath[$0] == nil } ?? []
+            if let memoBase, differing.count + removed.count <= memoBase.memos.count / 8 {
+                cache.memos?.byPath = differing
+                cache.memoBase?.removed = removed.sorted()
+            } else {
+                guard let base = MemoBase.write(memos.byPath, at: Self.memoBaseURL(for: output).path) else { return }
+                cache.memos?.byPath = [:]
+                cache.memoBase = base
+            }
+        }
         let path = Self.url(for: output).path
         guard var writer = CacheWriter(path: path + ".new", header: Self.header) else { return }
-        write(to: &writer)
+        cache.write(to: &writer)
         _ = writer.finish(at: path)
     }
 
@@ -132,29 +182,10 @@ struct FileStamp: Equatable, Sendable {
 // MARK: The cache file
 
 extension BuildCache {
-    /// The cache is two parts, read at the same time on both cores (reading a 10,000-note
-    /// cache took a tenth of a one-edit rebuild): everything but the memos, with half of
-    /// them; then the other half.
-    init(reading whole: inout CacheReader) throws(CacheReader.CacheBytesError) {
-        // Each variable is read and written by one of the two iterations only.
-        nonisolated(unsafe) var first = try whole.part()
-        nonisolated(unsafe) var second = whole
-        nonisolated(unsafe) var cache: BuildCache?
-        nonisolated(unsafe) var rest: [String: NoteMemo]?
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
-                cache = try? BuildCache(readingFirstPart: &first)
-            } else {
-                rest = try? NoteMemo.table(reading: &second)
-            }
-        }
-        whole = second
-        guard var cache, let rest, first.isAtEnd else { throw CacheReader.CacheBytesError() }
-        cache.memos?.byPath.merge(rest) { first, _ in first }
-        self = cache
-    }
-
-    private init(readingFirstPart reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
+    /// Everything but the memo base's memos: after the tables, the memos that differ from
+    /// the base (in `memos`) and the stamp of the base with the paths it should no longer
+    /// give (in `memoBase`).
+    init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
         let tool = try reader.int() == 1 ? FileStamp(reading: &reader) : nil
         self.init(stampedAt: try reader.int64(), inputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
                   outputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
@@ -166,15 +197,19 @@ extension BuildCache {
         spare = try FolderListing.optional(reading: &reader)
         placed = try reader.strings()
         if try reader.int() == 1 {
-            memos = NoteMemos(sharedInputs: try reader.string(), byPath: try NoteMemo.table(reading: &reader))
+            memos = NoteMemos(sharedInputs: try reader.string(), byPath: [:])
+            var base = MemoBase(stamp: try FileStamp(reading: &reader))
+            base.removed = try reader.strings()
+            memoBase = base
+            memos?.byPath = try NoteMemo.table(reading: &reader)
         }
     }
 
     func write(to whole: inout CacheWriter) {
         // The big tables (input and output stamps, page digests, page inputs, folder
-        // listings and placed files) are encoded, their keys sorted, on both cores, each into a buffer of
-        // its own, then put in order: the same bytes as writing them one after another,
-        // since none of them uses the writer's recurring-string state.
+        // listings and placed files) are encoded, their keys sorted, on both cores, each
+        // into a buffer of its own, then put in order: the same bytes as writing them one
+        // after another, since none of them uses the writer's recurring-string state.
         let (inputs, outputs, pageDigests, pageInputs, site, spare, placed) = (inputs, outputs, pageDigests, pageInputs, site, spare, placed)
         let tables = Array(0..<5).parallelMap { part -> [UInt8] in
             var writer = CacheWriter()
@@ -190,24 +225,73 @@ extension BuildCache {
             }
             return writer.bytes
         }
-        let keys = memos?.byPath.keys.sorted() ?? []
-        let (firstHalf, secondHalf) = (keys[..<(keys.count / 2)], keys[(keys.count / 2)...])
-        var writer = CacheWriter()
-        writer.write(tool == nil ? 0 : 1)
-        tool?.write(to: &writer)
-        writer.write(stampedAt)
-        writer.write(encoded: tables[0][...])
-        writer.write(encoded: tables[1][...])
-        writer.write(pages)
-        Diagnostic.write(diagnostics, to: &writer)
-        for part in 2...4 { writer.write(encoded: tables[part][...]) }
-        writer.write(memos == nil ? 0 : 1)
-        if let memos {
-            writer.write(memos.sharedInputs)
-            writer.write(memos.byPath, keys: firstHalf) { w, memo in memo.write(to: &w) }
+        whole.write(tool == nil ? 0 : 1)
+        tool?.write(to: &whole)
+        whole.write(stampedAt)
+        whole.write(encoded: tables[0][...])
+        whole.write(encoded: tables[1][...])
+        whole.write(pages)
+        Diagnostic.write(diagnostics, to: &whole)
+        for part in 2...4 { whole.write(encoded: tables[part][...]) }
+        whole.write(memos == nil || memoBase == nil ? 0 : 1)
+        if let memos, let memoBase {
+            whole.write(memos.sharedInputs)
+            memoBase.stamp.write(to: &whole)
+            whole.write(memoBase.removed)
+            whole.write(memos.byPath) { w, memo in memo.write(to: &w) }
         }
-        whole.write(part: writer)
-        whole.write(memos?.byPath ?? [:], keys: secondHalf) { w, memo in memo.write(to: &w) }
+    }
+}
+
+/// The memo base (`.Site.memos`): the memos of the build that last wrote it, by path,
+/// in parts read at the same time on both cores. Only the cache says which of them
+/// still hold.
+struct MemoBase {
+    static let header = "dossier memo base 1"
+    /// Four parts and the rest of the cache keep both cores busy to the end of reading.
+    static let partCount = 4
+
+    /// The base file as written: a base that is not this very file is not the cache's.
+    var stamp: FileStamp
+    var memos: [String: NoteMemo] = [:]
+    /// Paths whose memo the base has, but the build that wrote the cache did not.
+    var removed: [String] = []
+
+    init(stamp: FileStamp) { self.stamp = stamp }
+
+    /// Readers of the base file's parts, each a table of memos by path.
+    static func parts(_ bytes: [UInt8]) -> [CacheReader]? {
+        guard var whole = CacheReader(bytes, header: header), let count = try? whole.count() else { return nil }
+        var parts: [CacheReader] = []
+        for _ in 0..<count {
+            guard let part = try? whole.part() else { return nil }
+            parts.append(part)
+        }
+        return whole.isAtEnd ? parts : nil
+    }
+
+    /// The base's memos but the removed ones, with `newer` in place of theirs.
+    func memos(removing removed: [String], adding newer: [String: NoteMemo]) -> [String: NoteMemo] {
+        var all = memos
+        for path in removed { all[path] = nil }
+        all.merge(newer) { _, newer in newer }
+        return all
+    }
+
+    /// Writes `memos` as the new base at `path` (through a temporary file renamed over it).
+    static func write(_ memos: [String: NoteMemo], at path: String) -> MemoBase? {
+        guard var whole = CacheWriter(path: path + ".new", header: header) else { return nil }
+        let keys = memos.keys.sorted()
+        whole.write(partCount)
+        for part in 0..<partCount {
+            var writer = CacheWriter()
+            writer.write(memos, keys: keys[(part * keys.count / partCount)..<((part + 1) * keys.count / partCount)]) { w, memo in memo.write(to: &w) }
+            whole.write(part: writer)
+        }
+        guard whole.finish(at: path), let stamp = FileStamp(path: path) else { return nil }
+        var base = MemoBase(stamp: stamp)
+        base.memos = memos
+        return base
     }
 }
 
