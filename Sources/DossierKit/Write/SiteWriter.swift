@@ -94,8 +94,8 @@ public struct SiteWriter: Sendable {
     /// they are rendered. The spare's folders are made here; a new folder's as files are
     /// placed in them. `spare` is the spare as the build that
     /// left it listed it: its folders that are still as stamped then are not read.
-    /// `placedLast` are the files the last build put into its staging folder anew (see
-    /// `StagedSite.placedLast`).
+    /// `placedLast` are the files the last build put into its staging folder that were
+    /// not the then live site's (see `StagedSite.placedLast`).
     func stage(folders paths: [String], spare listing: FolderListing? = nil, placedLast: Set<String>? = nil) throws(WriteError) -> StagedSite {
         try recover()
         if let unsafe = paths.first(where: { !Self.isSafe($0) }) {
@@ -177,9 +177,9 @@ public struct SiteWriter: Sendable {
         /// only folders this build then changes need stamping again.
         var checked: [String: FileStamp]? = nil
         /// With an intact spare, the files the last build put into its staging folder
-        /// anew (written, or linked where the file was another). The spare is the site
-        /// that build replaced, unchanged since: every other file in it is the very file
-        /// that build kept, a hard link to the live site's (see `reuse`).
+        /// that were not the then live site's (written, or linked where another file was).
+        /// The spare is that live site, unchanged since: every other file in it is the
+        /// very file that build kept, a hard link to the live site's (see `reuse`).
         var placedLast: Set<String>? = nil
         /// A new staging folder: nothing in it to replace, and its folders still to make.
         var startedEmpty = false
@@ -204,7 +204,8 @@ public struct SiteWriter: Sendable {
                old == data, reuse(file.path) {
                 return WriteOutcome()
             }
-            changed.insert(file.path)
+            // With no live site there is no spare for the next build to check against.
+            changed.insert(file.path, placed: hasPrevious)
             // Never write into what is there: it may be a hard link to a live file. In a
             // new folder, the file's folder is made first (most pages have one of their own).
             if startedEmpty { _ = makeFolders(of: file.path) } else { unlink(destination) }
@@ -250,13 +251,16 @@ public struct SiteWriter: Sendable {
             var live = stat(), staged = stat()
             guard lstat(previous, &live) == 0, (live.st_mode & S_IFMT) == S_IFREG, isWanted(live) else { return false }
             if lstat(destination, &staged) == 0, staged.st_dev == live.st_dev, staged.st_ino == live.st_ino { return true }
-            changed.insert(path)
+            // Linked into a new staging folder, it is the live file the next build's
+            // staging folder (this live site) has too.
+            changed.insert(path, placed: !startedEmpty)
             if !startedEmpty { unlink(destination) }
             if link(previous, destination) == 0 { return true }
             return errno == ENOENT && startedEmpty && makeFolders(of: path) && link(previous, destination) == 0
         }
 
-        /// The files this build put into the staging folder anew (for the next build's `placedLast`).
+        /// The files this build put into the staging folder that are not the live site's
+        /// (for the next build's `placedLast`).
         var placed: Set<String> { changed.files }
 
         /// Size and time of a staged file; the same once the site is swapped in (a rename).
@@ -289,20 +293,21 @@ public struct SiteWriter: Sendable {
         public func discard() { try? writer.recover() }
     }
 
-    /// The files a build put into its staging folder anew (written, or linked where
-    /// another file was), and the folders it changed anything in.
+    /// The files a build put into its staging folder that are not the live site's
+    /// (written, or linked where another file was), and the folders it changed anything in.
     final class StagingChanges: @unchecked Sendable {
         // @unchecked: `changedFolders` and `placedFiles` are only touched under `lock`.
         private let lock = NSLock()
         private var changedFolders = Set<String>()
         private var placedFiles = Set<String>()
 
-        /// Notes the file at `path` as placed anew, and its folder as changed.
-        func insert(_ path: String) {
+        /// Notes the folder of the file at `path` as changed and, if `placed`, the file
+        /// as another than the live site's.
+        func insert(_ path: String, placed: Bool) {
             let folder = SiteWriter.parent(path)
             lock.withLock {
                 changedFolders.insert(folder)
-                placedFiles.insert(path)
+                if placed { placedFiles.insert(path) }
             }
         }
 
