@@ -31,25 +31,26 @@ public struct DossierIndex: Sendable {
         }
         duplicateDiagnostics = diagnostics
         orderedIDs = entries.values.map { ($0.type, $0.id) }.sorted { $0 < $1 }.map(\.1)
+        let inOrder = orderedIDs.map { entries[$0]! }
         // Folding (Foundation, diacritics and case) is the slow part: both cores.
-        let entries = entries
-        let folded = orderedIDs.parallelMap { id -> (title: String, others: [String]) in
-            let entry = entries[id]!
-            return (Fold.key(entry.title), [Fold.key(id)] + entry.aliases.map { Fold.key($0.value) })
+        let folded = inOrder.parallelMap { entry -> (title: String, others: [String]) in
+            (Fold.key(entry.title), [Fold.key(entry.id)] + entry.aliases.map { Fold.key($0.value) })
         }
-        var foldedTitles: [String: String] = [:]
-        for (id, keys) in zip(orderedIDs, folded) {
-            foldedTitles[id] = keys.title
-            let entry = entries[id]!
-            foldedAsWritten[entry.title] = keys.title
-            for (alias, key) in zip(entry.aliases, keys.others.dropFirst()) { foldedAsWritten[alias.value] = key }
-            for key in Set([keys.title] + keys.others) where !key.isEmpty {
-                names[key, default: []].append(id)
-            }
+        // Sized up front, and each entry's few keys deduplicated in place: growing the
+        // tables and a set per entry were half of making the index.
+        names.reserveCapacity(inOrder.count * 2)
+        foldedAsWritten.reserveCapacity(inOrder.count * 2)
+        var keys: [String] = []
+        for (entry, folded) in zip(inOrder, folded) {
+            foldedAsWritten[entry.title] = folded.title
+            for (alias, key) in zip(entry.aliases, folded.others.dropFirst()) { foldedAsWritten[alias.value] = key }
+            keys.removeAll(keepingCapacity: true)
+            for key in [folded.title] + folded.others where !key.isEmpty && !keys.contains(key) { keys.append(key) }
+            for key in keys { names[key, default: []].append(entry.id) }
         }
         self.anchors = anchors
         // By kind, then folded title, then id.
-        let ordered = orderedIDs.map { ($0, entries[$0]!.type, foldedTitles[$0]!) }
+        let ordered = zip(inOrder, folded).map { ($0.id, $0.type, $1.title) }
             .sorted { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }.map(\.0)
         titleRanks = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1, $0) })
     }
