@@ -309,7 +309,8 @@ public enum Analysis {
     }
 
     private static func resolve(_ reference: Reference, key: String, allowed: Set<EntryType>, index: DossierIndex) -> Result<String, Diagnostic> {
-        let expected = allowed.sorted().map(\.rawValue).joined(separator: " or ")
+        // Only a diagnostic needs the allowed types as words.
+        var expected: String { allowed.sorted().map(\.rawValue).joined(separator: " or ") }
         switch index.lookup(reference.value) {
         case .found(let id):
             let target = index[id]!
