@@ -40,9 +40,9 @@ struct BuildCache {
     /// spare, and the one after into this site (see SiteWriter).
     var site: FolderListing?
     var spare: FolderListing?
-    /// The files this build put into its staging folder anew: every other file of the
-    /// site it replaced (the next build's staging folder) is a hard link to the new
-    /// site's file (see `SiteWriter.StagedSite.placedLast`).
+    /// The files this build put into its staging folder that were not the then live
+    /// site's: every other file of the site it replaced (the next build's staging folder)
+    /// is the new site's very file (see `SiteWriter.StagedSite.placedLast`).
     var placed: [String] = []
 
     static func url(for output: URL) -> URL {
