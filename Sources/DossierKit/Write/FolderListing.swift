@@ -67,12 +67,13 @@ struct FolderListing: Sendable {
         guard stamps.allSatisfy({ $0 != nil }) else { return nil }
         // A folder changed in the clock tick it was stamped in vouches for nothing, and
         // the build has just changed some: once the clock has moved past them, they are
-        // stamped again (a tick is a few milliseconds). Otherwise a quick build, of a small
-        // dossier, would never find its spare intact.
+        // stamped again (a tick is at most 10 ms). Otherwise a quick build, of a small
+        // dossier, would never find its spare intact. A folder dated in the future (a
+        // file server's clock ahead of ours) is not waited for beyond that.
         let racy = stamps.indices.filter { !stamps[$0]!.isOlder(than: stampedAt) }
         if !racy.isEmpty {
             let latest = racy.map { stamps[$0]!.seconds * 1_000_000_000 + stamps[$0]!.nanoseconds }.max()!
-            for _ in 0..<100 where FileStamp.now() <= latest { usleep(1000) }
+            for _ in 0..<20 where FileStamp.now() <= latest { usleep(1000) }
             stampedAt = FileStamp.now()
             for index in racy { stamps[index] = FileStamp(path: path(of: folders[index], under: root)) }
         }
