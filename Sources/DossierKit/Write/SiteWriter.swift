@@ -250,13 +250,18 @@ public struct SiteWriter: Sendable {
             let destination = writer.stagingPath + "/" + path
             var live = stat(), staged = stat()
             guard lstat(previous, &live) == 0, (live.st_mode & S_IFMT) == S_IFREG, isWanted(live) else { return false }
+            // A new staging folder holds only what this build put there, and each path is
+            // placed once: its folder is made, then the link (three calls, not five). The
+            // link is the live file, so nothing is noted for the next build (see `placed`),
+            // and a new folder's listing stamps every folder anyway.
+            if startedEmpty {
+                _ = makeFolders(of: path)
+                return link(previous, destination) == 0
+            }
             if lstat(destination, &staged) == 0, staged.st_dev == live.st_dev, staged.st_ino == live.st_ino { return true }
-            // Linked into a new staging folder, it is the live file the next build's
-            // staging folder (this live site) has too.
-            changed.insert(path, placed: !startedEmpty)
-            if !startedEmpty { unlink(destination) }
-            if link(previous, destination) == 0 { return true }
-            return errno == ENOENT && startedEmpty && makeFolders(of: path) && link(previous, destination) == 0
+            changed.insert(path, placed: true)
+            unlink(destination)
+            return link(previous, destination) == 0
         }
 
         /// The files this build put into the staging folder that are not the live site's
