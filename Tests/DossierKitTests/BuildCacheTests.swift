@@ -214,9 +214,16 @@ import Testing
         let dossier = try ScratchDossier(copying: "site")
         defer { dossier.remove() }
         try dossier.ageContent()
-        let notes = try dossier.build().notesRead
+        let first = try dossier.build()
+        let notes = first.notesRead
         let baseURL = dossier.folder.appendingPathComponent(".Site.memos")
         let bytes = try Data(contentsOf: baseURL)
+        // A rebuild with nothing changed reads only the first part of the cache, not the base.
+        let aside = dossier.folder.appendingPathComponent("aside")
+        try FileManager.default.moveItem(at: baseURL, to: aside)
+        let unchanged = try dossier.build()
+        #expect((unchanged.stats.written, unchanged.notesOpened, unchanged.pages) == (0, 0, first.pages))
+        try FileManager.default.moveItem(at: aside, to: baseURL)
         let durand = "people/jerome-durand.md"
         let text = try String(contentsOf: dossier.content.appendingPathComponent(durand), encoding: .utf8)
         // Gone; cut short; one byte changed (same size, but written after the cache);

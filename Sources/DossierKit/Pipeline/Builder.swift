@@ -89,13 +89,14 @@ public enum Builder {
         let stampedAt = FileStamp.now()
         let inputs = BuildCache.stamps(of: [("content", options.content), ("templates", options.templates)])
         timer.lap("input stamps")
-        let previous = BuildCache.load(for: options.output)
-        if let previous, previous.inputs == inputs, inputs.allSatisfy({ previous.saw($1, as: $0) }),
-           BuildCache.stamps(of: [("site", options.output)]) == previous.outputs {
-            var result = BuildResult(report: DiagnosticReport(previous.diagnostics), pages: previous.pages)
-            result.stats.unchanged = previous.outputs.count
+        let head = BuildCache.Head(for: options.output)
+        if let last = head?.cache, last.inputs == inputs, inputs.allSatisfy({ last.saw($1, as: $0) }),
+           BuildCache.stamps(of: [("site", options.output)]) == last.outputs {
+            var result = BuildResult(report: DiagnosticReport(last.diagnostics), pages: last.pages)
+            result.stats.unchanged = last.outputs.count
             return result
         }
+        let previous = head?.complete()
         // The cache stays until a successful build replaces it: a failed build leaves
         // the site it describes untouched.
 

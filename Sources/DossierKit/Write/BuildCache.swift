@@ -53,34 +53,54 @@ struct BuildCache {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).memos")
     }
 
-    /// The cache, or nil when it is missing, damaged, made by another program, or made
-    /// with another memo base than the one beside it.
-    static func load(for output: URL) -> BuildCache? {
-        guard let bytes = FileTree.contents(of: url(for: output).path),
-              let whole = CacheReader(bytes, header: header) else { return nil }
-        // The memo base's parts are read at the same time as the rest, on both cores;
-        // whether it is the base the cache was made with is known once all are read.
-        let basePath = memoBaseURL(for: output).path
-        let baseStamp = FileStamp(path: basePath)
-        let baseBytes = baseStamp == nil ? nil : FileTree.contents(of: basePath)
-        let parts = baseBytes.flatMap { Int64($0.count) == baseStamp?.size ? MemoBase.parts($0) : nil } ?? []
-        let readers = [whole] + parts
-        let read = Array(readers.indices).parallelMap { index -> (cache: BuildCache?, memos: [String: NoteMemo]?) in
-            var reader = readers[index]
-            let read = index == 0 ? (try? BuildCache(reading: &reader), nil) : (nil, try? NoteMemo.table(reading: &reader))
-            return reader.isAtEnd ? read : (nil, nil)
+    /// The first part of the cache: the stamps of what the last build read and wrote,
+    /// and its result, which is all a rebuild with nothing changed needs; the rest (the
+    /// page tables, the folder listings, the memos and their base) is read only when the
+    /// build goes on.
+    struct Head {
+        /// The cache with only its first part read.
+        let cache: BuildCache
+        let rest: CacheReader
+        let output: URL
+
+        /// Nil when the cache is missing, damaged or made by another program.
+        init?(for output: URL) {
+            guard let bytes = FileTree.contents(of: BuildCache.url(for: output).path),
+                  var reader = CacheReader(bytes, header: BuildCache.header),
+                  let cache = try? BuildCache(readingHead: &reader),
+                  cache.tool != nil, cache.tool == FileStamp.tool else { return nil }
+            (self.cache, rest, self.output) = (cache, reader, output)
         }
-        guard var cache = read[0].cache, cache.tool != nil, cache.tool == FileStamp.tool else { return nil }
-        if let differing = cache.memos?.byPath, let recorded = cache.memoBase {
-            let tables = read.dropFirst().compactMap(\.memos)
-            guard let baseStamp, baseStamp == recorded.stamp, !parts.isEmpty, tables.count == parts.count else { return nil }
-            var base = MemoBase(stamp: baseStamp)
-            base.memos.reserveCapacity(tables.reduce(0) { $0 + $1.count })
-            for table in tables { base.memos.merge(table) { first, _ in first } }
-            cache.memos?.byPath = base.memos(removing: recorded.removed, adding: differing)
-            cache.memoBase = base
+
+        /// The whole cache, or nil when its rest is damaged or it was made with another
+        /// memo base than the one beside it.
+        func complete() -> BuildCache? {
+            // The memo base's parts are read at the same time as the rest, on both cores;
+            // whether it is the base the cache was made with is known once all are read.
+            let basePath = BuildCache.memoBaseURL(for: output).path
+            let baseStamp = FileStamp(path: basePath)
+            let baseBytes = baseStamp == nil ? nil : FileTree.contents(of: basePath)
+            let parts = baseBytes.flatMap { Int64($0.count) == baseStamp?.size ? MemoBase.parts($0) : nil } ?? []
+            let readers = [rest] + parts
+            let head = cache
+            let read = Array(readers.indices).parallelMap { index -> (cache: BuildCache?, memos: [String: NoteMemo]?) in
+                var reader = readers[index]
+                var cache = head
+                let read = index == 0 ? ((try? cache.readRest(&reader)).map { cache }, nil) : (nil, try? NoteMemo.table(reading: &reader))
+                return reader.isAtEnd ? read : (nil, nil)
+            }
+            guard var cache = read[0].cache else { return nil }
+            if let differing = cache.memos?.byPath, let recorded = cache.memoBase {
+                let tables = read.dropFirst().compactMap(\.memos)
+                guard let baseStamp, baseStamp == recorded.stamp, !parts.isEmpty, tables.count == parts.count else { return nil }
+                var base = MemoBase(stamp: baseStamp)
+                base.memos.reserveCapacity(tables.reduce(0) { $0 + $1.count })
+                for table in tables { base.memos.merge(table) { first, _ in first } }
+                cache.memos?.byPath = base.memos(removing: recorded.removed, adding: differing)
+                cache.memoBase = base
+            }
+            return cache
         }
-        return cache
     }
 
     /// Writes the cache, and first a new memo base if the old one is gone or more than
@@ -182,15 +202,19 @@ struct FileStamp: Equatable, Sendable {
 // MARK: The cache file
 
 extension BuildCache {
-    /// Everything but the memo base's memos: after the tables, the memos that differ from
-    /// the base (in `memos`) and the stamp of the base with the paths it should no longer
-    /// give (in `memoBase`).
-    init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
+    /// The first part (see `Head`).
+    init(readingHead reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
         let tool = try reader.int() == 1 ? FileStamp(reading: &reader) : nil
         self.init(stampedAt: try reader.int64(), inputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
                   outputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
                   pages: try reader.int(), diagnostics: try Diagnostic.list(reading: &reader))
         self.tool = tool
+    }
+
+    /// The rest but the memo base's memos: after the tables, the memos that differ from
+    /// the base (in `memos`) and the stamp of the base with the paths it should no longer
+    /// give (in `memoBase`).
+    mutating func readRest(_ reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
         pageDigests = try reader.table { r throws(CacheReader.CacheBytesError) in try r.string() }
         pageInputs = try reader.table { r throws(CacheReader.CacheBytesError) in try r.string() }
         site = try FolderListing.optional(reading: &reader)
