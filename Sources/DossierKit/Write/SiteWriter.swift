@@ -234,22 +234,20 @@ public struct SiteWriter: Sendable {
             // The live file is the one the last build left (its inode included), and the
             // staged file is that same file unless the last build placed it: one `lstat`
             // per kept page instead of two, 10,000 fewer at 10,000 pages.
-            if let placedLast, !placedLast.contains(path) {
-                var live = stat()
-                return lstat(writer.outputPath + "/" + path, &live) == 0 && (live.st_mode & S_IFMT) == S_IFREG && FileStamp(live) == stamp
-            }
-            return reuse(path) { FileStamp($0) == stamp }
+            let stagedIsLive = placedLast.map { !$0.contains(path) } ?? false
+            return reuse(path, stagedIsLive: stagedIsLive) { FileStamp($0) == stamp }
         }
 
         /// Makes the staged file the previous site's file, whatever its time (the live
         /// file may be another than the last build's, so the staged one is always looked at).
         public func reuse(_ path: String) -> Bool { reuse(path) { _ in true } }
 
-        private func reuse(_ path: String, if isWanted: (stat) -> Bool) -> Bool {
+        private func reuse(_ path: String, stagedIsLive: Bool = false, if isWanted: (stat) -> Bool) -> Bool {
             let previous = writer.outputPath + "/" + path
-            let destination = writer.stagingPath + "/" + path
             var live = stat(), staged = stat()
             guard lstat(previous, &live) == 0, (live.st_mode & S_IFMT) == S_IFREG, isWanted(live) else { return false }
+            if stagedIsLive { return true }
+            let destination = writer.stagingPath + "/" + path
             // A new staging folder holds only what this build put there, and each path is
             // placed once: its folder is made, then the link (three calls, not five). The
             // link is the live file, so nothing is noted for the next build (see `placed`),
