@@ -59,7 +59,9 @@ public enum Analysis {
     /// is not read by Yams again, and while the shared inputs are unchanged too, neither
     /// parsed by cmark nor resolved. A note for which `isUnchanged` holds (given its
     /// root-relative path: the stamp that build saw, see `BuildCache.saw`) is not even read.
-    public static func analyze(content: URL, displayPath: String, memos previous: NoteMemos? = nil,
+    /// With `freesMemory` false (a command that exits after the build), what the stages
+    /// made on the way is left to the operating system (see ProcessLifetime).
+    public static func analyze(content: URL, displayPath: String, memos previous: NoteMemos? = nil, freesMemory: Bool = true,
                                isUnchanged: (String) -> Bool = { _ in false }) -> AnalyzedDossier {
         var timer = StageTimer()
         let loader = ContentLoader(root: content, displayRoot: displayPath)
@@ -230,6 +232,9 @@ public enum Analysis {
         dossier.notesOpened = parsed.count { $0.file != nil }
         dossier.diagnostics += editorialWarnings(dossier)
         timer.lap("editorial warnings")
+        if !freesMemory {
+            ProcessLifetime.keep((loaded, parsed, kept, resolved, frontMatterResults, unsortedMentions, unsortedEvents, unsortedCitedBy, order))
+        }
         return dossier
     }
 

@@ -69,7 +69,7 @@ public enum Builder {
     /// Reads and resolves everything, writes nothing.
     public static func check(_ options: BuildOptions) throws(EnvironmentError) -> BuildResult {
         try requireFolder(options.content, named: options.contentDisplay, role: "content")
-        let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay)
+        let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay, freesMemory: options.freesMemory)
         if !options.freesMemory { ProcessLifetime.keep(dossier) }
         return BuildResult(report: DiagnosticReport(dossier.diagnostics))
     }
@@ -90,6 +90,7 @@ public enum Builder {
         let inputs = BuildCache.stamps(of: [("content", options.content), ("templates", options.templates)])
         timer.lap("input stamps")
         let head = BuildCache.Head(for: options.output)
+        if !options.freesMemory { ProcessLifetime.keep(head as Any) }
         if let last = head?.cache, last.inputs == inputs, inputs.allSatisfy({ last.saw($1, as: $0) }),
            BuildCache.stamps(of: [("site", options.output)]) == last.outputs {
             var result = BuildResult(report: DiagnosticReport(last.diagnostics), pages: last.pages)
@@ -97,11 +98,13 @@ public enum Builder {
             return result
         }
         let previous = head?.complete()
+        if !options.freesMemory { ProcessLifetime.keep(previous as Any) }
         // The cache stays until a successful build replaces it: a failed build leaves
         // the site it describes untouched.
 
         timer.lap("load build cache")
         let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay, memos: previous?.memos,
+                                       freesMemory: options.freesMemory,
                                        isUnchanged: { path in
             guard let previous, let stamp = inputs["content/" + path] else { return false }
             return previous.saw(stamp, as: "content/" + path)
@@ -182,6 +185,7 @@ public enum Builder {
             var outcomes = checked.map(\.kept)
             for (index, outcome) in zip(toRender, rendered) { outcomes[index] = outcome }
             pages = outcomes.map { $0! }
+            if !options.freesMemory { ProcessLifetime.keep((checked, rendered, outcomes)) }
             timer.lap("render and write pages")
             timer.detail(phases)
             let copied = assets.parallelMap { staged.place($0) }
@@ -208,6 +212,7 @@ public enum Builder {
         (cache.site, cache.spare) = (staged.listing(), previous?.site)
         cache.placed = staged.placed.sorted()
         cache.save(for: options.output)
+        if !options.freesMemory { ProcessLifetime.keep((cache, staged, planner, pages)) }
         timer.lap("save build cache")
         return result
     }
