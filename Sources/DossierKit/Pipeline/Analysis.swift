@@ -60,8 +60,11 @@ public enum Analysis {
     /// parsed by cmark nor resolved. A note for which `isUnchanged` holds (given its
     /// root-relative path: the stamp that build saw, see `BuildCache.saw`) is not even read.
     /// With `freesMemory` false (a command that exits after the build), what the stages
-    /// made on the way is left to the operating system (see ProcessLifetime).
+    /// made on the way is left to the operating system (see ProcessLifetime). Without
+    /// `editorialWarnings`, the caller adds them (`Analysis.editorialWarnings`), say while
+    /// it does other work.
     public static func analyze(content: URL, displayPath: String, memos previous: NoteMemos? = nil, freesMemory: Bool = true,
+                               editorialWarnings addsWarnings: Bool = true,
                                isUnchanged: (String) -> Bool = { _ in false }) -> AnalyzedDossier {
         var timer = StageTimer()
         let loader = ContentLoader(root: content, displayRoot: displayPath)
@@ -162,50 +165,63 @@ public enum Analysis {
         }
 
         timer.lap("resolve bodies and render HTML")
-        // Who links to whom, repeats included (appending is cheaper than set inserts; the
-        // repeats go when each list is sorted).
-        var mentionLists: [String: [String]] = [:]
-        var citedBy: [String: [(String, [String])]] = [:]
-        var citing = Set<String>()
-        var resolvedPages: [String: ResolvedPage] = [:]
-        var memos = NoteMemos(sharedInputs: sharedInputs, byPath: [:])
-        var contentHashes: [String: String] = [:]
-        mentionLists.reserveCapacity(kept.count)
-        resolvedPages.reserveCapacity(kept.count)
-        memos.byPath.reserveCapacity(kept.count)
-        contentHashes.reserveCapacity(kept.count)
-        // By index, reading the memos in place: copying each note and memo out of the
-        // arrays retained and released a dozen fields per note.
-        for i in resolved.indices {
-            let id = resolved[i].id
-            if let page = resolved[i].page { resolvedPages[id] = page }
-            memos.byPath[kept[i].source.relativePath] = resolved[i].memo
-            contentHashes[id] = kept[i].contentHash
-            let body = resolved[i].memo.body
-            if !body.diagnostics.isEmpty { diagnostics += body.diagnostics }
-            for target in body.references where target != id { mentionLists[target, default: []].append(id) }
-            for source in body.cited { citedBy[source.sourceID, default: []].append((id, source.locators)) }
-            if !body.cited.isEmpty { citing.insert(id) }
-        }
-        timer.lap("memos and mention lists")
-        var eventSets: [String: [String]] = [:]
-        for (id, references) in zip(index.orderedIDs, frontMatterResults) {
-            let isEvent = index[id]!.type == .event
-            for case (_, let key, .success(let target)) in references where target != id {
-                if isEvent, key == "people" || key == "organizations" || key == "places" {
-                    eventSets[target, default: []].append(id)
-                } else if key != "sources" && key != "via" {
-                    mentionLists[target, default: []].append(id)
+        // Two independent gatherings, one per core: what the next build and the renderer
+        // look up by note (memos, hashes, resolved pages), and who links to whom. Each
+        // variable is written by one part and read once both have finished.
+        nonisolated(unsafe) var resolvedPages: [String: ResolvedPage] = [:]
+        nonisolated(unsafe) var memos = NoteMemos(sharedInputs: sharedInputs, byPath: [:])
+        nonisolated(unsafe) var contentHashes: [String: String] = [:]
+        nonisolated(unsafe) var timeline: [String] = []
+        nonisolated(unsafe) var bodyDiagnostics: [Diagnostic] = []
+        nonisolated(unsafe) var mentionLists: [String: [String]] = [:]
+        nonisolated(unsafe) var eventSets: [String: [String]] = [:]
+        nonisolated(unsafe) var citedBy: [String: [(String, [String])]] = [:]
+        nonisolated(unsafe) var citing = Set<String>()
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                resolvedPages.reserveCapacity(kept.count)
+                memos.byPath.reserveCapacity(kept.count)
+                contentHashes.reserveCapacity(kept.count)
+                // By index, reading the memos in place: copying each note and memo out of
+                // the arrays retained and released a dozen fields per note.
+                for i in resolved.indices {
+                    let id = resolved[i].id
+                    if let page = resolved[i].page { resolvedPages[id] = page }
+                    memos.byPath[kept[i].source.relativePath] = resolved[i].memo
+                    contentHashes[id] = kept[i].contentHash
+                }
+                // Sort keys computed once per event, not once per comparison; the sort is
+                // stable, so events on the same date keep the index order.
+                timeline = index.orderedIDs
+                    .compactMap { id in index[id]!.type == .event ? index[id]!.date.map { (id, $0.value.sortKey) } : nil }
+                    .sorted { $0.1 < $1.1 }
+                    .map(\.0)
+                return
+            }
+            // Who links to whom, repeats included (appending is cheaper than set inserts;
+            // the repeats go when each list is sorted).
+            mentionLists.reserveCapacity(kept.count)
+            for i in resolved.indices {
+                let id = resolved[i].id
+                let body = resolved[i].memo.body
+                if !body.diagnostics.isEmpty { bodyDiagnostics += body.diagnostics }
+                for target in body.references where target != id { mentionLists[target, default: []].append(id) }
+                for source in body.cited { citedBy[source.sourceID, default: []].append((id, source.locators)) }
+                if !body.cited.isEmpty { citing.insert(id) }
+            }
+            for (id, references) in zip(index.orderedIDs, frontMatterResults) {
+                let isEvent = index[id]!.type == .event
+                for case (_, let key, .success(let target)) in references where target != id {
+                    if isEvent, key == "people" || key == "organizations" || key == "places" {
+                        eventSets[target, default: []].append(id)
+                    } else if key != "sources" && key != "via" {
+                        mentionLists[target, default: []].append(id)
+                    }
                 }
             }
         }
-
-        // Sort keys computed once per event, not once per comparison; the sort is stable,
-        // so events on the same date keep the index order.
-        let timeline = index.orderedIDs
-            .compactMap { id in index[id]!.type == .event ? index[id]!.date.map { (id, $0.value.sortKey) } : nil }
-            .sorted { $0.1 < $1.1 }
-            .map(\.0)
+        diagnostics += bodyDiagnostics
+        timer.lap("memos, mention lists and timeline")
         let order = Dictionary(uniqueKeysWithValues: timeline.enumerated().map { ($1, $0) })
         // The three kinds of back-link lists are sorted at the same time, on both cores;
         // each result is written by one iteration and read once all have finished.
@@ -230,8 +246,10 @@ public enum Analysis {
             lateResolution: LateResolution(bodies: bodies, loader: loader, contentHashes: contentHashes), citing: citing)
         dossier.notesRead = parsed.count { $0.readFromFile }
         dossier.notesOpened = parsed.count { $0.file != nil }
-        dossier.diagnostics += editorialWarnings(dossier)
-        timer.lap("editorial warnings")
+        if addsWarnings {
+            dossier.diagnostics += editorialWarnings(dossier)
+            timer.lap("editorial warnings")
+        }
         if !freesMemory {
             ProcessLifetime.keep((loaded, parsed, kept, resolved, frontMatterResults, unsortedMentions, unsortedEvents, unsortedCitedBy, order))
         }
@@ -335,7 +353,7 @@ public enum Analysis {
     }
 
     /// Warnings an editor wants before publishing: orphans, uncited sources, unsourced people.
-    private static func editorialWarnings(_ dossier: AnalyzedDossier) -> [Diagnostic] {
+    static func editorialWarnings(_ dossier: AnalyzedDossier) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
         var linked = Set(dossier.mentions.keys).union(dossier.events.keys).union(dossier.citedBy.keys)
         linked.formUnion(dossier.targets.values)

@@ -85,12 +85,17 @@ public enum Builder {
         do { try writer.recover() } catch { throw EnvironmentError(error.description) }
 
         var timer = StageTimer()
+        // The head of the last build's cache is read on another thread while the inputs
+        // are stamped. (Reading the rest there too made a no-change rebuild 30 % slower,
+        // for 2 % off a one-edit rebuild.)
+        let output = options.output
+        let headRead = Concurrent { BuildCache.Head(for: output) }
         // Nothing read has changed and the output is as the last build left it: done.
         let stampedAt = FileStamp.now()
         let inputs = BuildCache.stamps(of: [("content", options.content), ("templates", options.templates)])
         timer.lap("input stamps")
-        let head = BuildCache.Head(for: options.output)
-        if !options.freesMemory { ProcessLifetime.keep(head as Any) }
+        let head = headRead.value
+        if !options.freesMemory { ProcessLifetime.keep(headRead) }
         if let last = head?.cache, last.inputs == inputs, inputs.allSatisfy({ last.saw($1, as: $0) }),
            BuildCache.stamps(of: [("site", options.output)]) == last.outputs {
             var result = BuildResult(report: DiagnosticReport(last.diagnostics), pages: last.pages)
@@ -103,22 +108,32 @@ public enum Builder {
         // the site it describes untouched.
 
         timer.lap("load build cache")
+        // Templates do not depend on the content, nor the editorial warnings on anything
+        // after the analysis: each is made beside other serial work.
+        let (templatesFolder, templatesDisplay) = (options.templates, options.templatesDisplay)
+        let templateLoad = Concurrent { TemplateSet.load(from: templatesFolder, displayPath: templatesDisplay) }
         let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay, memos: previous?.memos,
-                                       freesMemory: options.freesMemory,
+                                       freesMemory: options.freesMemory, editorialWarnings: false,
                                        isUnchanged: { path in
             guard let previous, let stamp = inputs["content/" + path] else { return false }
             return previous.saw(stamp, as: "content/" + path)
         })
         if !options.freesMemory { ProcessLifetime.keep(dossier) }
         timer.lap("read, parse and resolve")
-        let (templates, templateDiagnostics) = TemplateSet.load(from: options.templates, displayPath: options.templatesDisplay)
+        let warnings = Concurrent { Analysis.editorialWarnings(dossier) }
+        let (templates, templateDiagnostics) = templateLoad.value
         var diagnostics = dossier.diagnostics + templateDiagnostics
         let assets = assetFiles(options, dossier: dossier, diagnostics: &diagnostics)
+        // Warnings never stop a build: the errors decide now, the warnings join the report
+        // once the pages are made.
         var result = BuildResult(report: DiagnosticReport(diagnostics))
         result.bodiesResolved = dossier.resolvedPages.count
         result.notesRead = dossier.notesRead
         result.notesOpened = dossier.notesOpened
-        guard let templates, !result.report.hasErrors else { return result }
+        guard let templates, !result.report.hasErrors else {
+            result.report = DiagnosticReport(diagnostics + warnings.value)
+            return result
+        }
 
         // First, on both cores, every page whose inputs are all as the last build saw
         // them keeps its file without its context being built (one body edited: nearly
@@ -196,6 +211,7 @@ public enum Builder {
             throw EnvironmentError(error.description)
         }
         timer.lap("assets and swap")
+        result.report = DiagnosticReport(diagnostics + warnings.value)
         // The site holds exactly the planned pages and the assets: their stamps are known
         // (a reused page is the previous build's file), so no walk over the new site.
         var outputs: [String: FileStamp]? = [:]

@@ -17,16 +17,19 @@ enum PageDigest {
         return hex(SHA256.hash(data: bytes))
     }
 
-    /// Strings and lists of strings hashed as they come, each with its length, so no two
-    /// different sequences hash alike (for digests of a few plain values).
+    /// Strings and lists of strings, each with its length, so no two different sequences
+    /// hash alike (for digests of a few plain values). Gathered and hashed once: an update
+    /// of the hasher per string was most of the cost of a page's input key.
     struct Stream {
-        private var hasher = SHA256()
+        private var bytes: [UInt8] = []
+
+        init() { bytes.reserveCapacity(512) }
 
         mutating func add(_ text: String) {
             var text = text
             text.withUTF8 { utf8 in
                 add(count: utf8.count)
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(utf8))
+                bytes.append(contentsOf: utf8)
             }
         }
 
@@ -36,10 +39,10 @@ enum PageDigest {
         }
 
         mutating func add(count: Int) {
-            withUnsafeBytes(of: UInt64(count).littleEndian) { hasher.update(bufferPointer: $0) }
+            withUnsafeBytes(of: UInt64(count).littleEndian) { bytes.append(contentsOf: $0) }
         }
 
-        func finalize() -> String { PageDigest.hex(hasher.finalize()) }
+        func finalize() -> String { PageDigest.hex(SHA256.hash(data: bytes)) }
     }
 
     static func hex(_ digest: SHA256.Digest) -> String {

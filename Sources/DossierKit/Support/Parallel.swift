@@ -67,3 +67,25 @@ private struct UnsafeSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
+
+/// A value made on another thread while the caller goes on with other work; `value`
+/// waits for it. For the build's few independent serial stages (templates, warnings),
+/// so that each runs beside another instead of after it.
+final class Concurrent<T: Sendable>: @unchecked Sendable {
+    // @unchecked: `result` is written once, before `done` is signalled, and read after it.
+    private let done = DispatchGroup()
+    private var result: T?
+
+    init(_ work: @escaping @Sendable () -> T) {
+        done.enter()
+        DispatchQueue.global().async {
+            self.result = work()
+            self.done.leave()
+        }
+    }
+
+    var value: T {
+        done.wait()
+        return result!
+    }
+}

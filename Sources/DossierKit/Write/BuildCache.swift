@@ -16,7 +16,7 @@ import Glibc
 /// itself the memos that differ from the base and the paths the base has no longer.
 /// Editing one note then rewrites one memo, not all of them (writing 65 MB of memos was
 /// a sixth of a one-edit rebuild at 50,000 notes).
-struct BuildCache {
+struct BuildCache: Sendable {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
     static let header = "dossier build cache 11"
 
@@ -57,7 +57,7 @@ struct BuildCache {
     /// and its result, which is all a rebuild with nothing changed needs; the rest (the
     /// page tables, the folder listings, the memos and their base) is read only when the
     /// build goes on.
-    struct Head {
+    struct Head: Sendable {
         /// The cache with only its first part read.
         let cache: BuildCache
         let rest: CacheReader
@@ -270,7 +270,7 @@ extension BuildCache {
 /// The memo base (`.Site.memos`): the memos of the build that last wrote it, by path,
 /// in parts read at the same time on both cores. Only the cache says which of them
 /// still hold.
-struct MemoBase {
+struct MemoBase: Sendable {
     static let header = "dossier memo base 1"
     /// Four parts and the rest of the cache keep both cores busy to the end of reading.
     static let partCount = 4
