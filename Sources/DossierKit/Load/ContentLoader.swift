@@ -41,6 +41,11 @@ public enum LoadedNote: Sendable {
     }
 }
 
+/// The files of a content folder, as a build listed them when it stamped them.
+public struct ContentListing: Sendable {
+    let files: [FileTree.Item]
+}
+
 public struct LoadedContent: Sendable {
     public var configFile: ContentFile?
     public var notes: [LoadedNote] = []
@@ -68,11 +73,12 @@ public struct ContentLoader: Sendable {
 
     /// Finds and reads the dossier's files; notes for which `isUnchanged` holds (their
     /// root-relative path) are found but not read, unless they are symbolic links.
-    public func load(leavingUnread isUnchanged: (String) -> Bool = { _ in false }) -> LoadedContent {
+    /// `listing` is the content folder's, if the build has just made it.
+    public func load(listing: ContentListing? = nil, leavingUnread isUnchanged: (String) -> Bool = { _ in false }) -> LoadedContent {
         var content = LoadedContent()
         var readable: [FileTree.Item] = []
         var unread: [String] = []
-        for item in FileTree.files(under: root.path) {
+        for item in listing?.files ?? FileTree.files(under: root.path) {
             let relative = item.path
             let display = displayRoot + "/" + relative
             if relative.hasPrefix("assets/") {

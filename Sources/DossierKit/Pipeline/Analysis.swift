@@ -63,12 +63,12 @@ public enum Analysis {
     /// made on the way is left to the operating system (see ProcessLifetime). Without
     /// `editorialWarnings`, the caller adds them (`Analysis.editorialWarnings`), say while
     /// it does other work.
-    public static func analyze(content: URL, displayPath: String, memos previous: NoteMemos? = nil, freesMemory: Bool = true,
-                               editorialWarnings addsWarnings: Bool = true,
+    public static func analyze(content: URL, displayPath: String, listing: ContentListing? = nil, memos previous: NoteMemos? = nil,
+                               freesMemory: Bool = true, editorialWarnings addsWarnings: Bool = true,
                                isUnchanged: (String) -> Bool = { _ in false }) -> AnalyzedDossier {
         var timer = StageTimer()
         let loader = ContentLoader(root: content, displayRoot: displayPath)
-        let loaded = loader.load(leavingUnread: { path in
+        let loaded = loader.load(listing: listing, leavingUnread: { path in
             isUnchanged(path) && previous?.byPath[path]?.displayPath == displayPath + "/" + path
         })
         timer.lap("load files")
@@ -120,7 +120,9 @@ public enum Analysis {
         diagnostics += parsed.flatMap(\.diagnostics)
         let entries = parsed.compactMap(\.entry)
         var anchors: [String: Set<String>] = [:]
-        for note in parsed { if let entry = note.entry { anchors[entry.id, default: []].formUnion(note.anchors) } }
+        for note in parsed where !note.anchors.isEmpty {
+            if let entry = note.entry { anchors[entry.id, default: []].formUnion(note.anchors) }
+        }
         let index = DossierIndex(entries: entries, anchors: anchors)
         diagnostics += index.duplicateDiagnostics
         timer.lap("index")
@@ -166,14 +168,16 @@ public enum Analysis {
 
         timer.lap("resolve bodies and render HTML")
         // Two independent gatherings, one per core: what the next build and the renderer
-        // look up by note (memos, hashes, resolved pages), and who links to whom. Each
-        // variable is written by one part and read once both have finished.
+        // look up by note (memos, hashes, resolved pages) with what the front-matter links
+        // to, and what the bodies link to and cite. Each variable is written by one part
+        // and read once both have finished.
         nonisolated(unsafe) var resolvedPages: [String: ResolvedPage] = [:]
         nonisolated(unsafe) var memos = NoteMemos(sharedInputs: sharedInputs, byPath: [:])
         nonisolated(unsafe) var contentHashes: [String: String] = [:]
         nonisolated(unsafe) var timeline: [String] = []
         nonisolated(unsafe) var bodyDiagnostics: [Diagnostic] = []
-        nonisolated(unsafe) var mentionLists: [String: [String]] = [:]
+        nonisolated(unsafe) var bodyMentions: [String: [String]] = [:]
+        nonisolated(unsafe) var frontMatterMentions: [String: [String]] = [:]
         nonisolated(unsafe) var eventSets: [String: [String]] = [:]
         nonisolated(unsafe) var citedBy: [String: [(String, [String])]] = [:]
         nonisolated(unsafe) var citing = Set<String>()
@@ -190,6 +194,16 @@ public enum Analysis {
                     memos.byPath[kept[i].source.relativePath] = resolved[i].memo
                     contentHashes[id] = kept[i].contentHash
                 }
+                for (id, references) in zip(index.orderedIDs, frontMatterResults) {
+                    let isEvent = index[id]!.type == .event
+                    for case (_, let key, .success(let target)) in references where target != id {
+                        if isEvent, key == "people" || key == "organizations" || key == "places" {
+                            eventSets[target, default: []].append(id)
+                        } else if key != "sources" && key != "via" {
+                            frontMatterMentions[target, default: []].append(id)
+                        }
+                    }
+                }
                 // Sort keys computed once per event, not once per comparison; the sort is
                 // stable, so events on the same date keep the index order.
                 timeline = index.orderedIDs
@@ -200,24 +214,14 @@ public enum Analysis {
             }
             // Who links to whom, repeats included (appending is cheaper than set inserts;
             // the repeats go when each list is sorted).
-            mentionLists.reserveCapacity(kept.count)
+            bodyMentions.reserveCapacity(kept.count)
             for i in resolved.indices {
                 let id = resolved[i].id
                 let body = resolved[i].memo.body
                 if !body.diagnostics.isEmpty { bodyDiagnostics += body.diagnostics }
-                for target in body.references where target != id { mentionLists[target, default: []].append(id) }
+                for target in body.references where target != id { bodyMentions[target, default: []].append(id) }
                 for source in body.cited { citedBy[source.sourceID, default: []].append((id, source.locators)) }
                 if !body.cited.isEmpty { citing.insert(id) }
-            }
-            for (id, references) in zip(index.orderedIDs, frontMatterResults) {
-                let isEvent = index[id]!.type == .event
-                for case (_, let key, .success(let target)) in references where target != id {
-                    if isEvent, key == "people" || key == "organizations" || key == "places" {
-                        eventSets[target, default: []].append(id)
-                    } else if key != "sources" && key != "via" {
-                        mentionLists[target, default: []].append(id)
-                    }
-                }
             }
         }
         diagnostics += bodyDiagnostics
@@ -225,13 +229,15 @@ public enum Analysis {
         let order = Dictionary(uniqueKeysWithValues: timeline.enumerated().map { ($1, $0) })
         // The three kinds of back-link lists are sorted at the same time, on both cores;
         // each result is written by one iteration and read once all have finished.
-        let (unsortedMentions, unsortedEvents, unsortedCitedBy) = (mentionLists, eventSets, citedBy)
+        let (unsortedEvents, unsortedCitedBy) = (eventSets, citedBy)
         nonisolated(unsafe) var events: [String: [String]] = [:]
         nonisolated(unsafe) var mentions: [String: [String]] = [:]
         nonisolated(unsafe) var sortedCitedBy: [String: [(String, [String])]] = [:]
         DispatchQueue.concurrentPerform(iterations: 3) { part in
             switch part {
-            case 0: mentions = unsortedMentions.mapValues { ids in index.inTitleOrder(Set(ids)) }
+            case 0:
+                bodyMentions.merge(frontMatterMentions) { body, frontMatter in body + frontMatter }
+                mentions = bodyMentions.mapValues { ids in index.inTitleOrder(Set(ids)) }
             case 1: events = unsortedEvents.mapValues { ids in Set(ids).map { (order[$0] ?? .max, $0) }.sorted { $0 < $1 }.map(\.1) }
             default: sortedCitedBy = unsortedCitedBy.mapValues { $0.sorted { $0.0 < $1.0 } }
             }
@@ -251,7 +257,7 @@ public enum Analysis {
             timer.lap("editorial warnings")
         }
         if !freesMemory {
-            ProcessLifetime.keep((loaded, parsed, kept, resolved, frontMatterResults, unsortedMentions, unsortedEvents, unsortedCitedBy, order))
+            ProcessLifetime.keep((loaded, parsed, kept, resolved, frontMatterResults, bodyMentions, frontMatterMentions, eventSets, citedBy, order))
         }
         return dossier
     }

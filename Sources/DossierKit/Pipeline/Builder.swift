@@ -92,7 +92,7 @@ public enum Builder {
         let headRead = Concurrent { BuildCache.Head(for: output) }
         // Nothing read has changed and the output is as the last build left it: done.
         let stampedAt = FileStamp.now()
-        let inputs = BuildCache.stamps(of: [("content", options.content), ("templates", options.templates)])
+        let (inputs, listings) = BuildCache.stampsAndListings(of: [("content", options.content), ("templates", options.templates)])
         timer.lap("input stamps")
         let head = headRead.value
         if !options.freesMemory { ProcessLifetime.keep(headRead) }
@@ -112,7 +112,8 @@ public enum Builder {
         // after the analysis: each is made beside other serial work.
         let (templatesFolder, templatesDisplay) = (options.templates, options.templatesDisplay)
         let templateLoad = Concurrent { TemplateSet.load(from: templatesFolder, displayPath: templatesDisplay) }
-        let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay, memos: previous?.memos,
+        let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay,
+                                       listing: ContentListing(files: listings[0]), memos: previous?.memos,
                                        freesMemory: options.freesMemory, editorialWarnings: false,
                                        isUnchanged: { path in
             guard let previous, let stamp = inputs["content/" + path] else { return false }

@@ -5,7 +5,7 @@ import Glibc
 /// Lists a folder tree with `opendir`/`readdir`: Foundation's enumerator looks up owner
 /// and group names for every file, which dominated reading a large dossier.
 enum FileTree {
-    struct Item {
+    struct Item: Sendable {
         /// Path below the root, `/`-separated.
         var path: String
         var isSymbolicLink: Bool

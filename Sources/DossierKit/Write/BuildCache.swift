@@ -140,14 +140,24 @@ struct BuildCache: Sendable {
 
     /// Every file below the folders, keyed by a label and the relative path.
     static func stamps(of folders: [(label: String, url: URL)]) -> [String: FileStamp] {
+        stampsAndListings(of: folders).stamps
+    }
+
+    /// The stamps, and each folder's files as `FileTree.files` lists them: the content's
+    /// listing is the loader's too, so a build walks the content folder once.
+    static func stampsAndListings(of folders: [(label: String, url: URL)]) -> (stamps: [String: FileStamp], listings: [[FileTree.Item]]) {
         var result: [String: FileStamp] = [:]
+        var listings: [[FileTree.Item]] = []
         for (label, folder) in folders {
-            let paths = FileTree.files(under: folder.path).map(\.path)
+            let files = FileTree.files(under: folder.path)
+            let paths = files.map(\.path)
+            result.reserveCapacity(result.count + paths.count)
             for (path, stamp) in zip(paths, paths.parallelMap { FileStamp(path: folder.path + "/" + $0) }) {
                 if let stamp, !stamp.isDirectory { result[label + "/" + path] = stamp }
             }
+            listings.append(files)
         }
-        return result
+        return (result, listings)
     }
 }
 
