@@ -151,11 +151,9 @@ public final class Entry: @unchecked Sendable {
     }
 
     /// Every front-matter reference with the type(s) of entry it must name.
-    public var frontMatterReferences: [(reference: Reference, key: String, allowed: Set<EntryType>)] {
-        // The allowed types are shared constants: a set literal per reference allocated
-        // a set for every reference of every note, twice a build.
+    var frontMatterReferences: [(reference: Reference, key: String, allowed: EntryTypes)] {
         typealias Allowed = FrontMatterTargets
-        var result: [(Reference, String, Set<EntryType>)] = []
+        var result: [(Reference, String, EntryTypes)] = []
         result += sources.map { ($0, "sources", Allowed.source) }
         result += people.map { ($0, "people", Allowed.person) }
         result += organizations.map { ($0, "organizations", Allowed.organization) }
@@ -176,9 +174,23 @@ public final class Entry: @unchecked Sendable {
 
 /// What each front-matter reference may name.
 enum FrontMatterTargets {
-    static let source: Set<EntryType> = [.source]
-    static let person: Set<EntryType> = [.person]
-    static let organization: Set<EntryType> = [.organization]
-    static let place: Set<EntryType> = [.place]
-    static let personOrOrganization: Set<EntryType> = [.person, .organization]
+    static let source = EntryTypes(.source)
+    static let person = EntryTypes(.person)
+    static let organization = EntryTypes(.organization)
+    static let place = EntryTypes(.place)
+    static let personOrOrganization: EntryTypes = [EntryTypes(.person), EntryTypes(.organization)]
+}
+
+/// A few entry types as bits. Copied without reference counting, unlike a `Set`: both
+/// cores retaining and releasing the same few shared sets, once for every front-matter
+/// reference, made them wait on each other.
+struct EntryTypes: OptionSet, Sendable {
+    let rawValue: UInt8
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+    init(_ type: EntryType) { rawValue = 1 << UInt8(EntryType.allCases.firstIndex(of: type)!) }
+
+    func contains(_ type: EntryType) -> Bool { contains(EntryTypes(type)) }
+
+    var types: Set<EntryType> { Set(EntryType.allCases.filter { contains($0) }) }
 }

@@ -337,22 +337,22 @@ public enum Analysis {
         }
     }
 
-    private static func resolve(_ reference: Reference, key: String, allowed: Set<EntryType>, index: DossierIndex) -> Result<String, Diagnostic> {
+    private static func resolve(_ reference: Reference, key: String, allowed: EntryTypes, index: DossierIndex) -> Result<String, Diagnostic> {
         // Only a diagnostic needs the allowed types as words.
-        var expected: String { allowed.sorted().map(\.rawValue).joined(separator: " or ") }
+        var expected: String { allowed.types.sorted().map(\.rawValue).joined(separator: " or ") }
         switch index.lookup(reference.value) {
         case .found(let id):
             let target = index[id]!
             guard allowed.contains(target.type) else {
                 return .failure(.error(reference.location, "'\(key)' names '\(id)', which is a \(target.type.rawValue), not a \(expected)",
-                                       notes: index.suggestions(for: Fold.key(reference.value), types: allowed).map { "did you mean '\($0)' (\(index[$0]!.title))?" }))
+                                       notes: index.suggestions(for: Fold.key(reference.value), types: allowed.types).map { "did you mean '\($0)' (\(index[$0]!.title))?" }))
             }
             return .success(id)
         case .ambiguous(let ids):
             return .failure(.error(reference.location, "ambiguous '\(reference.value)' in '\(key)': it names \(ids.count) entries",
                                    notes: ids.map { "could be '\($0)' (\(index[$0]!.title), \(index[$0]!.type.rawValue))" } + ["write the id to choose"]))
         case .notFound:
-            let suggestions = index.suggestions(for: Fold.key(reference.value), types: allowed)
+            let suggestions = index.suggestions(for: Fold.key(reference.value), types: allowed.types)
             return .failure(.error(reference.location, "unknown \(expected) '\(reference.value)' in '\(key)'",
                                    notes: suggestions.isEmpty ? ["no \(expected) has this id, name or alias"] : suggestions.map { "did you mean '\($0)' (\(index[$0]!.title))?" }))
         }

@@ -150,8 +150,9 @@ public enum Builder {
                                       placedLast: previous.map { Set($0.placed) })
             timer.lap("prepare the staging folder")
             let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "templates", "writing"])
-            let checked = plan.parallelMap { path, kind -> (inputs: String, kept: PageOutcome?) in
-                let inputs = phases.measure(0) { planner.inputKey(path, kind, templates: templates.fingerprint) }
+            let checked = plan.parallelMap(state: { planner.inputKeyStart(templates: templates.fingerprint) }) { start, page -> (inputs: String, kept: PageOutcome?) in
+                let (path, kind) = page
+                let inputs = phases.measure(0) { planner.inputKey(path, kind, start: start) }
                 guard let previous else { return (inputs, nil) }
                 return phases.measure(3) {
                     guard previous.pageInputs[path] == inputs, let stamp = previous.stamp(ofPage: path),

@@ -65,11 +65,11 @@ public struct PageBuilder: Sendable {
     /// inputs (every note's front-matter, titles and anchors, the config), the templates
     /// and, for an entry, its own file and the back-links other bodies give it. Equal
     /// inputs mean an equal page (see NoteMemo and BodyMemo for why nothing else can change it).
-    public func inputKey(_ path: String, _ kind: PageKind, templates: String) -> String {
-        var inputs = PageDigest.Stream()
-        inputs.add(templates)
+    ///
+    /// `start` is `inputKeyStart(templates:)`, made again by each thread (see there).
+    func inputKey(_ path: String, _ kind: PageKind, start: PageDigest.Stream) -> String {
+        var inputs = PageDigest.Stream(after: start)
         inputs.add(path)
-        inputs.add(dossier.memos.sharedInputs)
         if case .entry(let id) = kind {
             inputs.add(dossier.contentHashes[id] ?? "")
             inputs.add(dossier.mentions[id] ?? [])
@@ -79,6 +79,16 @@ public struct PageBuilder: Sendable {
             for (_, locators) in citedBy { inputs.add(locators) }
         }
         return inputs.finalize()
+    }
+
+    /// What every page's input key starts with: the templates and the shared inputs.
+    /// Made once by each thread that makes keys, in bytes of its own: both cores
+    /// retaining the same two strings for every page made each wait on the other.
+    func inputKeyStart(templates: String) -> PageDigest.Stream {
+        var start = PageDigest.Stream()
+        start.add(templates)
+        start.add(dossier.memos.sharedInputs)
+        return start
     }
 
     public enum PageKind: Sendable {

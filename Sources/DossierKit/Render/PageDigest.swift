@@ -21,9 +21,15 @@ enum PageDigest {
     /// hash alike (for digests of a few plain values). Gathered and hashed once: an update
     /// of the hasher per string was most of the cost of a page's input key.
     struct Stream {
-        private var bytes: [UInt8] = []
+        private(set) var bytes: [UInt8] = []
 
         init() { bytes.reserveCapacity(512) }
+
+        /// A stream that goes on from what `stream` holds, in a buffer of its own.
+        init(after stream: Stream) {
+            bytes.reserveCapacity(512)
+            stream.bytes.withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
+        }
 
         mutating func add(_ text: String) {
             var text = text
