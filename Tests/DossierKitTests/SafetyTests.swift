@@ -219,6 +219,25 @@ import Testing
         #expect(try dossier.page("places/lyon/index.html").contains("href=\"../../events/trip-abroad/index.html\""))
         #expect(try dossier.differencesFromFreshBuild() == [])
 
+        // The link goes again and a citation comes: the page the body linked to before
+        // loses its back-link and the newly cited source lists the event, though neither
+        // note changed (a page's inputs are taken from the last build only for pages no
+        // changed body touches, then or now).
+        let registry = "sources/registry-extract/index.html"
+        func mentionedIn(_ page: String) throws -> String {
+            let html = try dossier.page(page)
+            return html.components(separatedBy: "id=\"section-mentions\"").dropFirst().first?.components(separatedBy: "</section>").first ?? ""
+        }
+        #expect(try mentionedIn("places/lyon/index.html").contains("events/trip-abroad/"))
+        #expect(try !dossier.page(registry).contains("events/trip-abroad/"))
+        try dossier.write(trip, tripText + "\nThe trip is on record [@registry-extract, p. 2].\n")
+        let relinked = try dossier.build()
+        #expect(relinked.bodiesResolved == 1)
+        #expect(relinked.rendered == 3)
+        #expect(try !mentionedIn("places/lyon/index.html").contains("events/trip-abroad/"))
+        #expect(try dossier.page(registry).contains("events/trip-abroad/"))
+        #expect(try dossier.differencesFromFreshBuild() == [])
+
         // A new heading is an anchor any body may link to: every body is resolved again,
         // and still only the page that shows it changes (every page is rendered: the
         // build from scratch kept no context digests to compare with).

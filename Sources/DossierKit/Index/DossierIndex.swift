@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Every entry of the dossier, findable by id, title/name or alias, folded so that case,
 /// diacritics and Unicode normalisation do not matter.
 public struct DossierIndex: Sendable {
@@ -36,23 +38,34 @@ public struct DossierIndex: Sendable {
         let folded = inOrder.parallelMap { entry -> (title: String, others: [String]) in
             (Fold.key(entry.title), [Fold.key(entry.id)] + entry.aliases.map { Fold.key($0.value) })
         }
-        // Sized up front, and each entry's few keys deduplicated in place: growing the
-        // tables and a set per entry were half of making the index.
-        names.reserveCapacity(inOrder.count * 2)
-        foldedAsWritten.reserveCapacity(inOrder.count * 2)
-        var keys: [String] = []
-        for (entry, folded) in zip(inOrder, folded) {
-            foldedAsWritten[entry.title] = folded.title
-            for (alias, key) in zip(entry.aliases, folded.others.dropFirst()) { foldedAsWritten[alias.value] = key }
-            keys.removeAll(keepingCapacity: true)
-            for key in [folded.title] + folded.others where !key.isEmpty && !keys.contains(key) { keys.append(key) }
-            for key in keys { names[key, default: []].append(entry.id) }
+        // The name tables and the title order are made at the same time, one per core;
+        // each variable is written by one part and read once both have finished.
+        nonisolated(unsafe) var names: [String: [String]] = [:]
+        nonisolated(unsafe) var foldedAsWritten: [String: String] = [:]
+        nonisolated(unsafe) var titleRanks: [String: Int] = [:]
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 1 {
+                // By kind, then folded title, then id.
+                let ordered = zip(inOrder, folded).map { ($0.id, $0.type, $1.title) }
+                    .sorted { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }.map(\.0)
+                titleRanks = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1, $0) })
+                return
+            }
+            // Sized up front, and each entry's few keys deduplicated in place: growing the
+            // tables and a set per entry were half of making the index.
+            names.reserveCapacity(inOrder.count * 2)
+            foldedAsWritten.reserveCapacity(inOrder.count * 2)
+            var keys: [String] = []
+            for (entry, folded) in zip(inOrder, folded) {
+                foldedAsWritten[entry.title] = folded.title
+                for (alias, key) in zip(entry.aliases, folded.others.dropFirst()) { foldedAsWritten[alias.value] = key }
+                keys.removeAll(keepingCapacity: true)
+                for key in [folded.title] + folded.others where !key.isEmpty && !keys.contains(key) { keys.append(key) }
+                for key in keys { names[key, default: []].append(entry.id) }
+            }
         }
+        (self.names, self.foldedAsWritten, self.titleRanks) = (names, foldedAsWritten, titleRanks)
         self.anchors = anchors
-        // By kind, then folded title, then id.
-        let ordered = zip(inOrder, folded).map { ($0.id, $0.type, $1.title) }
-            .sorted { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }.map(\.0)
-        titleRanks = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1, $0) })
     }
 
     /// Position of every id in title order, so sorting a list compares two integers.

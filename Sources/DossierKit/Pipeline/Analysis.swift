@@ -30,6 +30,11 @@ public struct AnalyzedDossier: Sendable {
     let lateResolution: LateResolution
     /// Entries whose page cites at least one source.
     var citing: Set<String>
+    /// While the shared inputs are the last build's (see NoteMemo), the entries whose page
+    /// inputs may differ from that build's: the notes whose body was resolved anew, and
+    /// every entry their body linked to or cited then or does now. No other page's
+    /// inputs can have changed. Nil when the shared inputs changed or there was no last build.
+    var touchedByBodies: Set<String>?
     /// Notes whose front-matter was read from the file, not taken from a memo.
     var notesRead = 0
     /// Notes whose file was read at all (the others' stamps were unchanged).
@@ -181,6 +186,7 @@ public enum Analysis {
         nonisolated(unsafe) var eventSets: [String: [String]] = [:]
         nonisolated(unsafe) var citedBy: [String: [(String, [String])]] = [:]
         nonisolated(unsafe) var citing = Set<String>()
+        nonisolated(unsafe) var touchedByBodies: Set<String>? = previous?.sharedInputs == sharedInputs ? [] : nil
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
                 resolvedPages.reserveCapacity(kept.count)
@@ -193,6 +199,16 @@ public enum Analysis {
                     if let page = resolved[i].page { resolvedPages[id] = page }
                     memos.byPath[kept[i].source.relativePath] = resolved[i].memo
                     contentHashes[id] = kept[i].contentHash
+                    // A body memo the last build made is the very object it left.
+                    let body = resolved[i].memo.body
+                    let last = previous?.byPath[kept[i].source.relativePath]?.body
+                    if touchedByBodies != nil, body !== last {
+                        touchedByBodies!.insert(id)
+                        for memo in [body, last].compactMap({ $0 }) {
+                            touchedByBodies!.formUnion(memo.references)
+                            touchedByBodies!.formUnion(memo.cited.map(\.sourceID))
+                        }
+                    }
                 }
                 for (id, references) in zip(index.orderedIDs, frontMatterResults) {
                     let isEvent = index[id]!.type == .event
@@ -250,6 +266,7 @@ public enum Analysis {
             timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets,
             contentHashes: contentHashes, memos: memos, resolvedPages: resolvedPages,
             lateResolution: LateResolution(bodies: bodies, loader: loader, contentHashes: contentHashes), citing: citing)
+        dossier.touchedByBodies = touchedByBodies
         dossier.notesRead = parsed.count { $0.readFromFile }
         dossier.notesOpened = parsed.count { $0.file != nil }
         if addsWarnings {

@@ -143,6 +143,11 @@ public enum Builder {
         let planner = PageBuilder(dossier, templates: templates, sharingParts: false)
         let plan = planner.pagePlan
         timer.lap("templates, assets and page plan")
+        // With the templates and the shared inputs as the last build had them, a page
+        // has that build's inputs unless it is the page of an entry a changed body
+        // touches (see `touchedByBodies`): one body edited, one or a few pages.
+        let inputsStart = planner.inputKeyStart(templates: templates.fingerprint).finalize()
+        let touched = previous?.pageInputsStart == inputsStart ? dossier.touchedByBodies : nil
         let pages: [PageOutcome]
         let staged: SiteWriter.StagedSite
         do {
@@ -152,7 +157,12 @@ public enum Builder {
             let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "templates", "writing"])
             let checked = plan.parallelMap(state: { planner.inputKeyStart(templates: templates.fingerprint) }) { start, page -> (inputs: String, kept: PageOutcome?) in
                 let (path, kind) = page
-                let inputs = phases.measure(0) { planner.inputKey(path, kind, start: start) }
+                let inputs = phases.measure(0) { () -> String in
+                    if let touched, let last = previous?.pageInputs[path] {
+                        if case .entry(let id) = kind, touched.contains(id) {} else { return last }
+                    }
+                    return planner.inputKey(path, kind, start: start)
+                }
                 guard let previous else { return (inputs, nil) }
                 return phases.measure(3) {
                     guard previous.pageInputs[path] == inputs, let stamp = previous.stamp(ofPage: path),
@@ -224,6 +234,7 @@ public enum Builder {
                                pages: result.pages, diagnostics: result.report.diagnostics)
         for (path, page) in zip(plan.map(\.path), pages) { if let digest = page.digest { cache.pageDigests[path] = digest } }
         cache.pageInputs = Dictionary(uniqueKeysWithValues: zip(plan.map(\.path), pages.map(\.inputs)))
+        cache.pageInputsStart = inputsStart
         cache.memos = dossier.memos
         cache.memoBase = previous?.memoBase
         // The site just replaced is the next build's staging folder; this one, the next but one's.
