@@ -5,12 +5,7 @@ import Foundation
 public struct AnalyzedDossier: Sendable {
     public var config: DossierConfig
     public var index: DossierIndex
-    /// Entry id → ids of entries whose body or front-matter links to it (events excluded).
-    public var mentions: [String: [String]]
-    /// Person, organisation or place id → ids of the events naming it, in timeline order.
-    public var events: [String: [String]]
-    /// Source id → the pages citing it, with the locators used there.
-    public var citedBy: [String: [(pageID: String, locators: [String])]]
+    public var backLinks: BackLinks
     /// Every event id in timeline order.
     public var timeline: [String]
     public var assets: [AssetFile]
@@ -242,28 +237,14 @@ public enum Analysis {
         }
         diagnostics += bodyDiagnostics
         timer.lap("memos, mention lists and timeline")
-        let order = Dictionary(uniqueKeysWithValues: timeline.enumerated().map { ($1, $0) })
-        // The three kinds of back-link lists are sorted at the same time, on both cores;
-        // each result is written by one iteration and read once all have finished.
-        let (unsortedEvents, unsortedCitedBy) = (eventSets, citedBy)
-        nonisolated(unsafe) var events: [String: [String]] = [:]
-        nonisolated(unsafe) var mentions: [String: [String]] = [:]
-        nonisolated(unsafe) var sortedCitedBy: [String: [(String, [String])]] = [:]
-        DispatchQueue.concurrentPerform(iterations: 3) { part in
-            switch part {
-            case 0:
-                bodyMentions.merge(frontMatterMentions) { body, frontMatter in body + frontMatter }
-                mentions = bodyMentions.mapValues { ids in index.inTitleOrder(Set(ids)) }
-            case 1: events = unsortedEvents.mapValues { ids in Set(ids).map { (order[$0] ?? .max, $0) }.sorted { $0 < $1 }.map(\.1) }
-            default: sortedCitedBy = unsortedCitedBy.mapValues { $0.sorted { $0.0 < $1.0 } }
-            }
-        }
-
-        timer.lap("timeline and sorted back-links")
+        bodyMentions.merge(frontMatterMentions) { body, frontMatter in body + frontMatter }
+        // A rebuild that takes the last build's inputs for the pages no changed body
+        // touches renders few pages: they sort their own lists.
+        let backLinks = BackLinks(mentions: bodyMentions, events: eventSets, citedBy: citedBy, index: index, timeline: timeline,
+                                  sortingAll: touchedByBodies == nil)
+        timer.lap("back-links")
         var dossier = AnalyzedDossier(
-            config: config, index: index, mentions: mentions, events: events,
-            citedBy: sortedCitedBy,
-            timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets,
+            config: config, index: index, backLinks: backLinks, timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets,
             contentHashes: contentHashes, memos: memos, resolvedPages: resolvedPages,
             lateResolution: LateResolution(bodies: bodies, loader: loader, contentHashes: contentHashes), citing: citing)
         dossier.touchedByBodies = touchedByBodies
@@ -274,7 +255,7 @@ public enum Analysis {
             timer.lap("editorial warnings")
         }
         if !freesMemory {
-            ProcessLifetime.keep((loaded, parsed, kept, resolved, frontMatterResults, bodyMentions, frontMatterMentions, eventSets, citedBy, order))
+            ProcessLifetime.keep((loaded, parsed, kept, resolved, frontMatterResults, frontMatterMentions))
         }
         return dossier
     }
@@ -378,7 +359,7 @@ public enum Analysis {
     /// Warnings an editor wants before publishing: orphans, uncited sources, unsourced people.
     static func editorialWarnings(_ dossier: AnalyzedDossier) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
-        var linked = Set(dossier.mentions.keys).union(dossier.events.keys).union(dossier.citedBy.keys)
+        var linked = dossier.backLinks.linkedIDs
         linked.formUnion(dossier.targets.values)
         for id in dossier.index.orderedIDs {
             let entry = dossier.index[id]!

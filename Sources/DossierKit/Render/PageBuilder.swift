@@ -72,9 +72,9 @@ public struct PageBuilder: Sendable {
         inputs.add(path)
         if case .entry(let id) = kind {
             inputs.add(dossier.contentHashes[id] ?? "")
-            inputs.add(dossier.mentions[id] ?? [])
-            inputs.add(dossier.events[id] ?? [])
-            let citedBy = dossier.citedBy[id] ?? []
+            inputs.add(dossier.backLinks.mentions(of: id))
+            inputs.add(dossier.backLinks.events(naming: id))
+            let citedBy = dossier.backLinks.citedBy(id)
             inputs.add(citedBy.map(\.pageID))
             for (_, locators) in citedBy { inputs.add(locators) }
         }
@@ -367,10 +367,10 @@ public struct PageBuilder: Sendable {
             item["cites"] = .text(marker)
             return item
         }, in: &context)
-        Self.set("events", (dossier.events[entry.id] ?? []).map { shared(eventLines, $0, from: path, or: eventLine) }, in: &context)
-        Self.set("mentions", (dossier.mentions[entry.id] ?? []).map { shared(entryLinks, $0, from: path, or: entryLink) }, in: &context)
+        Self.set("events", dossier.backLinks.events(naming: entry.id).map { shared(eventLines, $0, from: path, or: eventLine) }, in: &context)
+        Self.set("mentions", dossier.backLinks.mentions(of: entry.id).map { shared(entryLinks, $0, from: path, or: entryLink) }, in: &context)
         if entry.type == .source {
-            Self.set("cited_by", (dossier.citedBy[entry.id] ?? []).map { pageID, locators -> TemplateObject in
+            Self.set("cited_by", dossier.backLinks.citedBy(entry.id).map { pageID, locators -> TemplateObject in
                 var item = link(pageID, from: path)
                 if !locators.isEmpty { item["locators"] = .text(locators.joined(separator: "; ")) }
                 return item
