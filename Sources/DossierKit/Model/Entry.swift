@@ -172,6 +172,27 @@ public final class Entry: @unchecked Sendable {
     }
 }
 
+/// What one entry's front-matter references resolved to, found by the reference as
+/// written (its text and place in the file).
+public struct ResolvedReferences: Sendable {
+    private let pairs: [(reference: Reference, target: String)]
+    /// Only for an entry with many references; the few of most are searched in order.
+    private let table: [Reference: String]?
+
+    init(_ pairs: [(Reference, String)]) {
+        self.pairs = pairs
+        table = pairs.count > 32 ? Dictionary(pairs, uniquingKeysWith: { first, _ in first }) : nil
+    }
+
+    public subscript(reference: Reference) -> String? {
+        if let table { return table[reference] }
+        return pairs.first { $0.reference == reference }?.target
+    }
+
+    var isEmpty: Bool { pairs.isEmpty }
+    var targets: [String] { pairs.map(\.target) }
+}
+
 /// What each front-matter reference may name.
 enum FrontMatterTargets {
     static let source = EntryTypes(.source)

@@ -11,8 +11,8 @@ public struct AnalyzedDossier: Sendable {
     public var assets: [AssetFile]
     public var diagnostics: [Diagnostic]
 
-    /// The id a front-matter reference resolved to.
-    public var targets: [Reference: String]
+    /// Entry id → what its front-matter references resolved to.
+    public var targets: [String: ResolvedReferences]
 
     /// Entry id → SHA-256 of its file: with `memos.sharedInputs`, all a page's own body
     /// and citations depend on (see NoteMemo).
@@ -128,19 +128,21 @@ public enum Analysis {
         timer.lap("index")
 
         // Front-matter references, resolved like cross-references (on both cores, merged
-        // in index order).
-        var targets: [Reference: String] = [:]
+        // in index order), and kept by entry: one table of every reference was a serial
+        // insert of each, hashing the reference with its location.
         let frontMatterResults = index.orderedIDs.parallelMap { id in
-            index[id]!.frontMatterReferences.map { reference, key, allowed in
+            let results = index[id]!.frontMatterReferences.map { reference, key, allowed in
                 (reference, key, resolve(reference, key: key, allowed: allowed, index: index))
             }
+            return (results, ResolvedReferences(results.compactMap { reference, _, result in
+                if case .success(let target) = result { (reference, target) } else { nil }
+            }))
         }
-        targets.reserveCapacity(frontMatterResults.reduce(0) { $0 + $1.count })
-        for (reference, _, result) in frontMatterResults.joined() {
-            switch result {
-            case .success(let target): targets[reference] = target
-            case .failure(let diagnostic): diagnostics.append(diagnostic)
-            }
+        var targets: [String: ResolvedReferences] = [:]
+        targets.reserveCapacity(frontMatterResults.count)
+        for (id, (results, resolved)) in zip(index.orderedIDs, frontMatterResults) {
+            if !resolved.isEmpty { targets[id] = resolved }
+            for case (_, _, .failure(let diagnostic)) in results { diagnostics.append(diagnostic) }
         }
 
         timer.lap("front-matter references")
@@ -205,7 +207,7 @@ public enum Analysis {
                         }
                     }
                 }
-                for (id, references) in zip(index.orderedIDs, frontMatterResults) {
+                for (id, (references, _)) in zip(index.orderedIDs, frontMatterResults) {
                     let isEvent = index[id]!.type == .event
                     for case (_, let key, .success(let target)) in references where target != id {
                         if isEvent, key == "people" || key == "organizations" || key == "places" {
@@ -360,7 +362,7 @@ public enum Analysis {
     static func editorialWarnings(_ dossier: AnalyzedDossier) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
         var linked = dossier.backLinks.linkedIDs
-        linked.formUnion(dossier.targets.values)
+        for resolved in dossier.targets.values { linked.formUnion(resolved.targets) }
         for id in dossier.index.orderedIDs {
             let entry = dossier.index[id]!
             let location = SourceLocation(file: entry.file, line: 1, column: 1)

@@ -94,7 +94,7 @@ struct SharedInputs {
 /// Resolves one parsed body: the page's HTML and citation notes, and its memo.
 struct BodyResolver: Sendable {
     let resolver: Resolver
-    let targets: [Reference: String]
+    let targets: [String: ResolvedReferences]
 
     func resolve(_ entry: Entry, headings: [BodyParser.Heading]) -> (ResolvedPage, BodyMemo) {
         let result = resolver.resolve(entry, headings: headings)
@@ -103,7 +103,7 @@ struct BodyResolver: Sendable {
         entry.body = nil
         var citations = result.citations
         func marker(_ references: [Reference]) -> String? {
-            let ids = references.compactMap { targets[$0] }
+            let ids = references.compactMap { targets[entry.id]?[$0] }
             return ids.isEmpty ? nil : citations.markerHTML(ids.map { ($0, nil) })
         }
         let relationMarkers = entry.relations.map { marker($0.sources) ?? "" }

@@ -230,14 +230,14 @@ public struct PageBuilder: Sendable {
         let source = index[id]!
         var context = link(id, from: path)
         if let publisher = source.publisher { context["publisher"] = .text(publisher) }
-        if let via = source.via.flatMap({ dossier.targets[$0] }) { context["via"] = .object(link(via, from: path)) }
+        if let via = source.via.flatMap({ dossier.targets[id]?[$0] }) { context["via"] = .object(link(via, from: path)) }
         return SharedFragment(partial: "note-source", context: context, templates: templates)
     }
 
     /// An event in an entry's mini-timeline: date, title and places.
     private func eventLine(_ id: String, from path: String) -> SharedFragment {
         var context = link(id, from: path)
-        Self.set("places", links(index[id]!.places, from: path), in: &context)
+        Self.set("places", links(index[id]!.places, of: id, from: path), in: &context)
         return SharedFragment(partial: "event-line", context: context, templates: templates)
     }
 
@@ -255,9 +255,11 @@ public struct PageBuilder: Sendable {
 
     private static let letters = "abcdefghijklmnopqrstuvwxyz".map(String.init)
 
-    private func links(_ references: [Reference], from path: String) -> [TemplateObject] {
+    /// What `owner`'s front-matter references name, once each, as links.
+    private func links(_ references: [Reference], of owner: String, from path: String) -> [TemplateObject] {
         var seen = Set<String>()
-        return references.compactMap { dossier.targets[$0] }.filter { seen.insert($0).inserted }.map { link($0, from: path) }
+        let targets = dossier.targets[owner]
+        return references.compactMap { targets?[$0] }.filter { seen.insert($0).inserted }.map { link($0, from: path) }
     }
 
     // MARK: Pages
@@ -306,10 +308,10 @@ public struct PageBuilder: Sendable {
             let event = index[id]!
             let year = yearHeading(event.date!.value)
             var item = link(id, from: path)
-            Self.set("people", links(event.people, from: path), in: &item)
-            Self.set("organizations", links(event.organizations, from: path), in: &item)
-            Self.set("places", links(event.places, from: path), in: &item)
-            Self.set("sources", links(event.sources, from: path), in: &item)
+            Self.set("people", links(event.people, of: id, from: path), in: &item)
+            Self.set("organizations", links(event.organizations, of: id, from: path), in: &item)
+            Self.set("places", links(event.places, of: id, from: path), in: &item)
+            Self.set("sources", links(event.sources, of: id, from: path), in: &item)
             if years.last?.0 == year { years[years.count - 1].1.append(item) } else { years.append((year, [item])) }
         }
         Self.set("years", years.map { year, items in
@@ -352,14 +354,14 @@ public struct PageBuilder: Sendable {
         if !entry.tags.isEmpty { Self.set("tags", entry.tags.map { .text($0) }, in: &context) }
 
         Self.set("relations", zip(entry.relations, resolved.relationMarkers).compactMap { relation, marker -> TemplateObject? in
-            guard let target = dossier.targets[relation.with] else { return nil }
+            guard let target = dossier.targets[entry.id]?[relation.with] else { return nil }
             var item = link(target, from: path)
             item["kind"] = .text(relation.kind ?? "related to")
             item["cites"] = .text(marker)
             return item
         }, in: &context)
         Self.set("affiliations", zip(entry.affiliations, resolved.affiliationMarkers).compactMap { affiliation, marker -> TemplateObject? in
-            guard let target = dossier.targets[affiliation.organization] else { return nil }
+            guard let target = dossier.targets[entry.id]?[affiliation.organization] else { return nil }
             var item = link(target, from: path)
             if let role = affiliation.role { item["role"] = .text(role) }
             let period = [affiliation.from, affiliation.to].map { $0?.value.display(language: language) }
@@ -394,7 +396,7 @@ public struct PageBuilder: Sendable {
             if let text, !text.isEmpty { fact(label, [["text": .text(text)]]) }
         }
         func add(_ label: String, links references: [Reference]) {
-            let items = links(references, from: path).map { ["text": $0["title"]!, "href": $0["href"]!] as TemplateObject }
+            let items = links(references, of: entry.id, from: path).map { ["text": $0["title"]!, "href": $0["href"]!] as TemplateObject }
             if !items.isEmpty { fact(label, items) }
         }
         func add(_ label: String, url: String?) {
