@@ -158,8 +158,8 @@ public enum Builder {
             let checked = plan.parallelMap(state: { planner.inputKeyStart(templates: templates.fingerprint) }) { start, page -> (inputs: String, kept: PageOutcome?) in
                 let (path, kind) = page
                 let inputs = phases.measure(0) { () -> String in
-                    if let touched, let last = previous?.pageInputs[path] {
-                        if case .entry(let id) = kind, touched.contains(id) {} else { return last }
+                    if let touched, let last = previous?.pageInputs[path], !(kind.entryID.map(touched.contains) ?? false) {
+                        return last
                     }
                     return planner.inputKey(path, kind, start: start)
                 }

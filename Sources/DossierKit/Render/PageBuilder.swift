@@ -93,6 +93,9 @@ public struct PageBuilder: Sendable {
 
     public enum PageKind: Sendable {
         case home, timeline, notFound, list(EntryType), entry(String)
+
+        /// The entry whose page this is, if it is one.
+        var entryID: String? { if case .entry(let id) = self { id } else { nil } }
     }
 
     /// Nil only for an entry whose note changed while the site was being built (see
