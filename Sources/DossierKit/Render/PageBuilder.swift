@@ -81,9 +81,8 @@ public struct PageBuilder: Sendable {
         return inputs.finalize()
     }
 
-    /// What every page's input key starts with: the templates and the shared inputs.
-    /// Made once by each thread that makes keys, in bytes of its own: both cores
-    /// retaining the same two strings for every page made each wait on the other.
+    /// What every page's input key starts with: the templates and the shared inputs,
+    /// made once per chunk of pages instead of added to every page's stream.
     func inputKeyStart(templates: String) -> PageDigest.Stream {
         var start = PageDigest.Stream()
         start.add(templates)

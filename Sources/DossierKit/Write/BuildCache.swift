@@ -331,10 +331,7 @@ struct MemoBase: Sendable {
             return writer.bytes
         }
         whole.write(partCount)
-        for part in parts {
-            whole.write(part.count)
-            whole.write(encoded: part[...])
-        }
+        for part in parts { whole.write(part: part) }
         guard whole.finish(at: path), let stamp = FileStamp(path: path) else { return nil }
         var base = MemoBase(stamp: stamp)
         base.memos = memos

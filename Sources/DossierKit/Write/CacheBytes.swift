@@ -94,10 +94,10 @@ struct CacheWriter: ~Copyable {
         if bytes.count >= Self.chunk { flush() }
     }
 
-    /// A part made by an in-memory writer, with its length first (`CacheReader.part`).
-    mutating func write(part: consuming CacheWriter) {
-        write(part.bytes.count)
-        write(encoded: part.bytes[...])
+    /// The bytes of an in-memory writer, as a part with its length first (`CacheReader.part`).
+    mutating func write(part: [UInt8]) {
+        write(part.count)
+        write(encoded: part[...])
     }
 
     /// Bytes another reader read, written back as they were.
