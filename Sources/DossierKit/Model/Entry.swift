@@ -209,7 +209,17 @@ struct EntryTypes: OptionSet, Sendable {
     let rawValue: UInt8
 
     init(rawValue: UInt8) { self.rawValue = rawValue }
-    init(_ type: EntryType) { rawValue = 1 << UInt8(EntryType.allCases.firstIndex(of: type)!) }
+    init(_ type: EntryType) {
+        // A switch, not a search of `allCases`, which makes an array at every call.
+        rawValue = switch type {
+        case .person: 1
+        case .organization: 2
+        case .place: 4
+        case .event: 8
+        case .source: 16
+        case .note: 32
+        }
+    }
 
     func contains(_ type: EntryType) -> Bool { contains(EntryTypes(type)) }
 

@@ -97,7 +97,8 @@ public enum Analysis {
                        title: note.entry.map { note.memo?.title ?? $0.title }, anchors: note.anchors)
         }
         let sharedInputs = shared.finalize()
-        if previous?.sharedInputs == sharedInputs {
+        let sharedInputsUnchanged = previous?.sharedInputs == sharedInputs
+        if sharedInputsUnchanged {
             for note in parsed { if let memo = note.memo { note.entry?.title = memo.title } }
         } else {
             // Something other notes read has changed (a title, an alias, a heading…): no memo holds.
@@ -183,7 +184,7 @@ public enum Analysis {
         nonisolated(unsafe) var eventSets: [String: [String]] = [:]
         nonisolated(unsafe) var citedBy: [String: [(String, [String])]] = [:]
         nonisolated(unsafe) var citing = Set<String>()
-        nonisolated(unsafe) var touchedByBodies: Set<String>? = previous?.sharedInputs == sharedInputs ? [] : nil
+        nonisolated(unsafe) var touchedByBodies: Set<String>? = sharedInputsUnchanged ? [] : nil
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
                 resolvedPages.reserveCapacity(kept.count)
@@ -198,8 +199,7 @@ public enum Analysis {
                     contentHashes[id] = kept[i].contentHash
                     // A body memo the last build made is the very object it left.
                     let body = resolved[i].memo.body
-                    let last = previous?.byPath[kept[i].source.relativePath]?.body
-                    if touchedByBodies != nil, body !== last {
+                    if touchedByBodies != nil, case let last = previous?.byPath[kept[i].source.relativePath]?.body, body !== last {
                         touchedByBodies!.insert(id)
                         for memo in [body, last].compactMap({ $0 }) {
                             touchedByBodies!.formUnion(memo.references)

@@ -146,7 +146,8 @@ public enum Builder {
         // With the templates and the shared inputs as the last build had them, a page
         // has that build's inputs unless it is the page of an entry a changed body
         // touches (see `touchedByBodies`): one body edited, one or a few pages.
-        let inputsStart = planner.inputKeyStart(templates: templates.fingerprint).finalize()
+        let keyStart = planner.inputKeyStart(templates: templates.fingerprint)
+        let inputsStart = keyStart.finalize()
         let touched = previous?.pageInputsStart == inputsStart ? dossier.touchedByBodies : nil
         let pages: [PageOutcome]
         let staged: SiteWriter.StagedSite
@@ -155,13 +156,12 @@ public enum Builder {
                                       placedLast: previous.map { Set($0.placed) })
             timer.lap("prepare the staging folder")
             let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "templates", "writing"])
-            let checked = plan.parallelMap(state: { planner.inputKeyStart(templates: templates.fingerprint) }) { start, page -> (inputs: String, kept: PageOutcome?) in
-                let (path, kind) = page
+            let checked = plan.parallelMap { path, kind -> (inputs: String, kept: PageOutcome?) in
                 let inputs = phases.measure(0) { () -> String in
                     if let touched, let last = previous?.pageInputs[path], !(kind.entryID.map(touched.contains) ?? false) {
                         return last
                     }
-                    return planner.inputKey(path, kind, start: start)
+                    return planner.inputKey(path, kind, start: keyStart)
                 }
                 guard let previous else { return (inputs, nil) }
                 return phases.measure(3) {

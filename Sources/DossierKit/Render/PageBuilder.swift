@@ -66,7 +66,7 @@ public struct PageBuilder: Sendable {
     /// and, for an entry, its own file and the back-links other bodies give it. Equal
     /// inputs mean an equal page (see NoteMemo and BodyMemo for why nothing else can change it).
     ///
-    /// `start` is `inputKeyStart(templates:)`, made again by each thread (see there).
+    /// `start` is `inputKeyStart(templates:)`, the same for every page.
     func inputKey(_ path: String, _ kind: PageKind, start: PageDigest.Stream) -> String {
         var inputs = PageDigest.Stream(after: start)
         inputs.add(path)
@@ -82,7 +82,7 @@ public struct PageBuilder: Sendable {
     }
 
     /// What every page's input key starts with: the templates and the shared inputs,
-    /// made once per chunk of pages instead of added to every page's stream.
+    /// made once instead of added to every page's stream.
     func inputKeyStart(templates: String) -> PageDigest.Stream {
         var start = PageDigest.Stream()
         start.add(templates)

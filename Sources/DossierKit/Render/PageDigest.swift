@@ -21,7 +21,7 @@ enum PageDigest {
     /// hash alike (for digests of a few plain values). Gathered and hashed once: an update
     /// of the hasher per string was most of the cost of a page's input key.
     struct Stream {
-        private(set) var bytes: [UInt8] = []
+        private var bytes: [UInt8] = []
 
         init() { bytes.reserveCapacity(512) }
 
