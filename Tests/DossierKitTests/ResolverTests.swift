@@ -116,6 +116,52 @@ import Testing
         #expect(diagnostic.location.description == "Content/events/e.md:3:12")
     }
 
+    /// Bodies are rendered once, with a numbered gap (`\u{1}n\u{2}`) for each token,
+    /// filled once the index is made. A body that spells such a gap itself, here with
+    /// character references, is parsed again and resolved in one go: its own text stays,
+    /// and its page is the one the same body without the spelled gap gets.
+    @Test(arguments: [
+        "Odd SPOT text.\n\n## About [[Jerry]]\n\n> [!DENIED] [[elodie-marchal]] replied\n> No [@src, p. 2].\n\n"
+            + "Then [[La Comtesse|her]] [@src; @src, p. 3] and `[[code]]`.\n",
+        "Odd SPOT text: [[La Comtesse|her]].\n",
+    ])
+    func bodySpellingAGapItselfKeepsItsTextAndItsLinks(body: String) throws {
+        func page(_ spot: String) throws -> String {
+            let (report, dossier) = try check(body: body.replacingOccurrences(of: "SPOT", with: spot))
+            defer { dossier.remove() }
+            #expect(report.errorCount == 0, "\(report.lines)")
+            _ = try dossier.build()
+            return try dossier.page("notes/n/index.html")
+        }
+        let spelled = try page("&#1;0&#2;")
+        let plain = try page("X")
+        #expect(spelled.contains("Odd \u{1}0\u{2} text"))
+        #expect(spelled.replacingOccurrences(of: "\u{1}0\u{2}", with: "X") == plain)
+        #expect(plain.contains(">her</a>"))
+        #expect(!plain.contains("\u{1}"))
+    }
+
+    @Test func tokensInHeadingsCalloutsAndCodeRenderAsBefore() throws {
+        let (_, dossier) = try check(body: "## About [[Jerry]]\n\n> [!DENIED] [[elodie-marchal]] & co\n> No [@src, p. 2].\n\n`[[code]]` [[Jerry|<Jerry's>]]\n")
+        defer { dossier.remove() }
+        _ = try dossier.build()
+        let page = try dossier.page("notes/n/index.html")
+        #expect(page.contains("<h2 id=\"about-jerry\">About <a class=\"xref xref-person\" href=\"../../people/jerome-durand/index.html\">Jérôme Durand</a></h2>"))
+        #expect(page.contains("<strong class=\"callout-title\"><a class=\"xref xref-person\" href=\"../../people/elodie-marchal/index.html\">Élodie Marchal</a> &amp; co</strong><br>"))
+        #expect(page.contains("<code>[[code]]</code> <a class=\"xref xref-person\" href=\"../../people/jerome-durand/index.html\">&lt;Jerry's&gt;</a>"))
+    }
+
+    @Test func unresolvedTokensInAHeadingAndACalloutAreLocated() throws {
+        let (report, dossier) = try check(body: "Intro.\n\n## About [[Nobody]]\n\n> [!DISPUTED] Said [[Nemo]] & co\n> [@nosuch, p. 1] <x>\n")
+        defer { dossier.remove() }
+        let heading = try #require(report.first(containing: "unresolved reference [[Nobody]]"))
+        #expect((heading.location.line, heading.location.column) == (6, 10))
+        let callout = try #require(report.first(containing: "unresolved reference [[Nemo]]"))
+        #expect((callout.location.line, callout.location.column) == (8, 20))
+        let citation = try #require(report.first(containing: "unknown source '@nosuch'"))
+        #expect((citation.location.line, citation.location.column) == (9, 4))
+    }
+
     @Test func citationNumbersFollowFirstUseAndRepeatForTheSameSource() {
         var registry = CitationRegistry()
         let first = registry.markerHTML([("b", "p. 1")])

@@ -82,13 +82,13 @@ public enum Analysis {
             let memo = previous?.byPath[note.relativePath]
             switch note {
             case .read(let file):
-                return ParsedNote.parse(file, memo: memo)
+                return ParsedNote.parse(file, memo: memo, allowHTML: config.allowHTML)
             case .unread(let relativePath, _):
                 // The memo stands in for the file; its lines are read if the body is.
                 if let memo, let entry = EntryCodec.decode(memo.entry, lines: TextLines("")) {
                     return ParsedNote(note: note, entry: entry, memo: memo)
                 }
-                return ParsedNote.parse(loader.readNote(relativePath), as: note, memo: memo)
+                return ParsedNote.parse(loader.readNote(relativePath), as: note, memo: memo, allowHTML: config.allowHTML)
             }
         }
         var shared = SharedInputs(config: loaded.configFile)
@@ -108,10 +108,10 @@ public enum Analysis {
                 if note.file == nil {
                     // Left unread by the loader: read now, exactly as the loader would have.
                     note = ParsedNote.parse(loader.readNote(note.source.relativePath), as: note.source,
-                                            memo: previous?.byPath[note.source.relativePath])
+                                            memo: previous?.byPath[note.source.relativePath], allowHTML: config.allowHTML)
                 }
                 if let entry = note.entry, let file = note.file, note.parsedAnchors == nil {
-                    note.readHeadings(of: note.body(of: file), into: entry)
+                    note.readBody(note.body(of: file), into: entry, allowHTML: config.allowHTML)
                     note.memo = nil
                 }
                 return note
@@ -157,12 +157,15 @@ public enum Analysis {
             var page: ResolvedPage?
             var body = note.memo
             if body == nil, let file = note.file {
-                // Parsed again: holding every note's tree from the parse to here took
-                // 90 MB more at 10,000 notes, and first touching memory costs more here
-                // than a second cmark parse (see Benchmarks/README.md, stop 14).
                 var titleIsFirstHeading = note.titleIsFirstHeading
-                let headings = BodyParser.parse(note.body(of: file), into: entry, titleIsFirstHeading: &titleIsFirstHeading)
-                (page, body) = bodies.resolve(entry, headings: headings)
+                func reparse() -> [BodyParser.Heading] {
+                    BodyParser.parse(note.body(of: file), into: entry, titleIsFirstHeading: &titleIsFirstHeading)
+                }
+                if let prepared = note.prepared?.take() {
+                    (page, body) = bodies.resolve(entry, prepared: prepared, anchors: note.anchors, reparse: reparse)
+                } else {
+                    (page, body) = bodies.resolve(entry, headings: reparse())
+                }
             }
             return (entry.id, page, NoteMemo(contentHash: note.contentHash, displayPath: note.source.displayPath, entry: note.entryBytes,
                                              readDiagnostics: note.diagnostics, bodyLength: note.bodyLength,
@@ -278,6 +281,8 @@ public enum Analysis {
         var parsedAnchors: [String]? = nil
         /// The note's title is its first heading (see BodyParser).
         var titleIsFirstHeading = false
+        /// The body as rendered when first parsed, until it is resolved (see Resolver).
+        var prepared: PreparedSlot? = nil
         /// What the last build found in this body, while it may still hold.
         var memo: BodyMemo? = nil
         /// The last build's memo of the whole note, when it stands in for the file.
@@ -304,7 +309,7 @@ public enum Analysis {
 
         /// A note read from its file: the memo's entry if the bytes are the ones it was
         /// made from, else front-matter read by Yams and the body parsed by cmark.
-        static func parse(_ file: ContentFile, memo: NoteMemo?) -> ParsedNote {
+        static func parse(_ file: ContentFile, memo: NoteMemo?, allowHTML: Bool) -> ParsedNote {
             let bytes = file.text[...].utf8
             let contentHash = SharedInputs.hash(bytes)
             if let memo, memo.contentHash == contentHash, memo.displayPath == file.displayPath,
@@ -315,25 +320,39 @@ public enum Analysis {
             var note = ParsedNote(note: .read(file), entry: entry, entryBytes: entry.map(EntryCodec.encode) ?? [],
                                   bodyLength: body.utf8.count, diagnostics: readDiagnostics, contentHash: contentHash,
                                   frontMatterHash: SharedInputs.hash(bytes.dropLast(body.utf8.count)), readFromFile: true)
-            if let entry { note.readHeadings(of: body, into: entry) }
+            if let entry { note.readBody(body, into: entry, allowHTML: allowHTML) }
             return note
         }
 
-        /// The title and heading anchors the index needs; the tree itself is made again
-        /// when the body is resolved.
-        mutating func readHeadings(of body: String, into entry: Entry) {
-            parsedAnchors = BodyParser.parse(body, into: entry, titleIsFirstHeading: &titleIsFirstHeading).map(\.anchor)
+        /// The title and heading anchors the index needs, and the body rendered with
+        /// gaps for what only the index can tell (see Resolver): one cmark parse per body.
+        mutating func readBody(_ body: String, into entry: Entry, allowHTML: Bool) {
+            let headings = BodyParser.parse(body, into: entry, titleIsFirstHeading: &titleIsFirstHeading)
+            parsedAnchors = headings.map(\.anchor)
+            prepared = PreparedSlot(Resolver.prepare(entry, headings: headings, allowHTML: allowHTML))
             entry.body = nil
         }
 
         /// A note read late (`ContentLoader.readNote`), or the reason it cannot be.
-        static func parse(_ read: Result<ContentFile, Diagnostic>, as note: LoadedNote, memo: NoteMemo?) -> ParsedNote {
+        static func parse(_ read: Result<ContentFile, Diagnostic>, as note: LoadedNote, memo: NoteMemo?, allowHTML: Bool) -> ParsedNote {
             switch read {
-            case .success(let file): parse(file, memo: memo)
+            case .success(let file): parse(file, memo: memo, allowHTML: allowHTML)
             case .failure(let diagnostic):
                 ParsedNote(note: note, entry: nil, entryBytes: [], bodyLength: 0, diagnostics: [diagnostic],
                            contentHash: "", frontMatterHash: "", readFromFile: true)
             }
+        }
+    }
+
+    /// A prepared body, given up once resolved so that its HTML is freed then, not
+    /// held with the parsed notes.
+    private final class PreparedSlot: @unchecked Sendable {
+        // @unchecked: each note's slot is taken by the one task that resolves the note.
+        private var body: Resolver.PreparedBody?
+        init(_ body: Resolver.PreparedBody) { self.body = body }
+        func take() -> Resolver.PreparedBody? {
+            defer { body = nil }
+            return body
         }
     }
 

@@ -96,11 +96,24 @@ struct BodyResolver: Sendable {
     let resolver: Resolver
     let targets: [String: ResolvedReferences]
 
+    /// A body parsed just now, resolved in one go.
     func resolve(_ entry: Entry, headings: [BodyParser.Heading]) -> (ResolvedPage, BodyMemo) {
         let result = resolver.resolve(entry, headings: headings)
         // Nothing reads the Markdown tree after this: free it here, on this core,
         // rather than hold it through rendering (it was a large part of peak memory).
         entry.body = nil
+        return finish(entry, result, anchors: headings.map(\.anchor))
+    }
+
+    /// A body prepared when its note was read (see Resolver). One whose gaps do not
+    /// check out is parsed again (`reparse` makes the tree and gives its headings).
+    func resolve(_ entry: Entry, prepared: Resolver.PreparedBody, anchors: [String],
+                 reparse: () -> [BodyParser.Heading]) -> (ResolvedPage, BodyMemo) {
+        guard let result = resolver.resolve(prepared, of: entry) else { return resolve(entry, headings: reparse()) }
+        return finish(entry, result, anchors: anchors)
+    }
+
+    private func finish(_ entry: Entry, _ result: Resolver.Result, anchors: [String]) -> (ResolvedPage, BodyMemo) {
         var citations = result.citations
         func marker(_ references: [Reference]) -> String? {
             let ids = references.compactMap { targets[entry.id]?[$0] }
@@ -117,7 +130,7 @@ struct BodyResolver: Sendable {
             return BodyMemo.CitedSource(sourceID: note.sourceID,
                                         locators: Array(Set(locators)).sorted { $0.localizedStandardCompare($1) == .orderedAscending })
         }
-        let memo = BodyMemo(title: entry.title, anchors: headings.map(\.anchor),
+        let memo = BodyMemo(title: entry.title, anchors: anchors,
                             references: result.references, cited: cited, diagnostics: result.diagnostics)
         return (page, memo)
     }

@@ -1,7 +1,14 @@
-/// Fourth stage: edits one entry's cmark tree in place. `[[…]]` becomes a link,
-/// `[@…]` a numbered marker, `> [!DENIED]` an annotation box, headings get their
-/// anchors, and links are made safe. Only text nodes are read, so code spans and
-/// code blocks stay as written.
+import Foundation
+
+/// Fourth stage: resolves one entry's body. `[[…]]` becomes a link, `[@…]` a numbered
+/// marker, `> [!DENIED]` an annotation box, headings get their anchors, and links are
+/// made safe. Only text nodes are read, so code spans and code blocks stay as written.
+///
+/// In two steps, so that a body is parsed by cmark once: `prepare` edits the tree while
+/// the note is first read and renders it, leaving each `[[…]]` and `[@…]` as a numbered
+/// gap in the HTML (what it becomes depends on every other note); `resolve(_:of:)` fills
+/// the gaps once the index is made. Holding every tree until then cost more memory than
+/// a second parse; holding the HTML costs less than either.
 public struct Resolver: Sendable {
     public let index: DossierIndex
     public let allowHTML: Bool
@@ -19,6 +26,21 @@ public struct Resolver: Sendable {
         public var diagnostics: [Diagnostic]
     }
 
+    /// A body rendered with a gap for each token: `\u{1}` + the token's number + `\u{2}`.
+    public struct PreparedBody: Sendable {
+        var html: String
+        var tokens: [PendingToken]
+        /// Found while preparing (unknown callouts).
+        var diagnostics: [Diagnostic]
+    }
+
+    /// A `[[…]]` or `[@…]` as written, and where it stands.
+    struct PendingToken: Sendable {
+        var kind: InlineSyntax.Kind
+        var inner: Substring
+        var place: TokenPlace
+    }
+
     public static let calloutLabels: [String: String] = [
         "DENIED": "Denied", "DISPUTED": "Disputed", "UNVERIFIED": "Unverified", "NOTE": "Note", "EDITOR": "Editor’s note",
     ]
@@ -26,22 +48,75 @@ public struct Resolver: Sendable {
     /// Text inside these is left as written: a `[[…]]` in a link's label is not a second link.
     static let linksAndImages: Set<MarkdownNodeKind> = [.link, .image]
 
-    public func resolve(_ entry: Entry, headings: [BodyParser.Heading], citations: CitationRegistry = CitationRegistry()) -> Result {
-        guard let document = entry.body else {
-            return Result(html: "", references: [], citations: citations, diagnostics: [])
+    private static let gapStart = UInt8(1), gapEnd = UInt8(2)
+
+    /// Edits `entry.body` (callouts, links, headings) and renders it with gaps for the
+    /// tokens. Needs nothing from other notes: it runs while the notes are first read.
+    public static func prepare(_ entry: Entry, headings: [BodyParser.Heading], allowHTML: Bool) -> PreparedBody {
+        var tokens: [PendingToken] = []
+        let (html, diagnostics) = edit(entry, headings: headings, allowHTML: allowHTML) { token in
+            tokens.append(token)
+            return "\u{1}\(tokens.count - 1)\u{2}"
         }
+        return PreparedBody(html: html, tokens: tokens, diagnostics: diagnostics)
+    }
+
+    /// Fills a prepared body's gaps, in the order of the tokens (which is the order of
+    /// the document: citation numbers and references come out as a tree walk gave them).
+    /// Nil when the HTML's gaps are not exactly the ones `prepare` made, as when the body
+    /// itself spells one (`&#1;`): such a body is resolved by `resolve(_:headings:)`.
+    public func resolve(_ prepared: PreparedBody, of entry: Entry, citations: CitationRegistry = CitationRegistry()) -> Result? {
         var pass = Pass(entry: entry, index: index, citations: citations, rootPrefix: SitePaths.rootPrefix(forPageOf: entry))
+        pass.diagnostics = prepared.diagnostics
+        var html = prepared.html
+        let filled: [UInt8]? = html.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + prepared.tokens.count * 160)
+            var cursor = 0
+            for (number, token) in prepared.tokens.enumerated() {
+                guard let start = Self.offset(of: Self.gapStart, in: bytes, from: cursor) else { return nil }
+                var end = start + 1, value = 0
+                while end < bytes.count, (0x30...0x39).contains(bytes[end]) {
+                    value = value * 10 + Int(bytes[end] - 0x30)
+                    end += 1
+                }
+                guard end > start + 1, end < bytes.count, bytes[end] == Self.gapEnd, value == number else { return nil }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<start]))
+                out.append(contentsOf: pass.html(for: token).utf8)
+                cursor = end + 1
+            }
+            guard Self.offset(of: Self.gapStart, in: bytes, from: cursor) == nil else { return nil }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor...]))
+            return out
+        }
+        guard let filled else { return nil }
+        return Result(html: String(decoding: filled, as: UTF8.self), references: pass.references,
+                      citations: pass.citations, diagnostics: pass.diagnostics)
+    }
+
+    /// Resolves `entry.body` in one go, each token's HTML put in the tree as it is found.
+    public func resolve(_ entry: Entry, headings: [BodyParser.Heading], citations: CitationRegistry = CitationRegistry()) -> Result {
+        var pass = Pass(entry: entry, index: index, citations: citations, rootPrefix: SitePaths.rootPrefix(forPageOf: entry))
+        let (html, diagnostics) = Self.edit(entry, headings: headings, allowHTML: allowHTML) { pass.html(for: $0) }
+        return Result(html: html, references: pass.references, citations: pass.citations, diagnostics: diagnostics + pass.diagnostics)
+    }
+
+    /// The tree edits both ways share; `gap` gives the HTML put where each token stood.
+    private static func edit(_ entry: Entry, headings: [BodyParser.Heading], allowHTML: Bool,
+                             gap: (PendingToken) -> String) -> (html: String, diagnostics: [Diagnostic]) {
+        guard let document = entry.body else { return ("", []) }
+        var diagnostics: [Diagnostic] = []
         for quote in document.nodes(where: { $0.kind == .blockQuote }) {
-            pass.resolveCallout(quote)
+            resolveCallout(quote, of: entry, diagnostics: &diagnostics)
         }
         // Only text that may hold `[[…]]` or `[@…]`: most text nodes hold no `[`, and are
         // passed over on cmark's C string, without a Swift string made of them.
         let texts = document.nodes { $0.kind == .text && $0.literalContains(UInt8(ascii: "[")) && !$0.isInside(Self.linksAndImages) }
         for text in texts {
-            pass.resolveText(text)
+            replaceTokens(in: text, gap: gap)
         }
         for link in document.nodes(where: { $0.kind == .link }) {
-            Pass.secureLink(link)
+            secureLink(link)
         }
         for heading in headings {
             let html = heading.node.renderHTML(allowHTML: allowHTML)
@@ -49,8 +124,136 @@ public struct Resolver: Sendable {
             let withID = "<h\(level) id=\"\(heading.anchor)\">" + html.dropFirst("<h\(level)>".count)
             heading.node.replace(with: .customBlock(enter: withID), keepChildren: false)
         }
-        return Result(html: document.renderHTML(allowHTML: allowHTML), references: pass.references,
-                      citations: pass.citations, diagnostics: pass.diagnostics)
+        return (document.renderHTML(allowHTML: allowHTML), diagnostics)
+    }
+
+    private static func offset(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = bytes.baseAddress, start < bytes.count,
+              let found = memchr(base + start, Int32(byte), bytes.count - start) else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    // MARK: Callouts
+
+    private static func resolveCallout(_ quote: MarkdownNode, of entry: Entry, diagnostics: inout [Diagnostic]) {
+        guard let paragraph = quote.firstChild, paragraph.kind == .paragraph,
+              let marker = paragraph.firstChild, marker.kind == .text else { return }
+        let literal = marker.literal
+        guard literal.hasPrefix("[!"), let close = literal.firstIndex(of: "]") else { return }
+        let name = literal[literal.index(literal.startIndex, offsetBy: 2)..<close]
+        guard let label = Resolver.calloutLabels[name.uppercased()] else {
+            if name.allSatisfy({ $0.isLetter }) {
+                diagnostics.append(.warning(TokenPlace(node: marker, token: "[!\(name)]", occurrence: 0).location(in: entry),
+                                            "unknown callout '[!\(name)]'; it is shown as a plain quotation",
+                                            notes: ["use one of: " + Resolver.calloutLabels.keys.sorted().map { "[!\($0)]" }.joined(separator: ", ")]))
+            }
+            return
+        }
+        let title = literal[literal.index(after: close)...].drop { $0 == " " }
+        if title.isEmpty {
+            if let next = marker.next, next.kind == .softBreak || next.kind == .lineBreak { next.remove() }
+            marker.remove()
+            if paragraph.firstChild == nil { paragraph.remove() }
+        } else {
+            marker.setLiteral(String(title))
+            // The rest of the marker line is the box's title.
+            let heading = MarkdownNode.customInline(enter: "<strong class=\"callout-title\">", exit: "</strong>")
+            marker.insertBefore(heading)
+            var node: MarkdownNode? = marker
+            while let current = node, current.kind != .softBreak, current.kind != .lineBreak {
+                node = current.next
+                heading.append(current)
+            }
+            if let lineEnd = node { lineEnd.replace(with: .customInline(enter: "<br>\n"), keepChildren: false) }
+        }
+        let kind = name.lowercased()
+        let box = MarkdownNode.customBlock(
+            enter: "<aside class=\"callout callout-\(kind)\" aria-label=\"\(label)\">\n<p class=\"callout-label\">\(label)</p>\n",
+            exit: "</aside>\n")
+        quote.replace(with: box, keepChildren: true)
+    }
+
+    // MARK: Cross-references and citations
+
+    /// Splits a text node around its tokens; each token becomes raw HTML from `gap`.
+    private static func replaceTokens(in node: MarkdownNode, gap: (PendingToken) -> String) {
+        let literal = node.literal
+        let tokens = InlineSyntax.scan(literal)
+        guard !tokens.isEmpty else { return }
+        var cursor = literal.startIndex
+        var seen: [Substring: Int] = [:]
+        for token in tokens {
+            if cursor < token.range.lowerBound { node.insertBefore(.text(String(literal[cursor..<token.range.lowerBound]))) }
+            let text = literal[token.range]
+            // Where it is in the file is worked out only if a diagnostic needs it.
+            let place = TokenPlace(node: node, token: String(text), occurrence: seen[text, default: 0])
+            seen[text, default: 0] += 1
+            node.insertBefore(.customInline(enter: gap(PendingToken(kind: token.kind, inner: literal[token.inner], place: place))))
+            cursor = token.range.upperBound
+        }
+        if cursor < literal.endIndex { node.insertBefore(.text(String(literal[cursor...]))) }
+        node.remove()
+    }
+
+    // MARK: Links
+
+    /// Drops `javascript:`-like targets (keeping the text) and marks external links.
+    static func secureLink(_ link: MarkdownNode) {
+        let url = String(link.url[...].trimmingSpaces)
+        let scheme = url.prefix { $0 != ":" && $0 != "/" && $0 != "?" && $0 != "#" }.lowercased()
+        let hasScheme = url.dropFirst(scheme.count).first == ":"
+        if hasScheme, !["http", "https", "mailto"].contains(scheme) {
+            for child in link.children { link.insertBefore(child) }
+            link.remove()
+        } else if hasScheme, scheme != "mailto" {
+            let title = link.title.isEmpty ? "" : " title=\"\(HTML.escape(link.title))\""
+            let replacement = MarkdownNode.customInline(
+                enter: "<a href=\"\(HTML.escape(url))\"\(title) rel=\"noopener noreferrer\">", exit: "</a>")
+            link.replace(with: replacement, keepChildren: true)
+        }
+    }
+
+    // MARK: Locations
+
+    /// A token as found in a text node: its text, how many identical tokens came before
+    /// it in the same node, and the node's place (the tree is gone when it is resolved).
+    struct TokenPlace: Sendable {
+        var token: String
+        var occurrence: Int
+        /// The node's start (body line, byte column) and the last body line of its block.
+        var line: Int
+        var byteColumn: Int
+        var blockEndLine: Int
+
+        init(node: MarkdownNode, token: String, occurrence: Int) {
+            (self.token, self.occurrence) = (token, occurrence)
+            (line, byteColumn, blockEndLine) = (node.startLine, node.startColumn, node.parent?.endLine ?? 0)
+        }
+
+        /// Where the token stands in the file: its occurrence searched from the node's
+        /// position on (so escapes and entities earlier in the text do not shift it).
+        /// cmark's inline positions can lag after a hard line break, so the rest of the
+        /// enclosing block is searched too.
+        func location(in entry: Entry) -> SourceLocation {
+            let firstLine = line + entry.bodyFirstLine - 1
+            let lastLine = max(firstLine, blockEndLine + entry.bodyFirstLine - 1)
+            let nodeColumn = entry.lines.column(line: firstLine, byteColumn: byteColumn)
+            var line = firstLine
+            var column = nodeColumn
+            var remaining = occurrence
+            while line <= lastLine {
+                if let found = entry.lines.column(of: token, line: line, from: column) {
+                    if remaining == 0 { return SourceLocation(file: entry.file, line: line, column: found) }
+                    remaining -= 1
+                    column = found + token.count
+                    continue
+                }
+                line += 1
+                column = 1
+            }
+            let length = entry.lines.line(firstLine)?.count ?? 0
+            return SourceLocation(file: entry.file, line: firstLine, column: min(nodeColumn, length + 1))
+        }
     }
 
     /// The mutable state of resolving one body.
@@ -69,73 +272,18 @@ public struct Resolver: Sendable {
             self.rootPrefix = rootPrefix
         }
 
-        // MARK: Callouts
-
-        mutating func resolveCallout(_ quote: MarkdownNode) {
-            guard let paragraph = quote.firstChild, paragraph.kind == .paragraph,
-                  let marker = paragraph.firstChild, marker.kind == .text else { return }
-            let literal = marker.literal
-            guard literal.hasPrefix("[!"), let close = literal.firstIndex(of: "]") else { return }
-            let name = literal[literal.index(literal.startIndex, offsetBy: 2)..<close]
-            guard let label = Resolver.calloutLabels[name.uppercased()] else {
-                if name.allSatisfy({ $0.isLetter }) {
-                    diagnostics.append(.warning(location(of: marker, token: "[!\(name)]"),
-                                                "unknown callout '[!\(name)]'; it is shown as a plain quotation",
-                                                notes: ["use one of: " + Resolver.calloutLabels.keys.sorted().map { "[!\($0)]" }.joined(separator: ", ")]))
-                }
-                return
+        /// The HTML a token becomes: a link, a numbered marker, or the text as written.
+        mutating func html(for token: PendingToken) -> String {
+            switch token.kind {
+            case .reference: referenceHTML(token.inner, at: token.place)
+            case .citation(let items): citationHTML(items, at: token.place)
             }
-            let title = literal[literal.index(after: close)...].drop { $0 == " " }
-            if title.isEmpty {
-                if let next = marker.next, next.kind == .softBreak || next.kind == .lineBreak { next.remove() }
-                marker.remove()
-                if paragraph.firstChild == nil { paragraph.remove() }
-            } else {
-                marker.setLiteral(String(title))
-                // The rest of the marker line is the box's title.
-                let heading = MarkdownNode.customInline(enter: "<strong class=\"callout-title\">", exit: "</strong>")
-                marker.insertBefore(heading)
-                var node: MarkdownNode? = marker
-                while let current = node, current.kind != .softBreak, current.kind != .lineBreak {
-                    node = current.next
-                    heading.append(current)
-                }
-                if let lineEnd = node { lineEnd.replace(with: .customInline(enter: "<br>\n"), keepChildren: false) }
-            }
-            let kind = name.lowercased()
-            let box = MarkdownNode.customBlock(
-                enter: "<aside class=\"callout callout-\(kind)\" aria-label=\"\(label)\">\n<p class=\"callout-label\">\(label)</p>\n",
-                exit: "</aside>\n")
-            quote.replace(with: box, keepChildren: true)
-        }
-
-        // MARK: Cross-references and citations
-
-        mutating func resolveText(_ node: MarkdownNode) {
-            let literal = node.literal
-            let tokens = InlineSyntax.scan(literal)
-            guard !tokens.isEmpty else { return }
-            var cursor = literal.startIndex
-            var seen: [String: Int] = [:]
-            for token in tokens {
-                if cursor < token.range.lowerBound { node.insertBefore(.text(String(literal[cursor..<token.range.lowerBound]))) }
-                let text = String(literal[token.range])
-                // Where it is in the file is worked out only if a diagnostic needs it.
-                let at = TokenPlace(node: node, token: text, occurrence: seen[text, default: 0])
-                seen[text, default: 0] += 1
-                switch token.kind {
-                case .reference: node.insertBefore(referenceNode(literal[token.inner], token: text, at: at))
-                case .citation(let items): node.insertBefore(citationNode(items, token: text, at: at))
-                }
-                cursor = token.range.upperBound
-            }
-            if cursor < literal.endIndex { node.insertBefore(.text(String(literal[cursor...]))) }
-            node.remove()
         }
 
         /// `[[target]]`, `[[target|label]]`, `[[target#anchor]]`: a link, or the text as
         /// written (plus an error) when it does not resolve.
-        private mutating func referenceNode(_ inner: Substring, token: String, at place: TokenPlace) -> MarkdownNode {
+        private mutating func referenceHTML(_ inner: Substring, at place: TokenPlace) -> String {
+            let token = place.token
             let parts = inner.splitting(at: UInt8(ascii: "|"), maxSplits: 1)
             let targetText = parts[0].trimmingSpaces
             let label = parts.count > 1 ? String(parts[1].trimmingSpaces) : nil
@@ -145,7 +293,7 @@ public struct Resolver: Sendable {
             guard !name.isEmpty else {
                 diagnostics.append(.error(location(of: place), "empty cross-reference \(token)",
                                           notes: ["write [[id]], [[id|label]] or [[Title]]"]))
-                return .text(token)
+                return HTML.escapeText(token)
             }
             switch index.lookup(name) {
             case .found(let id):
@@ -160,10 +308,8 @@ public struct Resolver: Sendable {
                 }
                 references.append(id)
                 let href = rootPrefix + SitePaths.page(of: target) + (anchor.map { "#" + $0 } ?? "")
-                let link = MarkdownNode.customInline(
-                    enter: "<a class=\"xref xref-\(target.type.rawValue)\" href=\"\(HTML.escape(href))\">", exit: "</a>")
-                link.append(.text(label ?? target.title))
-                return link
+                return "<a class=\"xref xref-\(target.type.rawValue)\" href=\"\(HTML.escape(href))\">"
+                    + HTML.escapeText(label ?? target.title) + "</a>"
             case .ambiguous(let ids):
                 diagnostics.append(.error(location(of: place), "ambiguous cross-reference \(token): '\(name)' names \(ids.count) entries",
                                           notes: ids.map { "could be [[\($0)]] (\(index[$0]!.title), \(index[$0]!.type.rawValue))" }
@@ -172,12 +318,12 @@ public struct Resolver: Sendable {
                 diagnostics.append(.error(location(of: place), "unresolved reference \(token)",
                                           notes: suggestions.isEmpty ? ["no entry has this id, title or alias; create it or fix the spelling"] : index.didYouMean(suggestions)))
             }
-            return .text(token)
+            return HTML.escapeText(token)
         }
 
         /// `[@id]`, `[@id, locator]`, `[@a; @b, para 12]`: a numbered marker, or the text
         /// as written (plus errors) when no item names a source.
-        private mutating func citationNode(_ items: [CitationItem], token: String, at place: TokenPlace) -> MarkdownNode {
+        private mutating func citationHTML(_ items: [CitationItem], at place: TokenPlace) -> String {
             var resolved: [(sourceID: String, locator: String?)] = []
             for item in items {
                 func itemLocation() -> SourceLocation {
@@ -198,73 +344,12 @@ public struct Resolver: Sendable {
                 }
                 resolved.append((item.id, item.locator))
             }
-            guard !resolved.isEmpty else { return .text(token) }
-            return .customInline(enter: citations.markerHTML(resolved))
+            guard !resolved.isEmpty else { return HTML.escapeText(place.token) }
+            return citations.markerHTML(resolved)
         }
 
-        // MARK: Links
-
-        /// Drops `javascript:`-like targets (keeping the text) and marks external links.
-        static func secureLink(_ link: MarkdownNode) {
-            let url = String(link.url[...].trimmingSpaces)
-            let scheme = url.prefix { $0 != ":" && $0 != "/" && $0 != "?" && $0 != "#" }.lowercased()
-            let hasScheme = url.dropFirst(scheme.count).first == ":"
-            if hasScheme, !["http", "https", "mailto"].contains(scheme) {
-                for child in link.children { link.insertBefore(child) }
-                link.remove()
-            } else if hasScheme, scheme != "mailto" {
-                let title = link.title.isEmpty ? "" : " title=\"\(HTML.escape(link.title))\""
-                let replacement = MarkdownNode.customInline(
-                    enter: "<a href=\"\(HTML.escape(url))\"\(title) rel=\"noopener noreferrer\">", exit: "</a>")
-                link.replace(with: replacement, keepChildren: true)
-            }
-        }
-
-        // MARK: Locations
-
-        private func fileLine(of node: MarkdownNode) -> Int {
-            node.startLine + entry.bodyFirstLine - 1
-        }
-
-        private func startColumn(of node: MarkdownNode) -> Int {
-            entry.lines.column(line: fileLine(of: node), byteColumn: node.startColumn)
-        }
-
-        /// A token as found in a text node: its text, and how many identical tokens came
-        /// before it in the same node.
-        struct TokenPlace {
-            var node: MarkdownNode
-            var token: String
-            var occurrence: Int
-        }
-
-        /// Where a token stands in the file: its occurrence searched from the node's
-        /// position on (so escapes and entities earlier in the text do not shift it).
-        /// cmark's inline positions can lag after a hard line break, so the rest of the
-        /// enclosing block is searched too.
-        func location(of place: TokenPlace) -> SourceLocation {
-            let node = place.node
-            let firstLine = fileLine(of: node)
-            let lastLine = max(firstLine, (node.parent?.endLine ?? 0) + entry.bodyFirstLine - 1)
-            var line = firstLine
-            var column = startColumn(of: node)
-            var remaining = place.occurrence
-            while line <= lastLine {
-                if let found = entry.lines.column(of: place.token, line: line, from: column) {
-                    if remaining == 0 { return SourceLocation(file: entry.file, line: line, column: found) }
-                    remaining -= 1
-                    column = found + place.token.count
-                    continue
-                }
-                line += 1
-                column = 1
-            }
-            let length = entry.lines.line(firstLine)?.count ?? 0
-            return SourceLocation(file: entry.file, line: firstLine, column: min(startColumn(of: node), length + 1))
-        }
-
-        private func location(of node: MarkdownNode, token: String) -> SourceLocation {
-            location(of: TokenPlace(node: node, token: token, occurrence: 0))
+        private func location(of place: TokenPlace) -> SourceLocation {
+            place.location(in: entry)
         }
     }
 }

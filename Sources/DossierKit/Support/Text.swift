@@ -172,6 +172,25 @@ public enum HTML {
         }
     }
 
+    /// `text` as cmark writes a text node: `&`, `<`, `>` and `"` escaped, `'` not. For
+    /// text put into a body's HTML beside what cmark rendered, byte for byte the same.
+    static func escapeText(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
+        var escaped = ""
+        escaped.reserveCapacity(utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+
     public static func escape(_ text: String) -> String {
         // Byte by byte: the five characters are ASCII, and UTF-8 never uses ASCII bytes
         // inside a multi-byte character.
