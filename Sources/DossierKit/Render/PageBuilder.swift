@@ -3,7 +3,12 @@
 /// values from content stay text and are escaped by the
 /// templates, only HTML Dossier made itself (rendered bodies, citation markers, shared
 /// fragments) is inserted with `{{{…}}}`.
-public struct PageBuilder: Sendable {
+///
+/// A class: fragments are made by passing its methods around (`or: entryLink`), and a
+/// method of a struct this size copied the whole builder, a retain of each of its
+/// tables, for every item of every "Mentioned in" list.
+public final class PageBuilder: @unchecked Sendable {
+    // @unchecked: the tables are filled by `init` and only read after it.
     public let dossier: AnalyzedDossier
     var index: DossierIndex { dossier.index }
     var language: String { dossier.config.language }
@@ -285,6 +290,7 @@ public struct PageBuilder: Sendable {
     /// Ids of one type, in reading order: events by date, others by folded title.
     private func ids(of type: EntryType) -> [String] {
         if type == .event { return dossier.timeline }
+        let index = self.index
         return index.inTitleOrder(index.orderedIDs.lazy.filter { index[$0]!.type == type })
     }
 

@@ -35,20 +35,47 @@ public struct CitationRegistry: Sendable {
 
     /// HTML for a group of citations, e.g. `[1, 3]`, each number linking to its note.
     /// A source cited twice in one group gets one marker carrying both locators.
+    /// (Built by appending: a body has a marker every few sentences, and interpolating
+    /// and joining the pieces cost more than the rest of resolving a citation.)
     public mutating func markerHTML(_ citations: [(sourceID: String, locator: String?)]) -> String {
-        var order: [String] = []
-        var locators: [String: [String]] = [:]
+        var groups: [(sourceID: String, locators: [String])] = []
+        groups.reserveCapacity(citations.count)
         for citation in citations {
-            if locators[citation.sourceID] == nil { order.append(citation.sourceID) }
-            locators[citation.sourceID, default: []] += citation.locator.map { [$0] } ?? []
+            if let index = groups.firstIndex(where: { $0.sourceID == citation.sourceID }) {
+                if let locator = citation.locator { groups[index].locators.append(locator) }
+            } else {
+                groups.append((citation.sourceID, citation.locator.map { [$0] } ?? []))
+            }
         }
-        let markers = order.map { sourceID -> (Int, String) in
-            let locator = locators[sourceID]!.isEmpty ? nil : locators[sourceID]!.joined(separator: ", ")
-            let (number, anchor) = cite(sourceID, locator: locator)
-            let label = locator.map { "Source \(number), \($0)" } ?? "Source \(number)"
-            return (number, "<a id=\"\(anchor)\" href=\"#note-\(number)\" role=\"doc-noteref\" aria-label=\"\(HTML.escape(label))\">\(number)</a>")
+        var markers: [(number: Int, html: String)] = []
+        markers.reserveCapacity(groups.count)
+        for group in groups {
+            let locator = group.locators.isEmpty ? nil : group.locators.joined(separator: ", ")
+            let (number, anchor) = cite(group.sourceID, locator: locator)
+            let digits = String(number)
+            var html = "<a id=\""
+            html.reserveCapacity(96 + (locator?.utf8.count ?? 0))
+            html += anchor
+            html += "\" href=\"#note-"
+            html += digits
+            html += "\" role=\"doc-noteref\" aria-label=\"Source "
+            html += digits
+            if let locator {
+                html += ", "
+                html += HTML.escape(locator)
+            }
+            html += "\">"
+            html += digits
+            html += "</a>"
+            markers.append((number, html))
         }
-        return "<sup class=\"cite\">[" + markers.sorted { $0.0 < $1.0 }.map(\.1).joined(separator: ", ") + "]</sup>"
+        if markers.count > 1 { markers.sort { $0.number < $1.number } }
+        var result = "<sup class=\"cite\">["
+        for (offset, marker) in markers.enumerated() {
+            if offset > 0 { result += ", " }
+            result += marker.html
+        }
+        return result + "]</sup>"
     }
 }
 

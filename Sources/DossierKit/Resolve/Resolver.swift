@@ -307,9 +307,21 @@ public struct Resolver: Sendable {
                     diagnostics.append(.error(location(of: place), "no heading '#\(anchor)' on '\(id)' (\(target.title))", notes: notes))
                 }
                 references.append(id)
-                let href = rootPrefix + SitePaths.page(of: target) + (anchor.map { "#" + $0 } ?? "")
-                return "<a class=\"xref xref-\(target.type.rawValue)\" href=\"\(HTML.escape(href))\">"
-                    + HTML.escapeText(label ?? target.title) + "</a>"
+                // Appended piece by piece (a body links every few sentences). Only the
+                // anchor needs escaping: ids are slugs, the rest is Dossier's own.
+                let text = HTML.escapeText(label ?? target.title)
+                let page = SitePaths.page(of: target)
+                var html = "<a class=\"xref xref-"
+                html.reserveCapacity(40 + rootPrefix.utf8.count + page.utf8.count + text.utf8.count + (anchor?.utf8.count ?? 0))
+                html += target.type.rawValue
+                html += "\" href=\""
+                html += rootPrefix
+                html += page
+                if let anchor { html += HTML.escape("#" + anchor) }
+                html += "\">"
+                html += text
+                html += "</a>"
+                return html
             case .ambiguous(let ids):
                 diagnostics.append(.error(location(of: place), "ambiguous cross-reference \(token): '\(name)' names \(ids.count) entries",
                                           notes: ids.map { "could be [[\($0)]] (\(index[$0]!.title), \(index[$0]!.type.rawValue))" }
