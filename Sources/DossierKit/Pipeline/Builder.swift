@@ -107,6 +107,9 @@ public enum Builder {
         // The cache stays until a successful build replaces it: a failed build leaves
         // the site it describes untouched.
 
+        let liveCheck = previous.map { previous in
+            Concurrent { SiteWriter.LiveSiteCheck(writer, pages: previous.outputs, spare: previous.spare) }
+        }
         timer.lap("load build cache")
         // Templates do not depend on the content, nor the editorial warnings on anything
         // after the analysis: each is made beside other serial work.
@@ -152,8 +155,9 @@ public enum Builder {
         let pages: [PageOutcome]
         let staged: SiteWriter.StagedSite
         do {
+            let live = liveCheck?.value
             staged = try writer.stage(folders: plan.map(\.path) + assets.map(\.path), spare: previous?.spare,
-                                      placedLast: previous.map { Set($0.placed) })
+                                      placedLast: previous.map { Set($0.placed) }, spareIsIntact: live?.spareIsIntact)
             timer.lap("prepare the staging folder")
             let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "templates", "writing"])
             let checked = plan.parallelMap { path, kind -> (inputs: String, kept: PageOutcome?) in
@@ -166,7 +170,8 @@ public enum Builder {
                 guard let previous else { return (inputs, nil) }
                 return phases.measure(3) {
                     guard previous.pageInputs[path] == inputs, let stamp = previous.stamp(ofPage: path),
-                          staged.reuse(path, ifUnchangedSince: stamp) else { return (inputs, nil) }
+                          staged.reuse(path, ifUnchangedSince: stamp, liveChecked: live?.unchangedPages.contains(path) ?? false)
+                    else { return (inputs, nil) }
                     return (inputs, PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: previous.pageDigests[path], rendered: false,
                                                 stamp: stamp))
                 }

@@ -37,10 +37,10 @@ struct FolderListing: Sendable {
     }
 
     /// Whether every folder is as stamped, so the tree at `root` holds exactly the listed
-    /// folders and files (on both cores).
-    func isIntact(at root: String) -> Bool {
-        Array(folders.keys).parallelMap { folder in vouches(for: folder, under: root) }
-            .allSatisfy { $0 }
+    /// folders and files (on both cores, or on this thread alone beside other work).
+    func isIntact(at root: String, onBothCores: Bool = true) -> Bool {
+        guard onBothCores else { return folders.keys.allSatisfy { vouches(for: $0, under: root) } }
+        return Array(folders.keys).parallelMap { folder in vouches(for: folder, under: root) }.allSatisfy { $0 }
     }
 
     /// Folder → its entries, made from the paths.
