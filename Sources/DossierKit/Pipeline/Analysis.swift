@@ -265,7 +265,10 @@ public enum Analysis {
         return dossier
     }
 
-    private struct ParsedNote: Sendable {
+    /// A class: the analysis walks the notes a dozen times (filters, gatherings, maps), and
+    /// copying a struct of this many fields retained each of them every time.
+    private final class ParsedNote: @unchecked Sendable {
+        // @unchecked: a note is changed only by the one task that reads or resolves it.
         var source: LoadedNote
         var entry: Entry?
         /// The entry as read from the front-matter, encoded for the next build (EntryCodec).
@@ -294,7 +297,7 @@ public enum Analysis {
         func body(of file: ContentFile) -> String { String(Substring(file.text.utf8.suffix(bodyLength))) }
 
         /// A note the last build's memo stands in for.
-        init(note: LoadedNote, entry: Entry, memo: NoteMemo) {
+        convenience init(note: LoadedNote, entry: Entry, memo: NoteMemo) {
             self.init(note: note, entry: entry, entryBytes: memo.entry, bodyLength: memo.bodyLength,
                       diagnostics: memo.readDiagnostics, contentHash: memo.contentHash,
                       frontMatterHash: memo.frontMatterHash, readFromFile: false, memo: memo.body)
@@ -317,7 +320,7 @@ public enum Analysis {
                 return ParsedNote(note: .read(file), entry: entry, memo: memo)
             }
             let (entry, body, readDiagnostics) = EntryReader.read(file)
-            var note = ParsedNote(note: .read(file), entry: entry, entryBytes: entry.map(EntryCodec.encode) ?? [],
+            let note = ParsedNote(note: .read(file), entry: entry, entryBytes: entry.map(EntryCodec.encode) ?? [],
                                   bodyLength: body.utf8.count, diagnostics: readDiagnostics, contentHash: contentHash,
                                   frontMatterHash: SharedInputs.hash(bytes.dropLast(body.utf8.count)), readFromFile: true)
             if let entry { note.readBody(body, into: entry, allowHTML: allowHTML) }
@@ -326,7 +329,7 @@ public enum Analysis {
 
         /// The title and heading anchors the index needs, and the body rendered with
         /// gaps for what only the index can tell (see Resolver): one cmark parse per body.
-        mutating func readBody(_ body: String, into entry: Entry, allowHTML: Bool) {
+        func readBody(_ body: String, into entry: Entry, allowHTML: Bool) {
             let headings = BodyParser.parse(body, into: entry, titleIsFirstHeading: &titleIsFirstHeading)
             parsedAnchors = headings.map(\.anchor)
             prepared = PreparedSlot(Resolver.prepare(entry, headings: headings, allowHTML: allowHTML))
