@@ -76,7 +76,8 @@ struct SharedInputs {
     mutating func add(note path: String, frontMatterHash: String, title: String?, anchors: [String]) {
         stream.add(path)
         stream.add(frontMatterHash)
-        stream.add(title.map { "t" + $0 } ?? "unreadable")
+        // A length no title has marks an unreadable note (no string made per note).
+        if let title { stream.add(title) } else { stream.add(count: .max) }
         stream.add(anchors)
     }
 
