@@ -149,8 +149,9 @@ public enum Suggest {
 /// Escaping for text and attribute values that Dossier writes itself.
 public enum HTML {
     /// `text` escaped onto the end of `out` (the compiled templates' `{{name}}`), the
-    /// runs between the five characters copied whole.
-    static func escape(_ text: String, into out: inout [UInt8]) {
+    /// runs between the five characters copied whole. Without `apostrophe`, `'` stays as
+    /// it is, as cmark writes a text node.
+    static func escape(_ text: String, into out: inout [UInt8], apostrophe: Bool = true) {
         var text = text
         text.withUTF8 { utf8 in
             var run = 0
@@ -161,7 +162,7 @@ public enum HTML {
                 case 0x3C: entity = "&lt;"
                 case 0x3E: entity = "&gt;"
                 case 0x22: entity = "&quot;"
-                case 0x27: entity = "&#39;"
+                case 0x27 where apostrophe: entity = "&#39;"
                 default: continue
                 }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<offset]))
@@ -172,23 +173,15 @@ public enum HTML {
         }
     }
 
-    /// `text` as cmark writes a text node: `&`, `<`, `>` and `"` escaped, `'` not. For
-    /// text put into a body's HTML beside what cmark rendered, byte for byte the same.
+    /// `text` as cmark writes a text node (`'` left as it is): for text put into a body's
+    /// HTML beside what cmark rendered, byte for byte the same.
     static func escapeText(_ text: String) -> String {
         let utf8 = text.utf8
         guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
-        var escaped = ""
-        escaped.reserveCapacity(utf8.count + 16)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count + 16)
+        escape(text, into: &bytes, apostrophe: false)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func escape(_ text: String) -> String {
