@@ -158,13 +158,8 @@ public enum Analysis {
             var body = note.memo
             if body == nil, let file = note.file {
                 var titleIsFirstHeading = note.titleIsFirstHeading
-                func reparse() -> [BodyParser.Heading] {
+                (page, body) = bodies.resolve(entry, prepared: note.prepared?.take(), anchors: note.anchors) {
                     BodyParser.parse(note.body(of: file), into: entry, titleIsFirstHeading: &titleIsFirstHeading)
-                }
-                if let prepared = note.prepared?.take() {
-                    (page, body) = bodies.resolve(entry, prepared: prepared, anchors: note.anchors, reparse: reparse)
-                } else {
-                    (page, body) = bodies.resolve(entry, headings: reparse())
                 }
             }
             return (entry.id, page, NoteMemo(contentHash: note.contentHash, displayPath: note.source.displayPath, entry: note.entryBytes,

@@ -199,7 +199,8 @@ public enum Builder {
                     PageDigest.of(page.context, template: page.template, templates: templates.fingerprint)
                 }
                 if let previous, let digest,
-                   phases.measure(3, { previous.pageDigests[path] == digest && staged.reuse(path, ifUnchangedSince: previous.stamp(ofPage: path)) }) {
+                   phases.measure(3, { previous.pageDigests[path] == digest
+                       && staged.reuse(path, ifUnchangedSince: previous.stamp(ofPage: path), liveChecked: live?.unchangedPages.contains(path) ?? false) }) {
                     return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false,
                                        stamp: previous.stamp(ofPage: path))
                 }

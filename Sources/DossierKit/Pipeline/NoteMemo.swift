@@ -107,10 +107,11 @@ struct BodyResolver: Sendable {
     }
 
     /// A body prepared when its note was read (see Resolver). One whose gaps do not
-    /// check out is parsed again (`reparse` makes the tree and gives its headings).
-    func resolve(_ entry: Entry, prepared: Resolver.PreparedBody, anchors: [String],
+    /// check out, or that has none, is parsed again (`reparse` makes the tree and gives
+    /// its headings).
+    func resolve(_ entry: Entry, prepared: Resolver.PreparedBody?, anchors: [String],
                  reparse: () -> [BodyParser.Heading]) -> (ResolvedPage, BodyMemo) {
-        guard let result = resolver.resolve(prepared, of: entry) else { return resolve(entry, headings: reparse()) }
+        guard let prepared, let result = resolver.resolve(prepared, of: entry) else { return resolve(entry, headings: reparse()) }
         return finish(entry, result, anchors: anchors)
     }
 

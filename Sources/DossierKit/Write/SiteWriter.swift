@@ -246,23 +246,17 @@ public struct SiteWriter: Sendable {
 
         /// Makes the staged file the previous site's file (a hard link; nothing to do
         /// when it already is one), provided that file is still exactly as the last build
-        /// left it (`stamp`: its size and time then). False when that is not possible:
-        /// then `place` it.
-        func reuse(_ path: String, ifUnchangedSince stamp: FileStamp?) -> Bool {
+        /// left it (`stamp`: its size and time then; `liveChecked`: `LiveSiteCheck` found it
+        /// so). False when that is not possible: then `place` it.
+        func reuse(_ path: String, ifUnchangedSince stamp: FileStamp?, liveChecked: Bool = false) -> Bool {
             guard let stamp else { return false }
             // The live file is the one the last build left (its inode included), and the
             // staged file is that same file unless the last build placed it: one `lstat`
             // per kept page instead of two, 10,000 fewer at 10,000 pages.
             let stagedIsLive = placedLast.map { !$0.contains(path) } ?? false
+            // `LiveSiteCheck` already found the live file as the last build left it.
+            if liveChecked, stagedIsLive { return true }
             return reuse(path, stagedIsLive: stagedIsLive) { FileStamp($0) == stamp }
-        }
-
-        /// `reuse(_:ifUnchangedSince:)` for a page whose live file `LiveSiteCheck` found
-        /// as the last build left it: nothing to ask of the disk when the staged file is
-        /// that very file.
-        func reuse(_ path: String, ifUnchangedSince stamp: FileStamp?, liveChecked: Bool) -> Bool {
-            if liveChecked, stamp != nil, placedLast.map({ !$0.contains(path) }) ?? false { return true }
-            return reuse(path, ifUnchangedSince: stamp)
         }
 
         /// Makes the staged file the previous site's file, whatever its time (the live
