@@ -153,8 +153,9 @@ struct BuildCache: Sendable {
         for (label, folder) in folders {
             let files = FileTree.files(under: folder.path)
             let paths = files.map(\.path)
+            let opened = OpenFolder(folder.path)
             result.reserveCapacity(result.count + paths.count)
-            for (path, stamp) in zip(paths, paths.parallelMap { FileStamp(path: folder.path + "/" + $0) }) {
+            for (path, stamp) in zip(paths, paths.parallelMap { opened.stamp($0) }) {
                 if let stamp, !stamp.isDirectory { result[label + "/" + path] = stamp }
             }
             listings.append(files)

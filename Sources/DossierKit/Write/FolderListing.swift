@@ -15,20 +15,14 @@ struct FolderListing: Sendable {
 
     /// Whether `folder` of the tree at `root` is as it was stamped (and was stamped after
     /// the tick it last changed in, see `FileStamp.isOlder`).
-    func vouches(for folder: String, under root: String) -> Bool {
+    func vouches(for folder: String, under root: OpenFolder) -> Bool {
         guard let stamp = folders[folder], stamp.isOlder(than: stampedAt) else { return false }
-        var info = stat()
-        return lstat(Self.path(of: folder, under: root), &info) == 0 && FileStamp(info) == stamp
-    }
-
-    /// The folder's path on disk ("" is the root itself).
-    private static func path(of folder: String, under root: String) -> String {
-        folder.isEmpty ? root : root + "/" + folder
+        return root.status(folder, followingLinks: false).map(FileStamp.init) == stamp
     }
 
     /// The entries of each folder of the tree at `root` that is still as stamped, for
     /// `FileTree.everything`; nil for the others, which must be read.
-    func knownEntries(under root: String) -> @Sendable (String) -> [(name: String, kind: FileTree.Kind)]? {
+    func knownEntries(under root: OpenFolder) -> @Sendable (String) -> [(name: String, kind: FileTree.Kind)]? {
         let children = children
         return { folder in
             guard let entries = children[folder], vouches(for: folder, under: root) else { return nil }
@@ -38,7 +32,7 @@ struct FolderListing: Sendable {
 
     /// Whether every folder is as stamped, so the tree at `root` holds exactly the listed
     /// folders and files (on both cores, or on this thread alone beside other work).
-    func isIntact(at root: String, onBothCores: Bool = true) -> Bool {
+    func isIntact(at root: OpenFolder, onBothCores: Bool = true) -> Bool {
         guard onBothCores else { return folders.keys.allSatisfy { vouches(for: $0, under: root) } }
         return Array(folders.keys).parallelMap { folder in vouches(for: folder, under: root) }.allSatisfy { $0 }
     }
@@ -62,8 +56,9 @@ struct FolderListing: Sendable {
     /// Stamps the given folders of the tree at `root` (on both cores); `kept` are the
     /// stamps of its other folders, checked since the last change to them.
     static func stamping(_ root: String, folders: [String], files: [String], keeping kept: [String: FileStamp] = [:]) -> FolderListing? {
+        let root = OpenFolder(root)
         var stampedAt = FileStamp.now()
-        var stamps = folders.parallelMap { folder in FileStamp(path: path(of: folder, under: root)) }
+        var stamps = folders.parallelMap { folder in root.stamp(folder) }
         guard stamps.allSatisfy({ $0 != nil }) else { return nil }
         // A folder changed in the clock tick it was stamped in vouches for nothing, and
         // the build has just changed some: once the clock has moved past them, they are
@@ -75,7 +70,7 @@ struct FolderListing: Sendable {
             let latest = racy.map { stamps[$0]!.seconds * 1_000_000_000 + stamps[$0]!.nanoseconds }.max()!
             for _ in 0..<20 where FileStamp.now() <= latest { usleep(1000) }
             stampedAt = FileStamp.now()
-            for index in racy { stamps[index] = FileStamp(path: path(of: folders[index], under: root)) }
+            for index in racy { stamps[index] = root.stamp(folders[index]) }
         }
         var all = kept
         for (folder, stamp) in zip(folders, stamps) {

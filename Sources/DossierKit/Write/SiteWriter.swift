@@ -122,8 +122,8 @@ public struct SiteWriter: Sendable {
         }
         // The usual rebuild: the spare holds exactly the files this site needs (so the
         // folders too), and nothing was added to any of its folders since.
-        if let listing, listing.files == paths, !stagingIsNew, spareIsIntact ?? listing.isIntact(at: stagingPath) {
-            return StagedSite(writer: self, folders: Array(listing.folders.keys), files: paths, checked: listing.folders,
+        if let listing, listing.files == paths, !stagingIsNew, spareIsIntact ?? listing.isIntact(at: OpenFolder(stagingPath)) {
+            return StagedSite(writer: self, live: OpenFolder(outputPath), staging: OpenFolder(stagingPath), folders: Array(listing.folders.keys), files: paths, checked: listing.folders,
                               placedLast: placedLast)
         }
         var folders = Set<String>()
@@ -134,7 +134,8 @@ public struct SiteWriter: Sendable {
         // A new folder holds nothing to remove; its folders are made as files are placed
         // in them, on both cores while pages render, instead of all before the first page.
         if stagingIsNew {
-            return StagedSite(writer: self, folders: [""] + Array(folders), files: paths, startedEmpty: true, hasPrevious: exists(output))
+            return StagedSite(writer: self, live: OpenFolder(outputPath), staging: OpenFolder(stagingPath), folders: [""] + Array(folders),
+                              files: paths, startedEmpty: true, hasPrevious: exists(output))
         }
         do {
             try reconcileStaging(files: Set(paths), folders: folders, spare: listing)
@@ -142,7 +143,7 @@ public struct SiteWriter: Sendable {
             try? fileManager.removeItem(at: staging)
             throw error
         }
-        return StagedSite(writer: self, folders: [""] + Array(folders), files: paths)
+        return StagedSite(writer: self, live: OpenFolder(outputPath), staging: OpenFolder(stagingPath), folders: [""] + Array(folders), files: paths)
     }
 
     /// Removes from the staging folder every file and folder the new site does not have
@@ -151,7 +152,7 @@ public struct SiteWriter: Sendable {
     /// A new staging folder's folders are made while pages render instead (`place`).
     private func reconcileStaging(files: Set<String>, folders: Set<String>, spare: FolderListing?) throws(WriteError) {
         let existing = if let spare {
-            FileTree.everything(under: stagingPath, known: spare.knownEntries(under: stagingPath))
+            FileTree.everything(under: stagingPath, known: spare.knownEntries(under: OpenFolder(stagingPath)))
         } else {
             FileTree.everything(under: stagingPath)
         }
@@ -180,8 +181,9 @@ public struct SiteWriter: Sendable {
 
         init(_ writer: SiteWriter, pages stamps: [String: FileStamp], spare: FolderListing?) {
             let pages = stamps.compactMap { key, stamp in key.hasPrefix("site/") ? (String(key.dropFirst(5)), stamp) : nil }
-            unchangedPages = Set(pages.lazy.filter { path, stamp in FileStamp(path: writer.outputPath + "/" + path) == stamp }.map(\.0))
-            spareIsIntact = spare.map { $0.isIntact(at: writer.spare.path, onBothCores: false) }
+            let live = OpenFolder(writer.outputPath)
+            unchangedPages = Set(pages.lazy.filter { path, stamp in live.stamp(path) == stamp }.map(\.0))
+            spareIsIntact = spare.map { $0.isIntact(at: OpenFolder(writer.spare.path), onBothCores: false) }
         }
     }
 
@@ -189,6 +191,9 @@ public struct SiteWriter: Sendable {
     /// path once; `commit` swaps the result in, `discard` keeps it as the spare.
     public struct StagedSite: Sendable {
         let writer: SiteWriter
+        /// The live site and the staging folder, opened (see OpenFolder).
+        let live: OpenFolder
+        let staging: OpenFolder
         /// The site's folders ("" for its root) and files, for the listing of the site.
         let folders: [String]
         let files: [String]
@@ -209,7 +214,6 @@ public struct SiteWriter: Sendable {
         /// Puts one file into the staging folder: a hard link to the previous site's
         /// copy when the bytes are the same, else the new bytes.
         public func place(_ file: OutputFile) -> WriteOutcome {
-            let destination = writer.stagingPath + "/" + file.path
             let data: Data
             switch file.content {
             case .bytes(let bytes): data = bytes
@@ -227,9 +231,9 @@ public struct SiteWriter: Sendable {
             changed.insert(file.path, placed: hasPrevious)
             // Never write into what is there: it may be a hard link to a live file. In a
             // new folder, the file's folder is made first (most pages have one of their own).
-            if startedEmpty { _ = makeFolders(of: file.path) } else { unlink(destination) }
-            guard SiteWriter.writeFile(destination, data) else {
-                return WriteOutcome(failure: WriteError(description: "cannot write \(destination): \(String(cString: strerror(errno)))"))
+            if startedEmpty { _ = makeFolders(of: file.path) } else { staging.remove(file.path) }
+            guard SiteWriter.write(data, to: staging.create(file.path)) else {
+                return WriteOutcome(failure: WriteError(description: "cannot write \(writer.stagingPath + "/" + file.path): \(String(cString: strerror(errno)))"))
             }
             return WriteOutcome(written: true)
         }
@@ -239,9 +243,8 @@ public struct SiteWriter: Sendable {
         private func makeFolders(of path: String) -> Bool {
             let folder = SiteWriter.parent(path)
             guard !folder.isEmpty else { return false }
-            let full = writer.stagingPath + "/" + folder
-            if mkdir(full, 0o755) == 0 || errno == EEXIST { return true }
-            return errno == ENOENT && makeFolders(of: folder) && (mkdir(full, 0o755) == 0 || errno == EEXIST)
+            if staging.makeFolder(folder) || errno == EEXIST { return true }
+            return errno == ENOENT && makeFolders(of: folder) && (staging.makeFolder(folder) || errno == EEXIST)
         }
 
         /// Makes the staged file the previous site's file (a hard link; nothing to do
@@ -264,23 +267,20 @@ public struct SiteWriter: Sendable {
         public func reuse(_ path: String) -> Bool { reuse(path) { _ in true } }
 
         private func reuse(_ path: String, stagedIsLive: Bool = false, if isWanted: (stat) -> Bool) -> Bool {
-            let previous = writer.outputPath + "/" + path
-            var live = stat(), staged = stat()
-            guard lstat(previous, &live) == 0, (live.st_mode & S_IFMT) == S_IFREG, isWanted(live) else { return false }
+            guard let live = live.status(path, followingLinks: false), (live.st_mode & S_IFMT) == S_IFREG, isWanted(live) else { return false }
             if stagedIsLive { return true }
-            let destination = writer.stagingPath + "/" + path
             // A new staging folder holds only what this build put there, and each path is
             // placed once: its folder is made, then the link (three calls, not five). The
             // link is the live file, so nothing is noted for the next build (see `placed`),
             // and a new folder's listing stamps every folder anyway.
             if startedEmpty {
                 _ = makeFolders(of: path)
-                return link(previous, destination) == 0
+                return staging.link(path, to: path, in: self.live)
             }
-            if lstat(destination, &staged) == 0, staged.st_dev == live.st_dev, staged.st_ino == live.st_ino { return true }
+            if let staged = staging.status(path, followingLinks: false), staged.st_dev == live.st_dev, staged.st_ino == live.st_ino { return true }
             changed.insert(path, placed: true)
-            unlink(destination)
-            return link(previous, destination) == 0
+            staging.remove(path)
+            return staging.link(path, to: path, in: self.live)
         }
 
         /// The files this build put into the staging folder that are not the live site's
@@ -289,7 +289,7 @@ public struct SiteWriter: Sendable {
 
         /// Size and time of a staged file; the same once the site is swapped in (a rename).
         func stamp(_ path: String) -> FileStamp? {
-            FileStamp(path: writer.stagingPath + "/" + path)
+            staging.stamp(path)
         }
 
         public func commit(_ outcomes: [WriteOutcome]) throws(WriteError) -> WriteStats {
@@ -339,9 +339,9 @@ public struct SiteWriter: Sendable {
         var files: Set<String> { lock.withLock { placedFiles } }
     }
 
-    /// A new file with these bytes (the path was just unlinked, so nothing is overwritten).
-    static func writeFile(_ path: String, _ data: Data) -> Bool {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    /// Writes the bytes to a new file (`OpenFolder.create`, so nothing is overwritten)
+    /// and closes it.
+    static func write(_ data: Data, to descriptor: Int32) -> Bool {
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         return data.withUnsafeBytes { buffer in
