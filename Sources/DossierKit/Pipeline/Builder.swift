@@ -98,7 +98,7 @@ public enum Builder {
         if !options.freesMemory { ProcessLifetime.keep(headRead) }
         if let last = head?.cache, last.inputs == inputs, inputs.allSatisfy({ last.saw($1, as: $0) }),
            BuildCache.stamps(of: [("site", options.output)]) == last.outputs {
-            var result = BuildResult(report: DiagnosticReport(last.diagnostics), pages: last.pages)
+            var result = BuildResult(report: DiagnosticReport(last.diagnostics), pages: last.pageCount)
             result.stats.unchanged = last.outputs.count
             return result
         }
@@ -160,19 +160,22 @@ public enum Builder {
                                       placedLast: previous.map { Set($0.placed) }, spareIsIntact: live?.spareIsIntact)
             timer.lap("prepare the staging folder")
             let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "templates", "writing"])
-            let checked = plan.parallelMap { path, kind -> (inputs: String, kept: PageOutcome?) in
+            // Each planned page's place in the last build's records, if it made the page.
+            let last = previous?.pages.matching(plan.map(\.path))
+            let checked = Array(plan.indices).parallelMap { index -> (inputs: String, kept: PageOutcome?) in
+                let (path, kind) = plan[index]
                 let inputs = phases.measure(0) { () -> String in
-                    if let touched, let last = previous?.pageInputs[path], !(kind.entryID.map(touched.contains) ?? false) {
+                    if let touched, let last = last?.inputs(index), !(kind.entryID.map(touched.contains) ?? false) {
                         return last
                     }
                     return planner.inputKey(path, kind, start: keyStart)
                 }
                 guard let previous else { return (inputs, nil) }
                 return phases.measure(3) {
-                    guard previous.pageInputs[path] == inputs, let stamp = previous.stamp(ofPage: path),
+                    guard last?.inputs(index) == inputs, let stamp = previous.stamp(ofPage: path),
                           staged.reuse(path, ifUnchangedSince: stamp, liveChecked: live?.unchangedPages.contains(path) ?? false)
                     else { return (inputs, nil) }
-                    return (inputs, PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: previous.pageDigests[path], rendered: false,
+                    return (inputs, PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: last?.digest(index), rendered: false,
                                                 stamp: stamp))
                 }
             }
@@ -199,7 +202,7 @@ public enum Builder {
                     PageDigest.of(page.context, template: page.template, templates: templates.fingerprint)
                 }
                 if let previous, let digest,
-                   phases.measure(3, { previous.pageDigests[path] == digest
+                   phases.measure(3, { last?.digest(index) == digest
                        && staged.reuse(path, ifUnchangedSince: previous.stamp(ofPage: path), liveChecked: live?.unchangedPages.contains(path) ?? false) }) {
                     return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false,
                                        stamp: previous.stamp(ofPage: path))
@@ -213,7 +216,7 @@ public enum Builder {
                         return staged.place(OutputFile(path: page.path, content: .bytes(lent)))
                     }
                 }
-                return PageOutcome(outcome: outcome, inputs: inputs, digest: digest, rendered: true, stamp: staged.stamp(path))
+                return PageOutcome(outcome: outcome, inputs: inputs, digest: digest, rendered: true, stamp: outcome.stamp ?? staged.stamp(path))
             }
             var outcomes = checked.map(\.kept)
             for (index, outcome) in zip(toRender, rendered) { outcomes[index] = outcome }
@@ -237,9 +240,8 @@ public enum Builder {
         for asset in assets { outputs?["site/" + asset.path] = FileStamp(path: options.output.path + "/" + asset.path) }
         if outputs?.count != plan.count + assets.count { outputs = nil }
         var cache = BuildCache(stampedAt: stampedAt, inputs: inputs, outputs: outputs ?? BuildCache.stamps(of: [("site", options.output)]),
-                               pages: result.pages, diagnostics: result.report.diagnostics)
-        for (path, page) in zip(plan.map(\.path), pages) { if let digest = page.digest { cache.pageDigests[path] = digest } }
-        cache.pageInputs = Dictionary(uniqueKeysWithValues: zip(plan.map(\.path), pages.map(\.inputs)))
+                               pageCount: result.pages, diagnostics: result.report.diagnostics)
+        cache.pages = PageRecords(paths: plan.map(\.path), inputs: pages.map(\.inputs), digests: pages.map { $0.digest ?? "" })
         cache.pageInputsStart = inputsStart
         cache.memos = dossier.memos
         cache.memoBase = previous?.memoBase

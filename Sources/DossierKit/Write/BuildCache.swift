@@ -18,7 +18,7 @@ import Glibc
 /// a sixth of a one-edit rebuild at 50,000 notes).
 struct BuildCache: Sendable {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 12"
+    static let header = "dossier build cache 13"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
@@ -26,12 +26,10 @@ struct BuildCache: Sendable {
     var stampedAt: Int64
     var inputs: [String: FileStamp]
     var outputs: [String: FileStamp]
-    var pages: Int
+    var pageCount: Int
     var diagnostics: [Diagnostic]
-    /// Output path → digest of the context it was rendered from (see PageDigest).
-    var pageDigests: [String: String] = [:]
-    /// Output path → digest of the page's inputs (see PageBuilder.inputKey).
-    var pageInputs: [String: String] = [:]
+    /// Every page with what it was made from, in the build's plan order.
+    var pages = PageRecords()
     /// Digest of what every page's inputs start with: the templates and shared inputs.
     var pageInputsStart = ""
     var memos: NoteMemos?
@@ -220,7 +218,7 @@ extension BuildCache {
         let tool = try reader.int() == 1 ? FileStamp(reading: &reader) : nil
         self.init(stampedAt: try reader.int64(), inputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
                   outputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
-                  pages: try reader.int(), diagnostics: try Diagnostic.list(reading: &reader))
+                  pageCount: try reader.int(), diagnostics: try Diagnostic.list(reading: &reader))
         self.tool = tool
     }
 
@@ -228,8 +226,8 @@ extension BuildCache {
     /// the base (in `memos`) and the stamp of the base with the paths it should no longer
     /// give (in `memoBase`).
     mutating func readRest(_ reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
-        pageDigests = try reader.table { r throws(CacheReader.CacheBytesError) in try r.string() }
-        pageInputs = try reader.table { r throws(CacheReader.CacheBytesError) in try r.string() }
+        pages = PageRecords(paths: try reader.strings(), inputs: try reader.strings(), digests: try reader.strings())
+        guard pages.inputs.count == pages.paths.count, pages.digests.count == pages.paths.count else { throw CacheReader.CacheBytesError() }
         pageInputsStart = try reader.string()
         site = try FolderListing.optional(reading: &reader)
         spare = try FolderListing.optional(reading: &reader)
@@ -244,18 +242,21 @@ extension BuildCache {
     }
 
     func write(to whole: inout CacheWriter) {
-        // The big tables (input and output stamps, page digests, page inputs, folder
-        // listings and placed files) are encoded, their keys sorted, on both cores, each
-        // into a buffer of its own, then put in order: the same bytes as writing them one
-        // after another, since none of them uses the writer's recurring-string state.
-        let (inputs, outputs, pageDigests, pageInputs, site, spare, placed) = (inputs, outputs, pageDigests, pageInputs, site, spare, placed)
+        // The big tables (input and output stamps, pages, folder listings and placed
+        // files) are encoded, their keys sorted, on both cores, each into a buffer of its
+        // own, then put in order: the same bytes as writing them one after another, since
+        // none of them uses the writer's recurring-string state. The pages are in plan
+        // order, which is deterministic: nothing to sort.
+        let (inputs, outputs, pages, site, spare, placed) = (inputs, outputs, pages, site, spare, placed)
         let tables = Array(0..<5).parallelMap { part -> [UInt8] in
             var writer = CacheWriter()
             switch part {
             case 0: writer.write(inputs) { w, stamp in stamp.write(to: &w) }
             case 1: writer.write(outputs) { w, stamp in stamp.write(to: &w) }
-            case 2: writer.write(pageDigests) { w, digest in w.write(digest) }
-            case 3: writer.write(pageInputs) { w, key in w.write(key) }
+            case 2: writer.write(pages.paths)
+            case 3:
+                writer.write(pages.inputs)
+                writer.write(pages.digests)
             default:
                 FolderListing.write(site, to: &writer)
                 FolderListing.write(spare, to: &writer)
@@ -268,7 +269,7 @@ extension BuildCache {
         whole.write(stampedAt)
         whole.write(encoded: tables[0][...])
         whole.write(encoded: tables[1][...])
-        whole.write(pages)
+        whole.write(pageCount)
         Diagnostic.write(diagnostics, to: &whole)
         whole.write(encoded: tables[2][...])
         whole.write(encoded: tables[3][...])
@@ -280,6 +281,36 @@ extension BuildCache {
             memoBase.stamp.write(to: &whole)
             whole.write(memoBase.removed)
             whole.write(memos.byPath) { w, memo in memo.write(to: &w) }
+        }
+    }
+}
+
+/// The pages a build made, in its plan order: their paths, the digest of each page's
+/// inputs (see PageBuilder.inputKey) and of the context it was rendered from (see
+/// PageDigest; "" when the page was not rendered against a previous build).
+struct PageRecords: Sendable {
+    var paths: [String] = []
+    var inputs: [String] = []
+    var digests: [String] = []
+
+    /// These records looked up by the index of a page in `plan`. The plan of a rebuild is
+    /// nearly always the last one: then nothing is looked up at all.
+    func matching(_ plan: [String]) -> Matched {
+        if plan == paths { return Matched(records: self, positions: nil) }
+        let position = Dictionary(zip(paths, paths.indices), uniquingKeysWith: { first, _ in first })
+        return Matched(records: self, positions: plan.map { position[$0] })
+    }
+
+    struct Matched: Sendable {
+        let records: PageRecords
+        /// Nil when the plan is the records' own order.
+        let positions: [Int?]?
+
+        private func position(_ index: Int) -> Int? { positions == nil ? index : positions![index] }
+        func inputs(_ index: Int) -> String? { position(index).map { records.inputs[$0] } }
+        func digest(_ index: Int) -> String? {
+            guard let position = position(index), !records.digests[position].isEmpty else { return nil }
+            return records.digests[position]
         }
     }
 }

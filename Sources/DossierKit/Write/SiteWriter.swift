@@ -28,6 +28,8 @@ public struct WriteStats: Sendable, Equatable {
 public struct WriteOutcome: Sendable {
     public var written = false
     public var failure: WriteError?
+    /// The new file's stamp, taken as it was written.
+    var stamp: FileStamp?
 }
 
 public struct WriteError: Error, Sendable, CustomStringConvertible {
@@ -232,10 +234,10 @@ public struct SiteWriter: Sendable {
             // Never write into what is there: it may be a hard link to a live file. In a
             // new folder, the file's folder is made first (most pages have one of their own).
             if startedEmpty { _ = makeFolders(of: file.path) } else { staging.remove(file.path) }
-            guard SiteWriter.write(data, to: staging.create(file.path)) else {
+            guard let stamp = SiteWriter.write(data, to: staging.create(file.path)) else {
                 return WriteOutcome(failure: WriteError(description: "cannot write \(writer.stagingPath + "/" + file.path): \(String(cString: strerror(errno)))"))
             }
-            return WriteOutcome(written: true)
+            return WriteOutcome(written: true, stamp: stamp)
         }
 
         /// Makes the folders above `path` in a new staging folder (another thread may be
@@ -340,11 +342,12 @@ public struct SiteWriter: Sendable {
     }
 
     /// Writes the bytes to a new file (`OpenFolder.create`, so nothing is overwritten)
-    /// and closes it.
-    static func write(_ data: Data, to descriptor: Int32) -> Bool {
-        guard descriptor >= 0 else { return false }
+    /// and closes it; the file's stamp once written (saves a `stat` of its path per
+    /// page), or nil if it could not be written.
+    static func write(_ data: Data, to descriptor: Int32) -> FileStamp? {
+        guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        return data.withUnsafeBytes { buffer in
+        let complete = data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
@@ -353,6 +356,9 @@ public struct SiteWriter: Sendable {
             }
             return true
         }
+        var info = stat()
+        guard complete, fstat(descriptor, &info) == 0 else { return nil }
+        return FileStamp(info)
     }
 
     /// Two renames put the new site in place; the old one becomes the spare.
