@@ -80,7 +80,7 @@ public struct ContentLoader: Sendable {
         var unread: [String] = []
         for item in listing?.files ?? FileTree.files(under: root.path) {
             let relative = item.path
-            let display = displayRoot + "/" + relative
+            var display: String { displayRoot + "/" + relative }
             if relative.hasPrefix("assets/") {
                 if resolvedInsideRoot(relative) != nil {
                     content.assets.append(AssetFile(outputPath: relative, source: root.appendingPathComponent(relative)))
@@ -114,8 +114,19 @@ public struct ContentLoader: Sendable {
             }
         }
         if !unread.isEmpty {
-            content.notes += unread.map { .unread(relativePath: $0, displayPath: displayRoot + "/" + $0) }
-            content.notes.sort { $0.relativePath < $1.relativePath }
+            // Both lists are in the listing's order, by path: merged, not sorted.
+            let read = content.notes
+            content.notes = []
+            content.notes.reserveCapacity(read.count + unread.count)
+            var next = read.startIndex
+            for path in unread {
+                while next < read.endIndex, read[next].relativePath < path {
+                    content.notes.append(read[next])
+                    next += 1
+                }
+                content.notes.append(.unread(relativePath: path, displayPath: displayRoot + "/" + path))
+            }
+            content.notes += read[next...]
         }
         return content
     }

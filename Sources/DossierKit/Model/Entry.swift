@@ -153,20 +153,26 @@ public final class Entry: @unchecked Sendable {
     /// Every front-matter reference with the type(s) of entry it must name.
     var frontMatterReferences: [(reference: Reference, key: String, allowed: EntryTypes)] {
         typealias Allowed = FrontMatterTargets
+        // Appended in place into one array sized up front: an array mapped from each
+        // list and appended was an allocation per list, for every note at every build.
+        var count = sources.count + people.count + organizations.count + places.count + (via == nil ? 0 : 1) + (parent == nil ? 0 : 1)
+        for affiliation in affiliations { count += 1 + affiliation.sources.count }
+        for relation in relations { count += 1 + relation.sources.count }
         var result: [(Reference, String, EntryTypes)] = []
-        result += sources.map { ($0, "sources", Allowed.source) }
-        result += people.map { ($0, "people", Allowed.person) }
-        result += organizations.map { ($0, "organizations", Allowed.organization) }
-        result += places.map { ($0, "places", Allowed.place) }
+        result.reserveCapacity(count)
+        for reference in sources { result.append((reference, "sources", Allowed.source)) }
+        for reference in people { result.append((reference, "people", Allowed.person)) }
+        for reference in organizations { result.append((reference, "organizations", Allowed.organization)) }
+        for reference in places { result.append((reference, "places", Allowed.place)) }
         if let via { result.append((via, "via", Allowed.source)) }
         if let parent { result.append((parent, "parent", Allowed.organization)) }
         for affiliation in affiliations {
             result.append((affiliation.organization, "org", Allowed.organization))
-            result += affiliation.sources.map { ($0, "sources", Allowed.source) }
+            for reference in affiliation.sources { result.append((reference, "sources", Allowed.source)) }
         }
         for relation in relations {
             result.append((relation.with, "with", Allowed.personOrOrganization))
-            result += relation.sources.map { ($0, "sources", Allowed.source) }
+            for reference in relation.sources { result.append((reference, "sources", Allowed.source)) }
         }
         return result
     }

@@ -119,8 +119,9 @@ public enum Builder {
                                        listing: ContentListing(files: listings[0]), memos: previous?.memos,
                                        freesMemory: options.freesMemory, editorialWarnings: false,
                                        isUnchanged: { path in
-            guard let previous, let stamp = inputs["content/" + path] else { return false }
-            return previous.saw(stamp, as: "content/" + path)
+            let key = "content/" + path
+            guard let previous, let stamp = inputs[key] else { return false }
+            return previous.saw(stamp, as: key)
         })
         if !options.freesMemory { ProcessLifetime.keep(dossier) }
         timer.lap("read, parse and resolve")
