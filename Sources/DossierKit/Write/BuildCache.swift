@@ -248,7 +248,7 @@ extension BuildCache {
         // none of them uses the writer's recurring-string state. The pages are in plan
         // order, which is deterministic: nothing to sort.
         let (inputs, outputs, pages, site, spare, placed) = (inputs, outputs, pages, site, spare, placed)
-        let tables = Array(0..<5).parallelMap { part -> [UInt8] in
+        let tables = Array(0..<6).parallelMap { part -> [UInt8] in
             var writer = CacheWriter()
             switch part {
             case 0: writer.write(inputs) { w, stamp in stamp.write(to: &w) }
@@ -257,8 +257,8 @@ extension BuildCache {
             case 3:
                 writer.write(pages.inputs)
                 writer.write(pages.digests)
+            case 4: FolderListing.write(site, to: &writer)
             default:
-                FolderListing.write(site, to: &writer)
                 FolderListing.write(spare, to: &writer)
                 writer.write(placed)
             }
@@ -275,6 +275,7 @@ extension BuildCache {
         whole.write(encoded: tables[3][...])
         whole.write(pageInputsStart)
         whole.write(encoded: tables[4][...])
+        whole.write(encoded: tables[5][...])
         whole.write(memos == nil || memoBase == nil ? 0 : 1)
         if let memos, let memoBase {
             whole.write(memos.sharedInputs)
@@ -391,14 +392,18 @@ extension FileStamp {
 extension FolderListing {
     static func optional(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) -> FolderListing? {
         guard try reader.int() == 1 else { return nil }
-        return FolderListing(stampedAt: try reader.int64(),
-                             folders: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
-                             files: try reader.strings())
+        let start = reader.position
+        var listing = FolderListing(stampedAt: try reader.int64(),
+                                    folders: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
+                                    files: try reader.strings())
+        listing.encoded = reader.bytes(since: start)
+        return listing
     }
 
     static func write(_ listing: FolderListing?, to writer: inout CacheWriter) {
         writer.write(listing == nil ? 0 : 1)
         guard let listing else { return }
+        if let encoded = listing.encoded { return writer.write(encoded: encoded) }
         writer.write(listing.stampedAt)
         writer.write(listing.folders) { w, stamp in stamp.write(to: &w) }
         writer.write(listing.files)

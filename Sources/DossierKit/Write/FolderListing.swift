@@ -10,8 +10,15 @@ struct FolderListing: Sendable {
     /// When the folders were stamped (`FileStamp.now`).
     var stampedAt: Int64
     /// Folder path below the root ("" for the root itself) → its stamp.
-    var folders: [String: FileStamp]
-    var files: [String]
+    var folders: [String: FileStamp] { didSet { encoded = nil } }
+    var files: [String] { didSet { encoded = nil } }
+    /// The listing as the cache it was read from held it: the spare a build saves is the
+    /// site the last build saved, written again as those bytes (see BuildCache).
+    var encoded: ArraySlice<UInt8>? = nil
+
+    init(stampedAt: Int64, folders: [String: FileStamp], files: [String]) {
+        (self.stampedAt, self.folders, self.files) = (stampedAt, folders, files)
+    }
 
     /// Whether `folder` of the tree at `root` is as it was stamped (and was stamped after
     /// the tick it last changed in, see `FileStamp.isOlder`).
