@@ -10,6 +10,9 @@ public struct TextLines: Sendable {
     /// Index where each line starts (the first is the text's start).
     private let starts: [String.Index]
 
+    /// The lines of no text, for an entry whose file's text is not kept.
+    public static let none = TextLines("")
+
     public init(_ text: String) {
         var text = text
         text.makeContiguousUTF8()

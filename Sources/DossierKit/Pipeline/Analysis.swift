@@ -68,7 +68,7 @@ public enum Analysis {
                                isUnchanged: (String) -> Bool = { _ in false }) -> AnalyzedDossier {
         var timer = StageTimer()
         let loader = ContentLoader(root: content, displayRoot: displayPath)
-        let loaded = loader.load(listing: listing, leavingUnread: { path in
+        var loaded = loader.load(listing: listing, leavingUnread: { path in
             isUnchanged(path) && previous?.byPath[path]?.displayPath == displayPath + "/" + path
         })
         timer.lap("load files")
@@ -85,12 +85,14 @@ public enum Analysis {
                 return ParsedNote.parse(file, memo: memo, allowHTML: config.allowHTML)
             case .unread(let relativePath, _):
                 // The memo stands in for the file; its lines are read if the body is.
-                if let memo, let entry = EntryCodec.decode(memo.entry, lines: TextLines("")) {
+                if let memo, let entry = EntryCodec.decode(memo.entry, lines: TextLines.none) {
                     return ParsedNote(note: note, entry: entry, memo: memo)
                 }
                 return ParsedNote.parse(loader.readNote(relativePath), as: note, memo: memo, allowHTML: config.allowHTML)
             }
         }
+        // The parsed notes hold the files now (see `ParsedNote.resolved`).
+        loaded.notes = []
         var shared = SharedInputs(config: loaded.configFile)
         for note in parsed {
             shared.add(note: note.source.relativePath, frontMatterHash: note.frontMatterHash,
@@ -162,9 +164,11 @@ public enum Analysis {
                     BodyParser.parse(note.body(of: file), into: entry, titleIsFirstHeading: &titleIsFirstHeading)
                 }
             }
-            return (entry.id, page, NoteMemo(contentHash: note.contentHash, displayPath: note.source.displayPath, entry: note.entryBytes,
-                                             readDiagnostics: note.diagnostics, bodyLength: note.bodyLength,
-                                             frontMatterHash: note.frontMatterHash, body: body!))
+            let memo = NoteMemo(contentHash: note.contentHash, displayPath: note.source.displayPath, entry: note.entryBytes,
+                                readDiagnostics: note.diagnostics, bodyLength: note.bodyLength,
+                                frontMatterHash: note.frontMatterHash, body: body!)
+            note.resolved()
+            return (entry.id, page, memo)
         }
 
         timer.lap("resolve bodies and render HTML")
@@ -249,7 +253,7 @@ public enum Analysis {
             lateResolution: LateResolution(bodies: bodies, loader: loader, contentHashes: contentHashes), citing: citing)
         dossier.touchedByBodies = touchedByBodies
         dossier.notesRead = parsed.count { $0.readFromFile }
-        dossier.notesOpened = parsed.count { $0.file != nil }
+        dossier.notesOpened = parsed.count(where: \.opened)
         if addsWarnings {
             dossier.diagnostics += editorialWarnings(dossier)
             timer.lap("editorial warnings")
@@ -275,6 +279,8 @@ public enum Analysis {
         var contentHash: String
         var frontMatterHash: String
         var readFromFile: Bool
+        /// Whether the note's file was read (it may be let go since, see `resolved`).
+        private(set) var opened = false
         /// The anchors of the body's headings; nil until the body is parsed.
         var parsedAnchors: [String]? = nil
         /// The note's title is its first heading (see BodyParser).
@@ -287,8 +293,17 @@ public enum Analysis {
         var previousMemo: NoteMemo? = nil
 
         var anchors: [String] { parsedAnchors ?? memo?.anchors ?? [] }
-        /// The file with its text, if it was read.
+        /// The file with its text, if it was read and is still needed.
         var file: ContentFile? { if case .read(let file) = source { file } else { nil } }
+
+        /// Lets go of the note's text once its body is resolved: nothing reads it after
+        /// that, and the texts of all notes held while the pages are made were a tenth of
+        /// a build's peak memory, faulted in again by the pages' own allocations.
+        func resolved() {
+            guard file != nil else { return }
+            source = .unread(relativePath: source.relativePath, displayPath: source.displayPath)
+            entry?.lines = TextLines.none
+        }
         func body(of file: ContentFile) -> String { String(Substring(file.text.utf8.suffix(bodyLength))) }
 
         /// A note the last build's memo stands in for.
@@ -302,6 +317,7 @@ public enum Analysis {
         init(note: LoadedNote, entry: Entry?, entryBytes: [UInt8], bodyLength: Int, diagnostics: [Diagnostic],
              contentHash: String, frontMatterHash: String, readFromFile: Bool, memo: BodyMemo? = nil) {
             (source, self.entry, self.entryBytes, self.bodyLength, self.diagnostics) = (note, entry, entryBytes, bodyLength, diagnostics)
+            if case .read = note { opened = true }
             (self.contentHash, self.frontMatterHash, self.readFromFile, self.memo) = (contentHash, frontMatterHash, readFromFile, memo)
         }
 
