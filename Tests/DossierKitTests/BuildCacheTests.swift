@@ -121,6 +121,38 @@ import Testing
         #expect(try dossier.differencesFromFreshBuild() == [])
     }
 
+    /// While no front-matter, title or heading changes, each front-matter reference names
+    /// what it named in the last build (the memos remember it): the pages made from them,
+    /// with every kind of reference, are a fresh build's.
+    @Test func aBodyEditTakesTheFrontMatterTargetsFromTheMemos() throws {
+        // Every file ends its last line, so text appended below is body, not front-matter.
+        let files = Self.everyField.mapValues { $0.hasSuffix("\n") ? $0 : $0 + "\n" }
+        let dossier = try ScratchDossier(files)
+        defer { dossier.remove() }
+        try dossier.ageContent()
+        #expect(try dossier.build().frontMatterResolved)
+        // Bodies of notes with sources, relations, affiliations, a parent, a via and an
+        // event's people, organisations and places: each page is made again.
+        for path in ["people/ana.md", "organizations/acme.md", "sources/paper.md", "events/meeting.md"] {
+            try dossier.write(path, files[path]! + "More about [[town]] [@wire].\n")
+        }
+        let edited = try dossier.build()
+        #expect(!edited.frontMatterResolved)
+        #expect(edited.bodiesResolved == 4)
+        let ana = try dossier.page("people/ana/index.html")
+        #expect(ana.contains("funded by"))
+        #expect(ana.contains("Chair"))
+        #expect(try dossier.page("sources/paper/index.html").contains("../../sources/wire/index.html"))
+        #expect(try dossier.differencesFromFreshBuild() == [])
+
+        // A front-matter edit resolves every reference again.
+        try dossier.write("sources/wire.md", "---\ntitle: The Wire\n---\n")
+        let renamed = try dossier.build()
+        #expect(renamed.frontMatterResolved)
+        #expect(try dossier.page("sources/paper/index.html").contains("The Wire"))
+        #expect(try dossier.differencesFromFreshBuild() == [])
+    }
+
     @Test func aNoteIsReadOnlyIfItsStampChangedOrCouldChangeUnseen() throws {
         let dossier = try ScratchDossier(Self.everyField)
         defer { dossier.remove() }

@@ -152,29 +152,77 @@ public final class Entry: @unchecked Sendable {
 
     /// Every front-matter reference with the type(s) of entry it must name.
     var frontMatterReferences: [(reference: Reference, key: String, allowed: EntryTypes)] {
-        typealias Allowed = FrontMatterTargets
-        // Appended in place into one array sized up front: an array mapped from each
-        // list and appended was an allocation per list, for every note at every build.
+        var result: [(Reference, String, EntryTypes)] = []
+        result.reserveCapacity(frontMatterReferenceCount)
+        forEachFrontMatterReference { result.append(($0, $1, $2)) }
+        return result
+    }
+
+    var frontMatterReferenceCount: Int {
         var count = sources.count + people.count + organizations.count + places.count + (via == nil ? 0 : 1) + (parent == nil ? 0 : 1)
         for affiliation in affiliations { count += 1 + affiliation.sources.count }
         for relation in relations { count += 1 + relation.sources.count }
-        var result: [(Reference, String, EntryTypes)] = []
-        result.reserveCapacity(count)
-        for reference in sources { result.append((reference, "sources", Allowed.source)) }
-        for reference in people { result.append((reference, "people", Allowed.person)) }
-        for reference in organizations { result.append((reference, "organizations", Allowed.organization)) }
-        for reference in places { result.append((reference, "places", Allowed.place)) }
-        if let via { result.append((via, "via", Allowed.source)) }
-        if let parent { result.append((parent, "parent", Allowed.organization)) }
+        return count
+    }
+
+    /// The front-matter references in their fixed order (the order of
+    /// `frontMatterReferences` and of a memo's `frontMatterLinks`), without making a list.
+    func forEachFrontMatterReference(_ visit: (Reference, String, EntryTypes) -> Void) {
+        typealias Allowed = FrontMatterTargets
+        for reference in sources { visit(reference, "sources", Allowed.source) }
+        for reference in people { visit(reference, "people", Allowed.person) }
+        for reference in organizations { visit(reference, "organizations", Allowed.organization) }
+        for reference in places { visit(reference, "places", Allowed.place) }
+        if let via { visit(via, "via", Allowed.source) }
+        if let parent { visit(parent, "parent", Allowed.organization) }
         for affiliation in affiliations {
-            result.append((affiliation.organization, "org", Allowed.organization))
-            for reference in affiliation.sources { result.append((reference, "sources", Allowed.source)) }
+            visit(affiliation.organization, "org", Allowed.organization)
+            for reference in affiliation.sources { visit(reference, "sources", Allowed.source) }
         }
         for relation in relations {
-            result.append((relation.with, "with", Allowed.personOrOrganization))
-            for reference in relation.sources { result.append((reference, "sources", Allowed.source)) }
+            visit(relation.with, "with", Allowed.personOrOrganization)
+            for reference in relation.sources { visit(reference, "sources", Allowed.source) }
         }
-        return result
+    }
+}
+
+/// What every entry's front-matter references name. Resolved by this build, or, when
+/// no note's front-matter, title or heading anchors changed since the last build (the
+/// shared inputs, see NoteMemo), as that build resolved them: each note's memo keeps the
+/// entry it found for each reference (`frontMatterLinks`), and they are paired with the
+/// references again only for the entries a page or a body asks about.
+public struct ReferenceTargets: Sendable {
+    private let resolved: [String: ResolvedReferences]
+    /// Entry id → the target of each of its references, in their order.
+    private let remembered: [String: [String]]
+    private let index: DossierIndex?
+
+    init(resolved: [String: ResolvedReferences]) {
+        (self.resolved, remembered, index) = (resolved, [:], nil)
+    }
+
+    init(remembered: [String: [String]], index: DossierIndex) {
+        (resolved, self.remembered, self.index) = ([:], remembered, index)
+    }
+
+    public subscript(id: String) -> ResolvedReferences? {
+        if let found = resolved[id] { return found }
+        guard let links = remembered[id], let entry = index?[id] else { return nil }
+        var pairs: [(Reference, String)] = []
+        var position = 0
+        entry.forEachFrontMatterReference { reference, _, _ in
+            if position < links.count, !links[position].isEmpty { pairs.append((reference, links[position])) }
+            position += 1
+        }
+        return pairs.isEmpty ? nil : ResolvedReferences(pairs)
+    }
+
+    /// Every entry a front-matter reference names.
+    var allTargets: Set<String> {
+        var all = Set<String>()
+        for references in resolved.values { all.formUnion(references.targets) }
+        for links in remembered.values { all.formUnion(links.lazy.filter { !$0.isEmpty }) }
+        return all
     }
 }
 

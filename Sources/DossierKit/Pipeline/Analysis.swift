@@ -11,8 +11,8 @@ public struct AnalyzedDossier: Sendable {
     public var assets: [AssetFile]
     public var diagnostics: [Diagnostic]
 
-    /// Entry id → what its front-matter references resolved to.
-    public var targets: [String: ResolvedReferences]
+    /// What each entry's front-matter references resolved to.
+    public var targets: ReferenceTargets
 
     /// Entry id → SHA-256 of its file: with `memos.sharedInputs`, all a page's own body
     /// and citations depend on (see NoteMemo).
@@ -34,6 +34,8 @@ public struct AnalyzedDossier: Sendable {
     var notesRead = 0
     /// Notes whose file was read at all (the others' stamps were unchanged).
     var notesOpened = 0
+    /// False when every front-matter reference was taken from the last build's memos.
+    var frontMatterResolved = true
 
     /// An entry's resolved body and citation notes; nil only when a note resolved late
     /// is no longer as the analysis saw it (it changed during the build).
@@ -130,24 +132,38 @@ public enum Analysis {
         diagnostics += index.duplicateDiagnostics
         timer.lap("index")
 
-        // Front-matter references, resolved like cross-references (on both cores, merged
-        // in index order), and kept by entry: one table of every reference was a serial
+        // Front-matter references. While the shared inputs are the last build's, each one
+        // names what it named then, as the notes' memos remember (see ReferenceTargets).
+        // Otherwise they are resolved like cross-references (on both cores, merged in
+        // index order) and kept by entry: one table of every reference was a serial
         // insert of each, hashing the reference with its location.
-        let frontMatterResults = index.orderedIDs.parallelMap { id in
-            let results = index[id]!.frontMatterReferences.map { reference, key, allowed in
-                (reference, key, resolve(reference, key: key, allowed: allowed, index: index))
+        let links: [String: [String]]
+        let targets: ReferenceTargets
+        var frontMatterResolved = false
+        if sharedInputsUnchanged, let remembered = Self.rememberedLinks(parsed, index: index, previous: previous) {
+            (links, targets) = (remembered, ReferenceTargets(remembered: remembered, index: index))
+        } else {
+            frontMatterResolved = true
+            let frontMatterResults = index.orderedIDs.parallelMap { id in
+                let results = index[id]!.frontMatterReferences.map { reference, key, allowed in
+                    (reference, key, resolve(reference, key: key, allowed: allowed, index: index))
+                }
+                let resolved = ResolvedReferences(results.compactMap { reference, _, result in
+                    if case .success(let target) = result { (reference, target) } else { nil }
+                })
+                return (results, resolved, results.map { _, _, result in (try? result.get()) ?? "" })
             }
-            return (results, ResolvedReferences(results.compactMap { reference, _, result in
-                if case .success(let target) = result { (reference, target) } else { nil }
-            }))
+            var resolved: [String: ResolvedReferences] = [:], resolvedLinks: [String: [String]] = [:]
+            resolved.reserveCapacity(frontMatterResults.count)
+            resolvedLinks.reserveCapacity(frontMatterResults.count)
+            for (id, (results, references, targets)) in zip(index.orderedIDs, frontMatterResults) {
+                if !references.isEmpty { resolved[id] = references }
+                resolvedLinks[id] = targets
+                for case (_, _, .failure(let diagnostic)) in results { diagnostics.append(diagnostic) }
+            }
+            (links, targets) = (resolvedLinks, ReferenceTargets(resolved: resolved))
+            if !freesMemory { ProcessLifetime.keep(frontMatterResults) }
         }
-        var targets: [String: ResolvedReferences] = [:]
-        targets.reserveCapacity(frontMatterResults.count)
-        for (id, (results, resolved)) in zip(index.orderedIDs, frontMatterResults) {
-            if !resolved.isEmpty { targets[id] = resolved }
-            for case (_, _, .failure(let diagnostic)) in results { diagnostics.append(diagnostic) }
-        }
-
         timer.lap("front-matter references")
         // Resolve bodies on both cores; duplicates (left out of the index) are skipped.
         let bodies = BodyResolver(resolver: Resolver(index: index, allowHTML: config.allowHTML), targets: targets)
@@ -166,7 +182,7 @@ public enum Analysis {
             }
             let memo = NoteMemo(contentHash: note.contentHash, displayPath: note.source.displayPath, entry: note.entryBytes,
                                 readDiagnostics: note.diagnostics, bodyLength: note.bodyLength,
-                                frontMatterHash: note.frontMatterHash, body: body!)
+                                frontMatterHash: note.frontMatterHash, body: body!, frontMatterLinks: links[entry.id] ?? [])
             note.resolved()
             return (entry.id, page, memo)
         }
@@ -209,9 +225,14 @@ public enum Analysis {
                         }
                     }
                 }
-                for (id, (references, _)) in zip(index.orderedIDs, frontMatterResults) {
-                    let isEvent = index[id]!.type == .event
-                    for case (_, let key, .success(let target)) in references where target != id {
+                for id in index.orderedIDs {
+                    guard let targets = links[id], !targets.isEmpty else { continue }
+                    let entry = index[id]!
+                    let isEvent = entry.type == .event
+                    var position = 0
+                    entry.forEachFrontMatterReference { _, key, _ in
+                        defer { position += 1 }
+                        guard position < targets.count, case let target = targets[position], !target.isEmpty, target != id else { return }
                         if isEvent, key == "people" || key == "organizations" || key == "places" {
                             eventSets[target, default: []].append(id)
                         } else if key != "sources" && key != "via" {
@@ -254,12 +275,13 @@ public enum Analysis {
         dossier.touchedByBodies = touchedByBodies
         dossier.notesRead = parsed.count { $0.readFromFile }
         dossier.notesOpened = parsed.count(where: \.opened)
+        dossier.frontMatterResolved = frontMatterResolved
         if addsWarnings {
             dossier.diagnostics += editorialWarnings(dossier)
             timer.lap("editorial warnings")
         }
         if !freesMemory {
-            ProcessLifetime.keep((loaded, parsed, kept, resolved, frontMatterResults, frontMatterMentions))
+            ProcessLifetime.keep((loaded, parsed, kept, resolved, links, frontMatterMentions))
         }
         return dossier
     }
@@ -370,6 +392,23 @@ public enum Analysis {
         }
     }
 
+    /// What each note's front-matter references named in the last build, by entry id, as
+    /// its memo (or, for a note whose body changed, the last memo of its path) remembers:
+    /// valid while the shared inputs, which cover every note's front-matter and every
+    /// title, are the last build's. Nil if a note has no such memo.
+    private static func rememberedLinks(_ parsed: [ParsedNote], index: DossierIndex, previous: NoteMemos?) -> [String: [String]]? {
+        var links: [String: [String]] = [:]
+        links.reserveCapacity(parsed.count)
+        for note in parsed {
+            guard let entry = note.entry, index[entry.id]?.file == entry.file else { continue }
+            guard let memo = note.previousMemo ?? previous?.byPath[note.source.relativePath],
+                  memo.frontMatterHash == note.frontMatterHash,
+                  memo.frontMatterLinks.count == entry.frontMatterReferenceCount else { return nil }
+            links[entry.id] = memo.frontMatterLinks
+        }
+        return links
+    }
+
     private static func resolve(_ reference: Reference, key: String, allowed: EntryTypes, index: DossierIndex) -> Result<String, Diagnostic> {
         // Only a diagnostic needs the allowed types as words.
         var expected: String { allowed.types.sorted().map(\.rawValue).joined(separator: " or ") }
@@ -395,7 +434,7 @@ public enum Analysis {
     static func editorialWarnings(_ dossier: AnalyzedDossier) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
         var linked = dossier.backLinks.linkedIDs
-        for resolved in dossier.targets.values { linked.formUnion(resolved.targets) }
+        linked.formUnion(dossier.targets.allTargets)
         for id in dossier.index.orderedIDs {
             let entry = dossier.index[id]!
             let location = SourceLocation(file: entry.file, line: 1, column: 1)

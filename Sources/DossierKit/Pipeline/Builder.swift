@@ -56,6 +56,9 @@ public struct BuildResult: Sendable {
     /// Notes whose file this build read before rendering; the others were unchanged (by
     /// size, time and inode) since the last build, whose memos stood in for them.
     public var notesOpened = 0
+    /// Whether this build resolved the front-matter references; false when the last
+    /// build's resolutions held (see ReferenceTargets).
+    public var frontMatterResolved = true
     public var stats = WriteStats()
 
     /// "120 pages (3 rendered), 2 files written, 119 unchanged" for build summaries.
@@ -135,6 +138,7 @@ public enum Builder {
         result.bodiesResolved = dossier.resolvedPages.count
         result.notesRead = dossier.notesRead
         result.notesOpened = dossier.notesOpened
+        result.frontMatterResolved = dossier.frontMatterResolved
         guard let templates, !result.report.hasErrors else {
             result.report = DiagnosticReport(diagnostics + warnings.value)
             return result

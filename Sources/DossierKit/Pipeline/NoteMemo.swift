@@ -20,14 +20,19 @@ final class NoteMemo: Sendable {
     let bodyLength: Int
     let frontMatterHash: String
     let body: BodyMemo
+    /// The entry each front-matter reference named (in `Entry.frontMatterReferences`
+    /// order; "" for one that named none): what a build resolves again only when the
+    /// shared inputs changed (see ReferenceTargets).
+    let frontMatterLinks: [String]
     /// The memo as the build cache held it, written back as is while it still holds
     /// (re-encoding 10,000 unchanged memos was most of saving the cache).
     let encoded: ArraySlice<UInt8>?
 
     init(contentHash: String, displayPath: String, entry: [UInt8], readDiagnostics: [Diagnostic], bodyLength: Int,
-         frontMatterHash: String, body: BodyMemo, encoded: ArraySlice<UInt8>? = nil) {
+         frontMatterHash: String, body: BodyMemo, frontMatterLinks: [String], encoded: ArraySlice<UInt8>? = nil) {
         (self.contentHash, self.displayPath, self.entry, self.readDiagnostics) = (contentHash, displayPath, entry, readDiagnostics)
         (self.bodyLength, self.frontMatterHash, self.body, self.encoded) = (bodyLength, frontMatterHash, body, encoded)
+        self.frontMatterLinks = frontMatterLinks
     }
 }
 
@@ -95,7 +100,7 @@ struct SharedInputs {
 /// Resolves one parsed body: the page's HTML and citation notes, and its memo.
 struct BodyResolver: Sendable {
     let resolver: Resolver
-    let targets: [String: ResolvedReferences]
+    let targets: ReferenceTargets
 
     /// A body parsed just now, resolved in one go.
     func resolve(_ entry: Entry, headings: [BodyParser.Heading]) -> (ResolvedPage, BodyMemo) {
@@ -117,8 +122,9 @@ struct BodyResolver: Sendable {
 
     private func finish(_ entry: Entry, _ result: Resolver.Result, anchors: [String]) -> (ResolvedPage, BodyMemo) {
         var citations = result.citations
+        let resolved = targets[entry.id]
         func marker(_ references: [Reference]) -> String? {
-            let ids = references.compactMap { targets[entry.id]?[$0] }
+            let ids = references.compactMap { resolved?[$0] }
             return ids.isEmpty ? nil : citations.markerHTML(ids.map { ($0, nil) })
         }
         let relationMarkers = entry.relations.map { marker($0.sources) ?? "" }

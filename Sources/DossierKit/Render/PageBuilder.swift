@@ -361,15 +361,16 @@ public final class PageBuilder: @unchecked Sendable {
         Self.set("facts", facts(of: entry, path: path), in: &context)
         if !entry.tags.isEmpty { Self.set("tags", entry.tags.map { .text($0) }, in: &context) }
 
+        let targets = dossier.targets[entry.id]
         Self.set("relations", zip(entry.relations, resolved.relationMarkers).compactMap { relation, marker -> TemplateObject? in
-            guard let target = dossier.targets[entry.id]?[relation.with] else { return nil }
+            guard let target = targets?[relation.with] else { return nil }
             var item = link(target, from: path)
             item["kind"] = .text(relation.kind ?? "related to")
             item["cites"] = .text(marker)
             return item
         }, in: &context)
         Self.set("affiliations", zip(entry.affiliations, resolved.affiliationMarkers).compactMap { affiliation, marker -> TemplateObject? in
-            guard let target = dossier.targets[entry.id]?[affiliation.organization] else { return nil }
+            guard let target = targets?[affiliation.organization] else { return nil }
             var item = link(target, from: path)
             if let role = affiliation.role { item["role"] = .text(role) }
             let period = [affiliation.from, affiliation.to].map { $0?.value.display(language: language) }
