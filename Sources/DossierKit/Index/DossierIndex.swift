@@ -11,8 +11,9 @@ public struct DossierIndex: Sendable {
     /// Each title and alias as written → its folded key: most references write one of
     /// them exactly, and are then looked up without folding them again.
     private var foldedAsWritten: [String: String] = [:]
-    /// Heading anchors of every entry's body, for `[[id#anchor]]`.
-    public private(set) var anchors: [String: Set<String>] = [:]
+    /// Heading anchors of every entry's body, for `[[id#anchor]]` (a few per entry: a
+    /// list, not a set made for each).
+    public private(set) var anchors: [String: [String]] = [:]
 
     public enum Lookup: Equatable {
         case found(String)
@@ -21,7 +22,7 @@ public struct DossierIndex: Sendable {
     }
 
     /// Builds the index; a second entry with an id already taken is reported and left out.
-    public init(entries list: [Entry], anchors: [String: Set<String>]) {
+    public init(entries list: [Entry], anchors: [String: [String]]) {
         var diagnostics: [Diagnostic] = []
         entries.reserveCapacity(list.count)
         var kept: [(EntryType, String)] = []

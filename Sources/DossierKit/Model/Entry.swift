@@ -193,21 +193,23 @@ public final class Entry: @unchecked Sendable {
 /// references again only for the entries a page or a body asks about.
 public struct ReferenceTargets: Sendable {
     private let resolved: [String: ResolvedReferences]
-    /// Entry id → the target of each of its references, in their order.
-    private let remembered: [String: [String]]
+    /// The last build's memos by note path, and how entries name their files.
+    private let remembered: [String: NoteMemo]
+    private let displayRoot: String
     private let index: DossierIndex?
 
     init(resolved: [String: ResolvedReferences]) {
-        (self.resolved, remembered, index) = (resolved, [:], nil)
+        (self.resolved, remembered, displayRoot, index) = (resolved, [:], "", nil)
     }
 
-    init(remembered: [String: [String]], index: DossierIndex) {
-        (resolved, self.remembered, self.index) = ([:], remembered, index)
+    init(remembered: [String: NoteMemo], displayRoot: String, index: DossierIndex) {
+        (resolved, self.remembered, self.displayRoot, self.index) = ([:], remembered, displayRoot, index)
     }
 
     public subscript(id: String) -> ResolvedReferences? {
         if let found = resolved[id] { return found }
-        guard let links = remembered[id], let entry = index?[id] else { return nil }
+        guard let entry = index?[id], entry.file.hasPrefix(displayRoot + "/"),
+              let links = remembered[String(entry.file.dropFirst(displayRoot.count + 1))]?.frontMatterLinks else { return nil }
         var pairs: [(Reference, String)] = []
         var position = 0
         entry.forEachFrontMatterReference { reference, _, _ in
@@ -221,7 +223,7 @@ public struct ReferenceTargets: Sendable {
     var allTargets: Set<String> {
         var all = Set<String>()
         for references in resolved.values { all.formUnion(references.targets) }
-        for links in remembered.values { all.formUnion(links.lazy.filter { !$0.isEmpty }) }
+        for memo in remembered.values { all.formUnion(memo.frontMatterLinks.lazy.filter { !$0.isEmpty }) }
         return all
     }
 }

@@ -124,9 +124,9 @@ public enum Analysis {
         timer.lap("front-matter and cmark parse")
         diagnostics += parsed.flatMap(\.diagnostics)
         let entries = parsed.compactMap(\.entry)
-        var anchors: [String: Set<String>] = [:]
+        var anchors: [String: [String]] = [:]
         for note in parsed where !note.anchors.isEmpty {
-            if let entry = note.entry { anchors[entry.id, default: []].formUnion(note.anchors) }
+            if let entry = note.entry { anchors[entry.id, default: []] += note.anchors }
         }
         let index = DossierIndex(entries: entries, anchors: anchors)
         diagnostics += index.duplicateDiagnostics
@@ -137,11 +137,13 @@ public enum Analysis {
         // Otherwise they are resolved like cross-references (on both cores, merged in
         // index order) and kept by entry: one table of every reference was a serial
         // insert of each, hashing the reference with its location.
-        let links: [String: [String]]
+        // Entry id → the target of each of its references, when resolved here.
+        let links: [String: [String]]?
         let targets: ReferenceTargets
         var frontMatterResolved = false
-        if sharedInputsUnchanged, let remembered = Self.rememberedLinks(parsed, index: index, previous: previous) {
-            (links, targets) = (remembered, ReferenceTargets(remembered: remembered, index: index))
+        if sharedInputsUnchanged, let previous, Self.linksHold(parsed, index: index, previous: previous) {
+            links = nil
+            targets = ReferenceTargets(remembered: previous.byPath, displayRoot: displayPath, index: index)
         } else {
             frontMatterResolved = true
             let frontMatterResults = index.orderedIDs.parallelMap { id in
@@ -182,7 +184,8 @@ public enum Analysis {
             }
             let memo = NoteMemo(contentHash: note.contentHash, displayPath: note.source.displayPath, entry: note.entryBytes,
                                 readDiagnostics: note.diagnostics, bodyLength: note.bodyLength,
-                                frontMatterHash: note.frontMatterHash, body: body!, frontMatterLinks: links[entry.id] ?? [])
+                                frontMatterHash: note.frontMatterHash, body: body!,
+                                frontMatterLinks: links?[entry.id] ?? previous?.byPath[note.source.relativePath]?.frontMatterLinks ?? [])
             note.resolved()
             return (entry.id, page, memo)
         }
@@ -225,9 +228,11 @@ public enum Analysis {
                         }
                     }
                 }
-                for id in index.orderedIDs {
-                    guard let targets = links[id], !targets.isEmpty else { continue }
-                    let entry = index[id]!
+                // Each memo has the targets of its note's references (new or remembered).
+                for i in resolved.indices {
+                    let targets = resolved[i].memo.frontMatterLinks
+                    guard !targets.isEmpty, let entry = kept[i].entry else { continue }
+                    let id = entry.id
                     let isEvent = entry.type == .event
                     var position = 0
                     entry.forEachFrontMatterReference { _, key, _ in
@@ -392,21 +397,16 @@ public enum Analysis {
         }
     }
 
-    /// What each note's front-matter references named in the last build, by entry id, as
-    /// its memo (or, for a note whose body changed, the last memo of its path) remembers:
-    /// valid while the shared inputs, which cover every note's front-matter and every
-    /// title, are the last build's. Nil if a note has no such memo.
-    private static func rememberedLinks(_ parsed: [ParsedNote], index: DossierIndex, previous: NoteMemos?) -> [String: [String]]? {
-        var links: [String: [String]] = [:]
-        links.reserveCapacity(parsed.count)
-        for note in parsed {
-            guard let entry = note.entry, index[entry.id]?.file == entry.file else { continue }
-            guard let memo = note.previousMemo ?? previous?.byPath[note.source.relativePath],
-                  memo.frontMatterHash == note.frontMatterHash,
-                  memo.frontMatterLinks.count == entry.frontMatterReferenceCount else { return nil }
-            links[entry.id] = memo.frontMatterLinks
+    /// Whether what each note's front-matter references named in the last build, as the
+    /// last memo of its path remembers, holds for every note: it does while the shared
+    /// inputs, which cover every note's front-matter and every title, are the last
+    /// build's, for the notes whose front-matter that memo was made from.
+    private static func linksHold(_ parsed: [ParsedNote], index: DossierIndex, previous: NoteMemos) -> Bool {
+        parsed.allSatisfy { note in
+            guard let entry = note.entry, index[entry.id]?.file == entry.file else { return true }
+            guard let memo = note.previousMemo ?? previous.byPath[note.source.relativePath] else { return false }
+            return memo.frontMatterHash == note.frontMatterHash && memo.frontMatterLinks.count == entry.frontMatterReferenceCount
         }
-        return links
     }
 
     private static func resolve(_ reference: Reference, key: String, allowed: EntryTypes, index: DossierIndex) -> Result<String, Diagnostic> {

@@ -299,7 +299,7 @@ public struct Resolver: Sendable {
             case .found(let id):
                 let target = index[id]!
                 if let anchor, !(index.anchors[id]?.contains(anchor) ?? false) {
-                    let known = (index.anchors[id] ?? []).sorted()
+                    let known = Array(Set(index.anchors[id] ?? [])).sorted()
                     var notes = ["the headings of '\(id)' have the anchors: " + (known.isEmpty ? "(none)" : known.map { "#\($0)" }.joined(separator: ", "))]
                     if let close = Suggest.closest(to: anchor, among: known, maxDistance: max(2, anchor.count / 3)) {
                         notes.insert("did you mean [[\(id)#\(close)]]?", at: 0)
