@@ -116,11 +116,12 @@ public struct ContentLoader: Sendable {
         if !unread.isEmpty {
             // Both lists are in the listing's order, by path: merged, not sorted.
             let read = content.notes
+            let readPaths = read.map(\.relativePath)
             content.notes = []
             content.notes.reserveCapacity(read.count + unread.count)
             var next = read.startIndex
             for path in unread {
-                while next < read.endIndex, read[next].relativePath < path {
+                while next < read.endIndex, readPaths[next] < path {
                     content.notes.append(read[next])
                     next += 1
                 }

@@ -82,24 +82,29 @@ public enum Analysis {
         // last build left a memo for these exact bytes.
         var parsed = loaded.notes.parallelMap { note -> ParsedNote in
             let memo = previous?.byPath[note.relativePath]
+            let parsed: ParsedNote
             switch note {
             case .read(let file):
-                return ParsedNote.parse(file, memo: memo, allowHTML: config.allowHTML)
+                parsed = ParsedNote.parse(file, memo: memo, allowHTML: config.allowHTML)
             case .unread(let relativePath, _):
                 // The memo stands in for the file; its lines are read if the body is.
                 if let memo, let entry = EntryCodec.decode(memo.entry, lines: TextLines.none) {
-                    return ParsedNote(note: note, entry: entry, memo: memo)
+                    parsed = ParsedNote(note: note, entry: entry, memo: memo)
+                } else {
+                    parsed = ParsedNote.parse(loader.readNote(relativePath), as: note, memo: memo, allowHTML: config.allowHTML)
                 }
-                return ParsedNote.parse(loader.readNote(relativePath), as: note, memo: memo, allowHTML: config.allowHTML)
             }
+            // What other notes read of this one, digested here on both cores (or as the
+            // memo that stands in for it has it) rather than one note after another.
+            parsed.sharedPart = parsed.previousMemo?.sharedPart
+                ?? SharedInputs.part(note: note.relativePath, frontMatterHash: parsed.frontMatterHash,
+                                     title: parsed.entry.map { parsed.memo?.title ?? $0.title }, anchors: parsed.anchors)
+            return parsed
         }
         // The parsed notes hold the files now (see `ParsedNote.resolved`).
         loaded.notes = []
         var shared = SharedInputs(config: loaded.configFile)
-        for note in parsed {
-            shared.add(note: note.source.relativePath, frontMatterHash: note.frontMatterHash,
-                       title: note.entry.map { note.memo?.title ?? $0.title }, anchors: note.anchors)
-        }
+        for note in parsed { shared.add(part: note.sharedPart) }
         let sharedInputs = shared.finalize()
         let sharedInputsUnchanged = previous?.sharedInputs == sharedInputs
         if sharedInputsUnchanged {
@@ -185,7 +190,9 @@ public enum Analysis {
             let memo = NoteMemo(contentHash: note.contentHash, displayPath: note.source.displayPath, entry: note.entryBytes,
                                 readDiagnostics: note.diagnostics, bodyLength: note.bodyLength,
                                 frontMatterHash: note.frontMatterHash, body: body!,
-                                frontMatterLinks: links?[entry.id] ?? previous?.byPath[note.source.relativePath]?.frontMatterLinks ?? [])
+                                frontMatterLinks: links?[entry.id] ?? previous?.byPath[note.source.relativePath]?.frontMatterLinks ?? [],
+                                sharedPart: SharedInputs.part(note: note.source.relativePath, frontMatterHash: note.frontMatterHash,
+                                                              title: body!.title, anchors: body!.anchors))
             note.resolved()
             return (entry.id, page, memo)
         }
@@ -306,6 +313,8 @@ public enum Analysis {
         var contentHash: String
         var frontMatterHash: String
         var readFromFile: Bool
+        /// The note's part of the shared inputs (see SharedInputs).
+        var sharedPart: [UInt8] = []
         /// Whether the note's file was read (it may be let go since, see `resolved`).
         private(set) var opened = false
         /// The anchors of the body's headings; nil until the body is parsed.

@@ -122,9 +122,10 @@ public enum Builder {
                                        listing: ContentListing(files: listings[0]), memos: previous?.memos,
                                        freesMemory: options.freesMemory, editorialWarnings: false,
                                        isUnchanged: { path in
+            // Not `if let previous`: that copies the whole cache for each of 10,000 notes.
             let key = "content/" + path
-            guard let previous, let stamp = inputs[key] else { return false }
-            return previous.saw(stamp, as: key)
+            guard let stamp = inputs[key] else { return false }
+            return previous?.saw(stamp, as: key) ?? false
         })
         if !options.freesMemory { ProcessLifetime.keep(dossier) }
         timer.lap("read, parse and resolve")

@@ -24,15 +24,18 @@ final class NoteMemo: Sendable {
     /// order; "" for one that named none): what a build resolves again only when the
     /// shared inputs changed (see ReferenceTargets).
     let frontMatterLinks: [String]
+    /// Digest of what other notes read of this one, as it stands in for the note (see
+    /// SharedInputs): the same for these memo values in any build, so it is kept.
+    let sharedPart: [UInt8]
     /// The memo as the build cache held it, written back as is while it still holds
     /// (re-encoding 10,000 unchanged memos was most of saving the cache).
     let encoded: ArraySlice<UInt8>?
 
     init(contentHash: String, displayPath: String, entry: [UInt8], readDiagnostics: [Diagnostic], bodyLength: Int,
-         frontMatterHash: String, body: BodyMemo, frontMatterLinks: [String], encoded: ArraySlice<UInt8>? = nil) {
+         frontMatterHash: String, body: BodyMemo, frontMatterLinks: [String], sharedPart: [UInt8], encoded: ArraySlice<UInt8>? = nil) {
         (self.contentHash, self.displayPath, self.entry, self.readDiagnostics) = (contentHash, displayPath, entry, readDiagnostics)
         (self.bodyLength, self.frontMatterHash, self.body, self.encoded) = (bodyLength, frontMatterHash, body, encoded)
-        self.frontMatterLinks = frontMatterLinks
+        (self.frontMatterLinks, self.sharedPart) = (frontMatterLinks, sharedPart)
     }
 }
 
@@ -78,12 +81,18 @@ struct SharedInputs {
         stream.add(config?.text ?? "")
     }
 
-    mutating func add(note path: String, frontMatterHash: String, title: String?, anchors: [String]) {
+    /// Adds one note's part, in the notes' path order.
+    mutating func add(part: [UInt8]) { stream.add(bytes: part) }
+
+    /// A note's part: the digest of its path, front-matter, title and heading anchors.
+    static func part(note path: String, frontMatterHash: String, title: String?, anchors: [String]) -> [UInt8] {
+        var stream = PageDigest.Stream()
         stream.add(path)
         stream.add(frontMatterHash)
         // A length no title has marks an unreadable note (no string made per note).
         if let title { stream.add(title) } else { stream.add(count: .max) }
         stream.add(anchors)
+        return stream.digest()
     }
 
     func finalize() -> String { stream.finalize() }

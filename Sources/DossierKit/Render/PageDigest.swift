@@ -48,7 +48,15 @@ enum PageDigest {
             withUnsafeBytes(of: UInt64(count).littleEndian) { bytes.append(contentsOf: $0) }
         }
 
+        mutating func add(bytes more: [UInt8]) {
+            add(count: more.count)
+            bytes.append(contentsOf: more)
+        }
+
         func finalize() -> String { PageDigest.hex(SHA256.hash(data: bytes)) }
+
+        /// The SHA-256 of what was added, as bytes.
+        func digest() -> [UInt8] { Array(SHA256.hash(data: bytes)) }
     }
 
     static func hex(_ digest: SHA256.Digest) -> String {

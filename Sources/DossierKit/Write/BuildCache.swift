@@ -18,7 +18,7 @@ import Glibc
 /// a sixth of a one-edit rebuild at 50,000 notes).
 struct BuildCache: Sendable {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 14"
+    static let header = "dossier build cache 15"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
@@ -320,7 +320,7 @@ struct PageRecords: Sendable {
 /// in parts read at the same time on both cores. Only the cache says which of them
 /// still hold.
 struct MemoBase: Sendable {
-    static let header = "dossier memo base 2"
+    static let header = "dossier memo base 3"
     /// Four parts and the rest of the cache keep both cores busy to the end of reading.
     static let partCount = 4
 
@@ -419,10 +419,10 @@ extension NoteMemo {
         let start = reader.position
         let (contentHash, displayPath, entry) = (try reader.string(), try reader.string(), try reader.blob())
         let (readDiagnostics, bodyLength) = (try Diagnostic.list(reading: &reader), try reader.int())
-        let (frontMatterHash, body, links) = (try reader.string(), try BodyMemo(reading: &reader), try reader.strings())
+        let (frontMatterHash, body, links, sharedPart) = (try reader.string(), try BodyMemo(reading: &reader), try reader.strings(), try reader.blob())
         self.init(contentHash: contentHash, displayPath: displayPath, entry: entry, readDiagnostics: readDiagnostics,
                   bodyLength: bodyLength, frontMatterHash: frontMatterHash, body: body, frontMatterLinks: links,
-                  encoded: reader.bytes(since: start))
+                  sharedPart: sharedPart, encoded: reader.bytes(since: start))
     }
 
     func write(to writer: inout CacheWriter) {
@@ -435,6 +435,7 @@ extension NoteMemo {
         writer.write(frontMatterHash)
         body.write(to: &writer)
         writer.write(frontMatterLinks)
+        writer.write(bytes: sharedPart)
     }
 }
 
