@@ -99,6 +99,11 @@ public enum Analysis {
             parsed.sharedPart = parsed.previousMemo?.sharedPart
                 ?? SharedInputs.part(note: note.relativePath, frontMatterHash: parsed.frontMatterHash,
                                      title: parsed.entry.map { parsed.memo?.title ?? $0.title }, anchors: parsed.anchors)
+            // The last memo of this path says what the front-matter references named, for
+            // the same front-matter (see ReferenceTargets).
+            if let memo, let entry = parsed.entry, memo.frontMatterHash == parsed.frontMatterHash {
+                parsed.remembersLinks = memo.frontMatterLinks.count == entry.frontMatterReferenceCount
+            }
             return parsed
         }
         // The parsed notes hold the files now (see `ParsedNote.resolved`).
@@ -137,6 +142,8 @@ public enum Analysis {
         diagnostics += index.duplicateDiagnostics
         timer.lap("index")
 
+        // The notes whose entries the index holds (not a duplicate's).
+        let kept = parsed.filter { note in note.entry.map { index[$0.id]?.file == $0.file } ?? false }
         // Front-matter references. While the shared inputs are the last build's, each one
         // names what it named then, as the notes' memos remember (see ReferenceTargets).
         // Otherwise they are resolved like cross-references (on both cores, merged in
@@ -146,7 +153,7 @@ public enum Analysis {
         let links: [String: [String]]?
         let targets: ReferenceTargets
         var frontMatterResolved = false
-        if sharedInputsUnchanged, let previous, Self.linksHold(parsed, index: index, previous: previous) {
+        if sharedInputsUnchanged, let previous, kept.allSatisfy(\.remembersLinks) {
             links = nil
             targets = ReferenceTargets(remembered: previous.byPath, displayRoot: displayPath, index: index)
         } else {
@@ -174,7 +181,6 @@ public enum Analysis {
         timer.lap("front-matter references")
         // Resolve bodies on both cores; duplicates (left out of the index) are skipped.
         let bodies = BodyResolver(resolver: Resolver(index: index, allowHTML: config.allowHTML), targets: targets)
-        let kept = parsed.filter { note in note.entry.map { index[$0.id]?.file == $0.file } ?? false }
         let resolved = kept.parallelMap { note -> (id: String, page: ResolvedPage?, memo: NoteMemo) in
             let entry = note.entry!
             // A memo that stood in for the note is the note's memo still.
@@ -315,6 +321,10 @@ public enum Analysis {
         var readFromFile: Bool
         /// The note's part of the shared inputs (see SharedInputs).
         var sharedPart: [UInt8] = []
+        /// Whether the last memo of the note's path was made from the same front-matter:
+        /// while the shared inputs, which cover every note's front-matter and every title,
+        /// are the last build's, its `frontMatterLinks` hold for this note too.
+        var remembersLinks = false
         /// Whether the note's file was read (it may be let go since, see `resolved`).
         private(set) var opened = false
         /// The anchors of the body's headings; nil until the body is parsed.
@@ -403,18 +413,6 @@ public enum Analysis {
         func take() -> Resolver.PreparedBody? {
             defer { body = nil }
             return body
-        }
-    }
-
-    /// Whether what each note's front-matter references named in the last build, as the
-    /// last memo of its path remembers, holds for every note: it does while the shared
-    /// inputs, which cover every note's front-matter and every title, are the last
-    /// build's, for the notes whose front-matter that memo was made from.
-    private static func linksHold(_ parsed: [ParsedNote], index: DossierIndex, previous: NoteMemos) -> Bool {
-        parsed.allSatisfy { note in
-            guard let entry = note.entry, index[entry.id]?.file == entry.file else { return true }
-            guard let memo = note.previousMemo ?? previous.byPath[note.source.relativePath] else { return false }
-            return memo.frontMatterHash == note.frontMatterHash && memo.frontMatterLinks.count == entry.frontMatterReferenceCount
         }
     }
 
