@@ -22,7 +22,9 @@ public struct DossierIndex: Sendable {
     }
 
     /// Builds the index; a second entry with an id already taken is reported and left out.
-    public init(entries list: [Entry], anchors: [String: [String]]) {
+    /// Without `ranking`, titles are compared each time a list is put in title order
+    /// instead of ranked once for all: cheaper for a rebuild that sorts a few lists.
+    public init(entries list: [Entry], anchors: [String: [String]], ranking: Bool = true) {
         var diagnostics: [Diagnostic] = []
         entries.reserveCapacity(list.count)
         var kept: [(EntryType, String)] = []
@@ -43,40 +45,50 @@ public struct DossierIndex: Sendable {
         let inOrder = orderedIDs.map { entries[$0]! }
         // Folding (Foundation, diacritics and case) is the slow part: both cores.
         let folded = inOrder.parallelMap { entry -> (title: String, others: [String]) in
-            (Fold.key(entry.title), [Fold.key(entry.id)] + entry.aliases.map { Fold.key($0.value) })
+            let title = Fold.key(entry.title)
+            entry.foldedTitle = title
+            return (title, [Fold.key(entry.id)] + entry.aliases.map { Fold.key($0.value) })
         }
-        // The name tables and the title order are made at the same time, one per core;
-        // each variable is written by one part and read once both have finished.
+        // The two name tables and the title order are made at the same time on both
+        // cores; each variable is written by one part and read once all have finished.
         nonisolated(unsafe) var names: [String: [String]] = [:]
         nonisolated(unsafe) var foldedAsWritten: [String: String] = [:]
-        nonisolated(unsafe) var titleRanks: [String: Int] = [:]
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 1 {
-                // By kind, then folded title, then id.
-                let ordered = zip(inOrder, folded).map { ($0.id, $0.type, $1.title) }
-                    .sorted { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }.map(\.0)
+        nonisolated(unsafe) var titleRanks: [String: Int]? = nil
+        DispatchQueue.concurrentPerform(iterations: ranking ? 3 : 2) { part in
+            switch part {
+            case 0:
+                // Sized up front, and each entry's few keys deduplicated in place: growing
+                // the table and a set per entry were half of making the index.
+                names.reserveCapacity(inOrder.count * 2)
+                var keys: [String] = []
+                for (entry, folded) in zip(inOrder, folded) {
+                    keys.removeAll(keepingCapacity: true)
+                    for key in [folded.title] + folded.others where !key.isEmpty && !keys.contains(key) { keys.append(key) }
+                    for key in keys { names[key, default: []].append(entry.id) }
+                }
+            case 1:
+                foldedAsWritten.reserveCapacity(inOrder.count * 2)
+                for (entry, folded) in zip(inOrder, folded) {
+                    foldedAsWritten[entry.title] = folded.title
+                    for (alias, key) in zip(entry.aliases, folded.others.dropFirst()) { foldedAsWritten[alias.value] = key }
+                }
+            default:
+                let ordered = inOrder.sorted(by: Self.titleOrder).map(\.id)
                 titleRanks = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1, $0) })
-                return
-            }
-            // Sized up front, and each entry's few keys deduplicated in place: growing the
-            // tables and a set per entry were half of making the index.
-            names.reserveCapacity(inOrder.count * 2)
-            foldedAsWritten.reserveCapacity(inOrder.count * 2)
-            var keys: [String] = []
-            for (entry, folded) in zip(inOrder, folded) {
-                foldedAsWritten[entry.title] = folded.title
-                for (alias, key) in zip(entry.aliases, folded.others.dropFirst()) { foldedAsWritten[alias.value] = key }
-                keys.removeAll(keepingCapacity: true)
-                for key in [folded.title] + folded.others where !key.isEmpty && !keys.contains(key) { keys.append(key) }
-                for key in keys { names[key, default: []].append(entry.id) }
             }
         }
         (self.names, self.foldedAsWritten, self.titleRanks) = (names, foldedAsWritten, titleRanks)
         self.anchors = anchors
     }
 
-    /// Position of every id in title order, so sorting a list compares two integers.
-    private var titleRanks: [String: Int] = [:]
+    /// Position of every id in title order, so sorting a list compares two integers; nil
+    /// when the index was made without ranking.
+    private var titleRanks: [String: Int]? = nil
+
+    /// By kind, then folded title, then id.
+    private static func titleOrder(_ a: Entry, _ b: Entry) -> Bool {
+        (a.type, a.foldedTitle, a.id) < (b.type, b.foldedTitle, b.id)
+    }
 
     /// Ids claimed twice, reported once per extra claimant.
     public private(set) var duplicateDiagnostics: [Diagnostic] = []
@@ -85,7 +97,8 @@ public struct DossierIndex: Sendable {
 
     /// The ids sorted by kind, then folded title, then id.
     public func inTitleOrder<S: Sequence<String>>(_ ids: S) -> [String] {
-        ids.map { (titleRanks[$0]!, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        guard let titleRanks else { return ids.map { entries[$0]! }.sorted(by: Self.titleOrder).map(\.id) }
+        return ids.map { (titleRanks[$0]!, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// Finds what `text` names. An exact id wins over titles and aliases.

@@ -131,6 +131,9 @@ public final class Entry: @unchecked Sendable {
     public var language: String?
     public var via: Reference?
 
+    /// The title folded as the index compares titles (set when the index is made).
+    var foldedTitle = ""
+
     /// Keys the format does not define, kept for templates (scalars only).
     public var extra: [String: String] = [:]
 

@@ -138,7 +138,9 @@ public enum Analysis {
         for note in parsed where !note.anchors.isEmpty {
             if let entry = note.entry { anchors[entry.id, default: []] += note.anchors }
         }
-        let index = DossierIndex(entries: entries, anchors: anchors)
+        // A rebuild whose shared inputs are the last build's renders a few pages: their
+        // lists are sorted by title as they are made, without ranking every title first.
+        let index = DossierIndex(entries: entries, anchors: anchors, ranking: !sharedInputsUnchanged)
         diagnostics += index.duplicateDiagnostics
         timer.lap("index")
 
