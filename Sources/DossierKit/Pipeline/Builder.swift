@@ -168,6 +168,9 @@ public enum Builder {
             let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "templates", "writing"])
             // Each planned page's place in the last build's records, if it made the page.
             let last = previous?.pages.matching(plan.map(\.path))
+            // The last build's output stamps: the pages' closures look pages up in this
+            // table, never bind the whole cache (a copy of every one of its tables).
+            let lastStamps = previous?.outputs
             let checked = Array(plan.indices).parallelMap { index -> (inputs: String, kept: PageOutcome?) in
                 let (path, kind) = plan[index]
                 let inputs = phases.measure(0) { () -> String in
@@ -176,9 +179,9 @@ public enum Builder {
                     }
                     return planner.inputKey(path, kind, start: keyStart)
                 }
-                guard let previous else { return (inputs, nil) }
+                guard let lastStamps else { return (inputs, nil) }
                 return phases.measure(3) {
-                    guard last?.inputs(index) == inputs, let stamp = previous.stamp(ofPage: path),
+                    guard last?.inputs(index) == inputs, let stamp = lastStamps["site/" + path],
                           staged.reuse(path, ifUnchangedSince: stamp, liveChecked: live?.unchangedPages.contains(path) ?? false)
                     else { return (inputs, nil) }
                     return (inputs, PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: last?.digest(index), rendered: false,
@@ -207,11 +210,11 @@ public enum Builder {
                 let digest = previous == nil ? nil : phases.measure(2) {
                     PageDigest.of(page.context, template: page.template, templates: templates.fingerprint)
                 }
-                if let previous, let digest,
+                if let lastStamps, let digest,
                    phases.measure(3, { last?.digest(index) == digest
-                       && staged.reuse(path, ifUnchangedSince: previous.stamp(ofPage: path), liveChecked: live?.unchangedPages.contains(path) ?? false) }) {
+                       && staged.reuse(path, ifUnchangedSince: lastStamps["site/" + path], liveChecked: live?.unchangedPages.contains(path) ?? false) }) {
                     return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false,
-                                       stamp: previous.stamp(ofPage: path))
+                                       stamp: lastStamps["site/" + path])
                 }
                 html.removeAll(keepingCapacity: true)
                 phases.measure(4) { templates.render(page.context, template: page.template, into: &html) }

@@ -135,8 +135,6 @@ struct BuildCache: Sendable {
         inputs[key] == stamp && stamp.isOlder(than: stampedAt - 2_000_000_000)
     }
 
-    /// Size and time of an output file as the previous build left it.
-    func stamp(ofPage path: String) -> FileStamp? { outputs["site/" + path] }
 
     /// Every file below the folders, keyed by a label and the relative path.
     static func stamps(of folders: [(label: String, url: URL)]) -> [String: FileStamp] {
