@@ -67,7 +67,7 @@ public enum Analysis {
     /// it does other work.
     public static func analyze(content: URL, displayPath: String, listing: ContentListing? = nil, memos previous: NoteMemos? = nil,
                                freesMemory: Bool = true, editorialWarnings addsWarnings: Bool = true,
-                               isUnchanged: (String) -> Bool = { _ in false }) -> AnalyzedDossier {
+                               isUnchanged: @Sendable (String) -> Bool = { _ in false }) -> AnalyzedDossier {
         var timer = StageTimer()
         let loader = ContentLoader(root: content, displayRoot: displayPath)
         var loaded = loader.load(listing: listing, leavingUnread: { path in
