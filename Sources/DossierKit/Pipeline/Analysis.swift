@@ -127,6 +127,7 @@ public enum Analysis {
                 if let entry = note.entry, let file = note.file, note.parsedAnchors == nil {
                     note.readBody(note.body(of: file), into: entry, allowHTML: config.allowHTML)
                     note.memo = nil
+                    note.sharedPart = []  // digested from the memo, which no longer stands in
                 }
                 return note
             }
@@ -199,8 +200,11 @@ public enum Analysis {
                                 readDiagnostics: note.diagnostics, bodyLength: note.bodyLength,
                                 frontMatterHash: note.frontMatterHash, body: body!,
                                 frontMatterLinks: links?[entry.id] ?? previous?.byPath[note.source.relativePath]?.frontMatterLinks ?? [],
-                                sharedPart: SharedInputs.part(note: note.source.relativePath, frontMatterHash: note.frontMatterHash,
-                                                              title: body!.title, anchors: body!.anchors))
+                                // A note parsed while it was read has its part digested already.
+                                sharedPart: note.sharedPart.isEmpty
+                                    ? SharedInputs.part(note: note.source.relativePath, frontMatterHash: note.frontMatterHash,
+                                                        title: body!.title, anchors: body!.anchors)
+                                    : note.sharedPart)
             note.resolved()
             return (entry.id, page, memo)
         }

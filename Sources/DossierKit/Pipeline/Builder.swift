@@ -174,8 +174,8 @@ public enum Builder {
             let checked = Array(plan.indices).parallelMap { index -> (inputs: String, kept: PageOutcome?) in
                 let (path, kind) = plan[index]
                 let inputs = phases.measure(0) { () -> String in
-                    if let touched, let last = last?.inputs(index), !(kind.entryID.map(touched.contains) ?? false) {
-                        return last
+                    if let touched, let lastInputs = last?.inputs(index), !(kind.entryID.map(touched.contains) ?? false) {
+                        return lastInputs
                     }
                     return planner.inputKey(path, kind, start: keyStart)
                 }
