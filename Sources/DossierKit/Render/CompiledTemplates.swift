@@ -8,6 +8,11 @@ import Mustache
 /// instructions); that was 58 % of a full build's instructions. Here names are split
 /// once, when the template is compiled, and a context is read with a `switch`.
 ///
+/// The compiled form is flat: every template's tokens are plain values (`Op`) in one
+/// array, and their text is one run of bytes. Walking a template then copies no
+/// reference, so the two threads rendering pages do not take turns at the reference
+/// counts of the same shared tokens (a fifth of a full build's retains went there).
+///
 /// swift-mustache stays the parser: its syntax, errors, standalone-line and
 /// inheritance rules are the ones in force. Its token tree is not public, so it is read
 /// once per template through `Mirror`; any token shape or feature this renderer does not
@@ -16,15 +21,18 @@ import Mustache
 /// `Template+Render.swift` step for step; a test renders every page of the shipped
 /// dossier both ways and finds them identical.
 struct CompiledTemplates: Sendable {
-    private let templates: [String: [Node]]
+    private let program: Program
+    private let templates: [String: Body]
 
     /// Nil when a template uses something only swift-mustache renders.
     init?(_ parsed: [String: MustacheTemplate]) {
-        var templates: [String: [Node]] = [:]
-        for (name, template) in parsed {
-            guard let nodes = Self.nodes(of: template) else { return nil }
-            templates[name] = nodes
+        var compiler = Compiler()
+        var templates: [String: Body] = [:]
+        for (name, template) in parsed.sorted(by: { $0.key < $1.key }) {
+            guard let body = compiler.body(of: template) else { return nil }
+            templates[name] = body
         }
+        self.program = Program(compiler)
         self.templates = templates
     }
 
@@ -33,53 +41,44 @@ struct CompiledTemplates: Sendable {
         var state = RenderState()
         swap(&state.out, &out)
         state.stack.append(.object(context))
-        if let nodes = templates[name] { render(nodes, &state, indentation: nil, overrides: nil, escaping: .swiftMustacheDefault) }
+        if let body = templates[name] { render(body, &state, indentation: nil, overrides: nil, escaping: .swiftMustacheDefault) }
         swap(&state.out, &out)
     }
 
     // MARK: The compiled form
 
-    /// A token. The cases with several fields keep them in an object, so that walking a
-    /// template copies a reference per token rather than every field.
-    fileprivate enum Node: Sendable {
-        case text([UInt8])
-        case variable(Name, escaped: Bool)
-        case section(Section)
-        case partial(Partial)
+    /// A run of tokens in `Program.ops`: a template, a section's body, a block's default.
+    fileprivate struct Body: Sendable {
+        let start: Int32, count: Int32
+    }
+
+    /// A token. Trivially copyable: what it refers to is an index into one of the
+    /// program's tables.
+    fileprivate enum Op: Sendable {
+        /// Bytes `start..<start + count` of `Program.text`.
+        case text(start: Int32, count: Int32)
+        case variable(name: Int32, escaped: Bool)
+        case section(name: Int32, body: Body, inverted: Bool)
+        case partial(Int32)
         /// `{{$name}}default{{/name}}` in a parent template.
-        case block(Block)
-        indirect case escaping(Escaping)
+        case block(Int32)
+        case escaping(Int32)
     }
 
-    fileprivate final class Section: Sendable {
-        let name: Name, body: [Node], inverted: Bool
-        init(_ name: Name, body: [Node], inverted: Bool) { (self.name, self.body, self.inverted) = (name, body, inverted) }
+    fileprivate struct Partial {
+        let name: String, indentation: String?, overrides: [String: Body]?
     }
 
-    fileprivate final class Partial: Sendable {
-        let name: String, indentation: String?, overrides: [String: [Node]]?
-        init(_ name: String, indentation: String?, overrides: [String: [Node]]?) {
-            (self.name, self.indentation, self.overrides) = (name, indentation, overrides)
-        }
+    fileprivate struct Block {
+        let name: String, defaultBody: Body, indentation: String?
     }
 
-    fileprivate final class Block: Sendable {
-        let name: String, defaultNodes: [Node], indentation: String?
-        init(_ name: String, default defaultNodes: [Node], indentation: String?) {
-            (self.name, self.defaultNodes, self.indentation) = (name, defaultNodes, indentation)
-        }
-    }
-
-    /// A tag's name, split at `.` once. No parts means the current object (`{{.}}`);
-    /// a name written with a leading dot is looked for in the current object only.
-    fileprivate struct Name: Sendable {
-        let parts: [TemplateObject.FieldName]
+    /// A tag's name, split at `.` once: `parts` of `Program.nameParts`. No parts means the
+    /// current object (`{{.}}`); a name written with a leading dot is looked for in the
+    /// current object only.
+    fileprivate struct Name {
+        let start: Int32, count: Int32
         let climbsStack: Bool
-
-        init(_ text: String) {
-            parts = text == "." ? [] : text.split(separator: ".").map { TemplateObject.FieldName(String($0)) }
-            climbsStack = !text.hasPrefix(".")
-        }
     }
 
     /// How `{{name}}` escapes: Dossier's byte escaper (the pragma every template starts
@@ -102,59 +101,109 @@ struct CompiledTemplates: Sendable {
         }()
     }
 
-    // MARK: Reading swift-mustache's tokens
+    /// Every table the ops index into; never changed after compiling.
+    fileprivate final class Program: @unchecked Sendable {
+        // @unchecked: immutable after init; `text` is owned here and freed in deinit.
+        let ops: [Op]
+        let text: UnsafeMutableBufferPointer<UInt8>
+        let names: [Name]
+        let nameParts: [TemplateObject.FieldName]
+        let partials: [Partial]
+        let blocks: [Block]
+        let escapings: [Escaping]
 
-    private static func nodes(of template: MustacheTemplate) -> [Node]? {
-        guard let tokens = Mirror(reflecting: template).descendant("tokens") as? [Any] else { return nil }
-        var nodes: [Node] = []
-        nodes.reserveCapacity(tokens.count)
-        for token in tokens {
-            guard let node = node(of: token) else { return nil }
-            nodes.append(node)
+        init(_ compiler: Compiler) {
+            ops = compiler.ops
+            text = .allocate(capacity: Swift.max(compiler.text.count, 1))
+            _ = text.initialize(from: compiler.text)
+            names = compiler.names
+            nameParts = compiler.nameParts
+            partials = compiler.partials
+            blocks = compiler.blocks
+            escapings = compiler.escapings
         }
-        return nodes
+
+        deinit { text.deallocate() }
     }
 
-    /// One token: an enum case whose payload is a value or a tuple of them.
-    private static func node(of token: Any) -> Node? {
-        guard let (kind, payload) = Mirror(reflecting: token).children.first.map({ ($0.label, $0.value) }) else { return nil }
-        let fields = Mirror(reflecting: payload).children.map(\.value)
-        func string(_ index: Int) -> String? { index < fields.count ? fields[index] as? String : nil }
-        func template(_ index: Int) -> [Node]? {
-            guard index < fields.count, let template = fields[index] as? MustacheTemplate else { return nil }
-            return nodes(of: template)
-        }
-        /// Transforms (`{{first(list)}}`) are swift-mustache's own; not compiled.
-        var hasNoTransforms: Bool { fields.count > 1 && (fields[1] as? [String])?.isEmpty == true }
+    // MARK: Reading swift-mustache's tokens
 
-        switch kind {
-        case "text":
-            return (payload as? String).map { .text(Array($0.utf8)) }
-        case "variable", "unescapedVariable":
-            guard let name = string(0), hasNoTransforms else { return nil }
-            return .variable(Name(name), escaped: kind == "variable")
-        case "section", "invertedSection":
-            guard let name = string(0), hasNoTransforms, let body = template(2) else { return nil }
-            return .section(Section(Name(name), body: body, inverted: kind == "invertedSection"))
-        case "partial":
-            guard let name = string(0), fields.count == 3 else { return nil }
-            var overrides: [String: [Node]]?
-            if let inherits = fields[2] as? [String: MustacheTemplate] {
-                overrides = [:]
-                for (block, template) in inherits {
-                    guard let nodes = nodes(of: template) else { return nil }
-                    overrides?[block] = nodes
-                }
+    fileprivate struct Compiler {
+        var ops: [Op] = []
+        var text: [UInt8] = []
+        var names: [Name] = []
+        var nameParts: [TemplateObject.FieldName] = []
+        var partials: [Partial] = []
+        var blocks: [Block] = []
+        var escapings: [Escaping] = []
+
+        /// The template's tokens as ops, contiguous in `ops`; the bodies of its sections
+        /// and blocks are compiled first, each contiguous too.
+        mutating func body(of template: MustacheTemplate) -> Body? {
+            guard let tokens = Mirror(reflecting: template).descendant("tokens") as? [Any] else { return nil }
+            var compiled: [Op] = []
+            compiled.reserveCapacity(tokens.count)
+            for token in tokens {
+                guard let op = op(of: token) else { return nil }
+                compiled.append(op)
             }
-            return .partial(Partial(name, indentation: string(1), overrides: overrides))
-        case "blockExpansion":
-            guard let name = string(0), let defaultNodes = template(1) else { return nil }
-            return .block(Block(name, default: defaultNodes, indentation: string(2)))
-        case "contentType":
-            return (payload as? any MustacheContentType).map { .escaping(Escaping($0)) }
-        default:
-            // dynamicNamePartial, blockDefinition outside a parent, or a token added later.
-            return nil
+            let body = Body(start: Int32(ops.count), count: Int32(compiled.count))
+            ops += compiled
+            return body
+        }
+
+        /// One token: an enum case whose payload is a value or a tuple of them.
+        private mutating func op(of token: Any) -> Op? {
+            guard let (kind, payload) = Mirror(reflecting: token).children.first.map({ ($0.label, $0.value) }) else { return nil }
+            let fields = Mirror(reflecting: payload).children.map(\.value)
+            func string(_ index: Int) -> String? { index < fields.count ? fields[index] as? String : nil }
+            func template(_ index: Int) -> MustacheTemplate? { index < fields.count ? fields[index] as? MustacheTemplate : nil }
+            /// Transforms (`{{first(list)}}`) are swift-mustache's own; not compiled.
+            var hasNoTransforms: Bool { fields.count > 1 && (fields[1] as? [String])?.isEmpty == true }
+
+            switch kind {
+            case "text":
+                guard let string = payload as? String else { return nil }
+                let start = Int32(text.count)
+                text += string.utf8
+                return .text(start: start, count: Int32(text.count) - start)
+            case "variable", "unescapedVariable":
+                guard let name = string(0), hasNoTransforms else { return nil }
+                return .variable(name: self.name(name), escaped: kind == "variable")
+            case "section", "invertedSection":
+                guard let name = string(0), hasNoTransforms, let template = template(2), let body = body(of: template) else { return nil }
+                return .section(name: self.name(name), body: body, inverted: kind == "invertedSection")
+            case "partial":
+                guard let name = string(0), fields.count == 3 else { return nil }
+                var overrides: [String: Body]?
+                if let inherits = fields[2] as? [String: MustacheTemplate] {
+                    overrides = [:]
+                    for (block, template) in inherits.sorted(by: { $0.key < $1.key }) {
+                        guard let body = body(of: template) else { return nil }
+                        overrides?[block] = body
+                    }
+                }
+                partials.append(Partial(name: name, indentation: string(1), overrides: overrides))
+                return .partial(Int32(partials.count - 1))
+            case "blockExpansion":
+                guard let name = string(0), let template = template(1), let body = body(of: template) else { return nil }
+                blocks.append(Block(name: name, defaultBody: body, indentation: string(2)))
+                return .block(Int32(blocks.count - 1))
+            case "contentType":
+                guard let contentType = payload as? any MustacheContentType else { return nil }
+                escapings.append(Escaping(contentType))
+                return .escaping(Int32(escapings.count - 1))
+            default:
+                // dynamicNamePartial, blockDefinition outside a parent, or a token added later.
+                return nil
+            }
+        }
+
+        private mutating func name(_ text: String) -> Int32 {
+            let parts = text == "." ? [] : text.split(separator: ".").map { TemplateObject.FieldName(String($0)) }
+            names.append(Name(start: Int32(nameParts.count), count: Int32(parts.count), climbsStack: !text.hasPrefix(".")))
+            nameParts += parts
+            return Int32(names.count - 1)
         }
     }
 
@@ -163,44 +212,50 @@ struct CompiledTemplates: Sendable {
     private struct RenderState {
         var out: [UInt8] = []
         var stack: [TemplateValue] = []
+    }
 
-        func lookUp(_ name: Name) -> TemplateValue? {
-            guard let first = name.parts.first else { return stack.last }
-            var found: TemplateValue?
-            if name.climbsStack {
-                for object in stack.reversed() {
-                    if let child = object.child(first) { found = child; break }
-                }
-            } else {
-                found = stack.last?.child(first)
+    /// The value a name finds: its first part on the nearest level of the context stack
+    /// that has it (or on the top one only), then each further part in what was found.
+    private func lookUp(_ index: Int32, in stack: [TemplateValue]) -> TemplateValue? {
+        let name = program.names[Int(index)]
+        guard name.count > 0 else { return stack.last }
+        let first = Int(name.start)
+        var found: TemplateValue?
+        if name.climbsStack {
+            var level = stack.count
+            while level > 0 {
+                level -= 1
+                if let child = stack[level].child(program.nameParts[first]) { found = child; break }
             }
-            for part in name.parts.dropFirst() { found = found?.child(part) }
-            return found
+        } else {
+            found = stack.last?.child(program.nameParts[first])
         }
+        for part in first + 1 ..< first + Int(name.count) { found = found?.child(program.nameParts[part]) }
+        return found
     }
 
     /// One template's tokens. With an indentation (a standalone partial on an indented
     /// line), each token's output that starts a line gets it, as swift-mustache does.
-    private func render(_ nodes: [Node], _ state: inout RenderState, indentation: String?, overrides: [String: [Node]]?,
+    private func render(_ body: Body, _ state: inout RenderState, indentation: String?, overrides: [String: Body]?,
                         escaping: Escaping) {
         var escaping = escaping
         let indented = indentation.map { !$0.isEmpty } ?? false
         let start = state.out.count
-        for node in nodes {
+        for index in Int(body.start) ..< Int(body.start + body.count) {
             let before = state.out.count
             let startsLine = indented && before > start && state.out[before - 1] == UInt8(ascii: "\n")
-            render(node, &state, indentation: indentation, overrides: overrides, escaping: &escaping)
+            render(program.ops[index], &state, indentation: indentation, overrides: overrides, escaping: &escaping)
             if startsLine, state.out.count > before { state.out.insert(contentsOf: indentation!.utf8, at: before) }
         }
     }
 
-    private func render(_ node: Node, _ state: inout RenderState, indentation: String?, overrides: [String: [Node]]?,
+    private func render(_ op: Op, _ state: inout RenderState, indentation: String?, overrides: [String: Body]?,
                         escaping: inout Escaping) {
-        switch node {
-        case .text(let bytes):
-            state.out.append(contentsOf: bytes)
+        switch op {
+        case .text(let start, let count):
+            state.out.append(contentsOf: UnsafeBufferPointer(rebasing: program.text[Int(start) ..< Int(start + count)]))
         case .variable(let name, let escaped):
-            guard let value = state.lookUp(name) else { return }
+            guard let value = lookUp(name, in: state.stack) else { return }
             switch value {
             case .text(let text): append(text, escaped ? escaping : nil, to: &state.out)
             case .flag(let flag): state.out.append(contentsOf: (flag ? "true" : "false").utf8)
@@ -210,9 +265,8 @@ struct CompiledTemplates: Sendable {
                 // swift-mustache would print Swift's description of it; nothing is better.
                 break
             }
-        case .section(let section):
-            let (body, inverted) = (section.body, section.inverted)
-            let value = state.lookUp(section.name)
+        case .section(let name, let body, let inverted):
+            let value = lookUp(name, in: state.stack)
             switch value {
             case .list(let items)?:
                 if inverted {
@@ -228,22 +282,24 @@ struct CompiledTemplates: Sendable {
             case let value?:
                 if !inverted { renderPushing(value, body, &state, indentation, overrides, escaping) }
             }
-        case .partial(let partial):
-            guard let nodes = templates[partial.name] else { return }
+        case .partial(let index):
+            let partial = program.partials[Int(index)]
+            guard let body = templates[partial.name] else { return }
             let indentation = partial.indentation.map { (indentation ?? "") + $0 } ?? indentation
             // Blocks already overridden by an enclosing child template keep that override.
             let overrides = partial.overrides.map { overrides?.merging($0) { outer, _ in outer } ?? $0 } ?? overrides
-            render(nodes, &state, indentation: indentation, overrides: overrides, escaping: .swiftMustacheDefault)
-        case .block(let block):
+            render(body, &state, indentation: indentation, overrides: overrides, escaping: .swiftMustacheDefault)
+        case .block(let index):
+            let block = program.blocks[Int(index)]
             let indentation = block.indentation.map { (indentation ?? "") + $0 } ?? indentation
-            render(overrides?[block.name] ?? block.defaultNodes, &state, indentation: indentation, overrides: overrides, escaping: escaping)
-        case .escaping(let newEscaping):
-            escaping = newEscaping
+            render(overrides?[block.name] ?? block.defaultBody, &state, indentation: indentation, overrides: overrides, escaping: escaping)
+        case .escaping(let index):
+            escaping = program.escapings[Int(index)]
         }
     }
 
-    private func renderPushing(_ value: TemplateValue, _ body: [Node], _ state: inout RenderState,
-                               _ indentation: String?, _ overrides: [String: [Node]]?, _ escaping: Escaping) {
+    private func renderPushing(_ value: TemplateValue, _ body: Body, _ state: inout RenderState,
+                               _ indentation: String?, _ overrides: [String: Body]?, _ escaping: Escaping) {
         state.stack.append(value)
         render(body, &state, indentation: indentation, overrides: overrides, escaping: escaping)
         state.stack.removeLast()
