@@ -57,26 +57,26 @@ struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
         }
     }
 
-    private var keys: [FieldName] = []
-    private var values: [TemplateValue] = []
+    /// Names and values side by side in one array: a context object is copied into
+    /// lists and freed with its page, one buffer to retain and free rather than two.
+    private var entries: [(key: FieldName, value: TemplateValue)] = []
 
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        keys.reserveCapacity(elements.count + 4)
-        values.reserveCapacity(elements.count + 4)
+        entries.reserveCapacity(elements.count + 4)
         for (name, value) in elements { self[name] = value }
     }
 
-    var count: Int { keys.count }
+    var count: Int { entries.count }
 
     /// Every field, in the order they were first set.
-    var fields: [(name: String, value: TemplateValue)] { zip(keys, values).map { ($0.name, $1) } }
+    var fields: [(name: String, value: TemplateValue)] { entries.map { ($0.key.name, $0.value) } }
 
     private func index(of key: FieldName) -> Int? {
-        keys.firstIndex { $0.tag == key.tag && $0.name == key.name }
+        entries.firstIndex { $0.key.tag == key.tag && $0.key.name == key.name }
     }
 
     subscript(key: FieldName) -> TemplateValue? {
-        index(of: key).map { values[$0] }
+        index(of: key).map { entries[$0].value }
     }
 
     subscript(name: String) -> TemplateValue? {
@@ -84,9 +84,9 @@ struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
         set {
             let key = FieldName(name)
             switch (index(of: key), newValue) {
-            case (let found?, let value?): values[found] = value
-            case (let found?, nil): keys.remove(at: found); values.remove(at: found)
-            case (nil, let value?): keys.append(key); values.append(value)
+            case (let found?, let value?): entries[found].value = value
+            case (let found?, nil): entries.remove(at: found)
+            case (nil, let value?): entries.append((key, value))
             case (nil, nil): break
             }
         }

@@ -152,25 +152,32 @@ public enum HTML {
     /// runs between the five characters copied whole. Without `apostrophe`, `'` stays as
     /// it is, as cmark writes a text node.
     static func escape(_ text: String, into out: inout [UInt8], apostrophe: Bool = true) {
-        var text = text
-        text.withUTF8 { utf8 in
-            var run = 0
-            for (offset, byte) in utf8.enumerated() {
-                let entity: StaticString
-                switch byte {
-                case 0x26: entity = "&amp;"
-                case 0x3C: entity = "&lt;"
-                case 0x3E: entity = "&gt;"
-                case 0x22: entity = "&quot;"
-                case 0x27 where apostrophe: entity = "&#39;"
-                default: continue
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<offset]))
-                entity.withUTF8Buffer { out.append(contentsOf: $0) }
-                run = offset + 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
+        // Read in place: `withUTF8` needs a mutable copy, a retain and a release of the
+        // text for each of the thousands of values a page shows.
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { escape($0, into: &out, apostrophe: apostrophe) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { escape($0, into: &out, apostrophe: apostrophe) }
         }
+    }
+
+    private static func escape(_ utf8: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], apostrophe: Bool) {
+        var run = 0
+        for (offset, byte) in utf8.enumerated() {
+            let entity: StaticString
+            switch byte {
+            case 0x26: entity = "&amp;"
+            case 0x3C: entity = "&lt;"
+            case 0x3E: entity = "&gt;"
+            case 0x22: entity = "&quot;"
+            case 0x27 where apostrophe: entity = "&#39;"
+            default: continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<offset]))
+            entity.withUTF8Buffer { out.append(contentsOf: $0) }
+            run = offset + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
     }
 
     /// `text` as cmark writes a text node (`'` left as it is): for text put into a body's
