@@ -25,6 +25,9 @@ public struct AnalyzedDossier: Sendable {
     let lateResolution: LateResolution
     /// Entries whose page cites at least one source.
     var citing: Set<String>
+    /// Entries named by a front-matter reference that no back-link list records: in a
+    /// `sources:` or `via:` list, or by the entry itself.
+    var namedOutsideBackLinks: Set<String> = []
     /// While the shared inputs are the last build's (see NoteMemo), the entries whose page
     /// inputs may differ from that build's: the notes whose body was resolved anew, and
     /// every entry their body linked to or cited then or does now. No other page's
@@ -224,6 +227,7 @@ public enum Analysis {
         nonisolated(unsafe) var eventSets: [String: [String]] = [:]
         nonisolated(unsafe) var citedBy: [String: [(String, [String])]] = [:]
         nonisolated(unsafe) var citing = Set<String>()
+        nonisolated(unsafe) var namedOutsideBackLinks = Set<String>()
         nonisolated(unsafe) var touchedByBodies: Set<String>? = sharedInputsUnchanged ? [] : nil
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
@@ -256,10 +260,12 @@ public enum Analysis {
                     var position = 0
                     entry.forEachFrontMatterReference { _, key, _ in
                         defer { position += 1 }
-                        guard position < targets.count, case let target = targets[position], !target.isEmpty, target != id else { return }
-                        if isEvent, key == "people" || key == "organizations" || key == "places" {
+                        guard position < targets.count, case let target = targets[position], !target.isEmpty else { return }
+                        if target == id || key == "sources" || key == "via" {
+                            namedOutsideBackLinks.insert(target)
+                        } else if isEvent, key == "people" || key == "organizations" || key == "places" {
                             eventSets[target, default: []].append(id)
-                        } else if key != "sources" && key != "via" {
+                        } else {
                             frontMatterMentions[target, default: []].append(id)
                         }
                     }
@@ -297,6 +303,7 @@ public enum Analysis {
             contentHashes: contentHashes, memos: memos, resolvedPages: resolvedPages,
             lateResolution: LateResolution(bodies: bodies, loader: loader, contentHashes: contentHashes), citing: citing)
         dossier.touchedByBodies = touchedByBodies
+        dossier.namedOutsideBackLinks = namedOutsideBackLinks
         dossier.notesRead = parsed.count { $0.readFromFile }
         dossier.notesOpened = parsed.count(where: \.opened)
         dossier.frontMatterResolved = frontMatterResolved
@@ -446,15 +453,15 @@ public enum Analysis {
     /// Warnings an editor wants before publishing: orphans, uncited sources, unsourced people.
     static func editorialWarnings(_ dossier: AnalyzedDossier) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
-        var linked = dossier.backLinks.linkedIDs
-        linked.formUnion(dossier.targets.allTargets)
+        // Looked up per entry rather than gathered into one set of every target.
+        func isLinked(_ id: String) -> Bool { dossier.backLinks.isLinked(id) || dossier.namedOutsideBackLinks.contains(id) }
         for id in dossier.index.orderedIDs {
             let entry = dossier.index[id]!
             let location = SourceLocation(file: entry.file, line: 1, column: 1)
             switch entry.type {
             case .note, .event:
                 continue  // reachable from the front page and the timeline by design
-            case .source where !linked.contains(id):
+            case .source where !isLinked(id):
                 warnings.append(.warning(location, "source '\(id)' is never cited",
                                          notes: ["cite it with [@\(id)] where it backs a statement, or remove it"]))
             case .person where !dossier.citing.contains(id):
@@ -462,7 +469,7 @@ public enum Analysis {
                                          notes: ["add 'sources: [..]' or cite sources in the body with [@source-id]"]))
                 fallthrough
             default:
-                if !linked.contains(id), entry.type != .source {
+                if !isLinked(id), entry.type != .source {
                     warnings.append(.warning(location, "orphan: nothing links to '\(id)'",
                                              notes: ["link it from a case note or event with [[\(id)]]"]))
                 }

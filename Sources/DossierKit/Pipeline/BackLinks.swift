@@ -52,9 +52,9 @@ public struct BackLinks: Sendable {
         return unsortedCitedBy[id].map(Self.byPage) ?? []
     }
 
-    /// Every entry something links to, cites or names in an event.
-    var linkedIDs: Set<String> {
-        Set(unsortedMentions.keys).union(unsortedEvents.keys).union(unsortedCitedBy.keys)
+    /// Whether something links to the entry, cites it or names it in an event.
+    func isLinked(_ id: String) -> Bool {
+        unsortedMentions[id] != nil || unsortedEvents[id] != nil || unsortedCitedBy[id] != nil
     }
 
     private func inTitleOrder(_ ids: [String]) -> [String] { index.inTitleOrder(Set(ids)) }

@@ -30,12 +30,4 @@ public struct ReferenceTargets: Sendable {
         }
         return pairs.isEmpty ? nil : ResolvedReferences(pairs)
     }
-
-    /// Every entry a front-matter reference names.
-    var allTargets: Set<String> {
-        var all = Set<String>()
-        for references in resolved.values { all.formUnion(references.targets) }
-        for memo in remembered.values { all.formUnion(memo.frontMatterLinks.lazy.filter { !$0.isEmpty }) }
-        return all
-    }
 }
