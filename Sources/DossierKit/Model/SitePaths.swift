@@ -12,8 +12,9 @@ public enum SitePaths {
 
     /// `../` once per folder between the page and the site root.
     public static func rootPrefix(forPath path: String) -> String {
-        var path = path
-        let depth = path.withUTF8 { bytes in bytes.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 } }
+        // Counted on the text in place (`withUTF8` would need a copy of it to mutate).
+        var depth = 0
+        for byte in path.utf8 where byte == UInt8(ascii: "/") { depth += 1 }
         // Every link on every page asks; the site is three levels deep.
         return depth < prefixes.count ? prefixes[depth] : String(repeating: "../", count: depth)
     }
