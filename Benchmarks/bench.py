@@ -95,7 +95,10 @@ def build_dossier(snapshot):
     """swift build -c release --product dossier --scratch-path .build-bench; with --snapshot, from a
     copy of Package.swift, Sources/ and Templates/ in work/src (for a tree being edited while we build)."""
     global TEMPLATES
-    cmd = ["swift", "build", "-c", "release", "--product", "dossier", "--scratch-path", SCRATCH]
+    # The Swift runtime and Foundation linked into the binary, as a release of the tool is
+    # built (README): no 20 shared libraries to load at each start, and the runtime's
+    # retain/release called directly rather than through the dynamic linker's tables.
+    cmd = ["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "dossier", "--scratch-path", SCRATCH]
     if snapshot:
         src = os.path.join(WORK, "src")
         rmtree(src)
