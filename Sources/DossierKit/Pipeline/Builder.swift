@@ -144,6 +144,14 @@ public enum Builder {
             result.report = DiagnosticReport(diagnostics + warnings.value)
             return result
         }
+        // With no cache to go by (a first build, or the cache deleted or out of date),
+        // every memo goes into a new memo base. Written now, it is made while the pages
+        // are, in the time a core would otherwise wait, instead of after them; the cache
+        // saved at the end names it. Should the build fail, the cache left beside the site
+        // (if any) does not name this base, and the next build starts afresh all the same.
+        let freshMemoBase = previous == nil
+            ? Concurrent { [memos = dossier.memos.byPath] in MemoBase.write(memos, at: BuildCache.memoBaseURL(for: output).path) }
+            : nil
 
         // First, on both cores, every page whose inputs are all as the last build saw
         // them keeps its file without its context being built (one body edited: nearly
@@ -253,7 +261,7 @@ public enum Builder {
         cache.pages = PageRecords(paths: plan.map(\.path), inputs: pages.map(\.inputs), digests: pages.map { $0.digest ?? "" })
         cache.pageInputsStart = inputsStart
         cache.memos = dossier.memos
-        cache.memoBase = previous?.memoBase
+        cache.memoBase = previous?.memoBase ?? freshMemoBase?.value
         // The site just replaced is the next build's staging folder; this one, the next but one's.
         (cache.site, cache.spare) = (staged.listing(), previous?.site)
         cache.placed = staged.placed.sorted()
