@@ -168,6 +168,16 @@ public final class Entry: @unchecked Sendable {
         return count
     }
 
+    /// Each front-matter reference with the entry `links` (a memo's `frontMatterLinks`,
+    /// one per reference in this order) says it named; those that named none are skipped.
+    func forEachFrontMatterTarget(_ links: [String], _ visit: (Reference, String, String) -> Void) {
+        var position = 0
+        forEachFrontMatterReference { reference, key, _ in
+            defer { position += 1 }
+            if position < links.count, !links[position].isEmpty { visit(reference, key, links[position]) }
+        }
+    }
+
     /// The front-matter references in their fixed order (the order of
     /// `frontMatterReferences` and of a memo's `frontMatterLinks`), without making a list.
     func forEachFrontMatterReference(_ visit: (Reference, String, EntryTypes) -> Void) {

@@ -257,10 +257,7 @@ public enum Analysis {
                     guard !targets.isEmpty, let entry = kept[i].entry else { continue }
                     let id = entry.id
                     let isEvent = entry.type == .event
-                    var position = 0
-                    entry.forEachFrontMatterReference { _, key, _ in
-                        defer { position += 1 }
-                        guard position < targets.count, case let target = targets[position], !target.isEmpty else { return }
+                    entry.forEachFrontMatterTarget(targets) { _, key, target in
                         if target == id || key == "sources" || key == "via" {
                             namedOutsideBackLinks.insert(target)
                         } else if isEvent, key == "people" || key == "organizations" || key == "places" {

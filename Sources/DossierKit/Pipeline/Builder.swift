@@ -218,11 +218,10 @@ public enum Builder {
                 let digest = previous == nil ? nil : phases.measure(2) {
                     PageDigest.of(page.context, template: page.template, templates: templates.fingerprint)
                 }
-                if let lastStamps, let digest,
+                if let lastStamps, let digest, case let lastStamp = lastStamps["site/" + path],
                    phases.measure(3, { last?.digest(index) == digest
-                       && staged.reuse(path, ifUnchangedSince: lastStamps["site/" + path], liveChecked: live?.unchangedPages.contains(path) ?? false) }) {
-                    return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false,
-                                       stamp: lastStamps["site/" + path])
+                       && staged.reuse(path, ifUnchangedSince: lastStamp, liveChecked: live?.unchangedPages.contains(path) ?? false) }) {
+                    return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false, stamp: lastStamp)
                 }
                 html.removeAll(keepingCapacity: true)
                 phases.measure(4) { templates.render(page.context, template: page.template, into: &html) }

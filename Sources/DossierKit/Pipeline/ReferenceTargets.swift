@@ -23,11 +23,7 @@ public struct ReferenceTargets: Sendable {
         guard let entry = index?[id], entry.file.hasPrefix(displayRoot + "/"),
               let links = remembered[String(entry.file.dropFirst(displayRoot.count + 1))]?.frontMatterLinks else { return nil }
         var pairs: [(Reference, String)] = []
-        var position = 0
-        entry.forEachFrontMatterReference { reference, _, _ in
-            if position < links.count, !links[position].isEmpty { pairs.append((reference, links[position])) }
-            position += 1
-        }
+        entry.forEachFrontMatterTarget(links) { reference, _, target in pairs.append((reference, target)) }
         return pairs.isEmpty ? nil : ResolvedReferences(pairs)
     }
 }

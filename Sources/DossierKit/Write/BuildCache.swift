@@ -135,7 +135,6 @@ struct BuildCache: Sendable {
         inputs[key] == stamp && stamp.isOlder(than: stampedAt - 2_000_000_000)
     }
 
-
     /// Every file below the folders, keyed by a label and the relative path.
     static func stamps(of folders: [(label: String, url: URL)]) -> [String: FileStamp] {
         stampsAndListings(of: folders).stamps
