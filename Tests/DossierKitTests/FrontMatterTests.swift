@@ -1,4 +1,5 @@
 import Testing
+import Yams
 @testable import DossierKit
 
 @Suite struct FrontMatterTests {
@@ -46,5 +47,81 @@ import Testing
         let diagnostic = try #require(report.first(containing: "unresolved reference [[nowhere]]"))
         #expect(diagnostic.location.line == 5)
         #expect(diagnostic.location.column == 5)
+    }
+
+    /// Text, line and column of every value, keys included, in document order.
+    private func flattened(_ value: YAMLValue) -> [String] {
+        let here = "\(value.line):\(value.column)"
+        switch value.content {
+        case .scalar(let text): return ["\(here) '\(text)'"]
+        case .sequence(let items): return ["\(here) ["] + items.flatMap(flattened) + ["]"]
+        case .mapping(let pairs): return ["\(here) {"] + pairs.flatMap { flattened($0.key) + flattened($0.value) } + ["}"]
+        }
+    }
+
+    @Test(arguments: [
+        "name: Karim Aït\naliases: [\"K. A.\", 'Kari', plain]\nborn: 1994-08~\n",
+        "relations:\n  - with: a-b\n    kind: \"Lawyer: for the family\"\n    sources: [x, \"y, z\"]\n  - {with: c, kind: ''}\n",
+        "summary: >\n  folded\n  text\nnotes: |\n  kept\n  lines\nempty:\ncoordinates: [48.85, 2.35]\n",
+        "title: \"Ça, c'est «cité» \\u00e9\"\ntags:\n- a\n-   b\n- 'c ''d'''\n",
+        "just text",
+        "- a\n- b\n",
+    ])
+    func theFrontMatterReaderReadsWhatYamsComposes(yaml: String) throws {
+        guard case .read(let fast) = FrontMatterYAML.read(yaml) else {
+            Issue.record("left to Yams: \(yaml)")
+            return
+        }
+        let node = try Yams.compose(yaml: yaml, Yams.Resolver.basic, .default, .utf8)
+        #expect(fast != nil)
+        #expect(fast.map(flattened) == node.map { flattened(YAMLValue($0)) })
+    }
+
+    @Test func anEmptyDocumentHasNoRoot() {
+        guard case .read(let root) = FrontMatterYAML.read("") else {
+            Issue.record("left to Yams")
+            return
+        }
+        #expect(root == nil)
+    }
+
+    @Test(arguments: [
+        "name: &n Karim\nsummary: *n\n",   // anchor and alias
+        "name: !!str 1994\n",              // explicit tag
+        "? [a, b]\n: c\n",                 // a key that is not text
+        "name: A\n---\nname: B\n",         // a second document
+        "name: \"unclosed\n",              // syntax error
+        "aliases: [a, b\nname: A\n",       // syntax error in a list
+    ])
+    func whatFrontMatterDoesNotNeedIsLeftToYams(yaml: String) {
+        guard case .leftToYams = FrontMatterYAML.read(yaml) else {
+            Issue.record("read without Yams: \(yaml)")
+            return
+        }
+    }
+
+    @Test func notesLeftToYamsReadAndFailAsThroughYams() throws {
+        let anchored = try ScratchDossier([
+            "people/karim.md": "---\nname: &n Karim Aït\nsummary: *n\n---\n\nText.\n",
+        ])
+        defer { anchored.remove() }
+        let built = try anchored.build()
+        #expect(!built.report.hasErrors)
+        #expect(try anchored.page("people/karim/index.html").components(separatedBy: "Karim Aït").count > 2)
+
+    }
+
+    @Test func aKeyGivenTwiceIsAnErrorAtTheSecond() throws {
+        let dossier = try ScratchDossier([
+            "people/twice.md": "---\nname: A\nnationality: French\nname: B\n---\n\nText.\n",
+            "people/nested.md": "---\nname: C\nrelations:\n  - with: twice\n    kind: Lawyer\n    kind: Brother\n---\n\nText.\n",
+        ])
+        defer { dossier.remove() }
+        let report = try dossier.check()
+        let errors = report.diagnostics.filter { $0.severity == .error }
+        #expect(errors.map(\.formatted) == [
+            "Content/people/nested.md:6:5: error: key 'kind' is given twice\n    note: it is first given at line 5, column 5; keep one of them",
+            "Content/people/twice.md:4:1: error: key 'name' is given twice\n    note: it is first given at line 2, column 1; keep one of them",
+        ])
     }
 }

@@ -15,6 +15,8 @@ public struct EntryReader {
         .note: ["date", "authors"],
     ]
     static let allKnownKeys = keysByType.values.reduce(commonKeys) { $0.union($1) }
+    /// Every key each type knows, made once rather than for each note.
+    static let knownKeys = keysByType.mapValues { commonKeys.union($0) }
 
     public let file: ContentFile
     private let lines: TextLines
@@ -45,10 +47,10 @@ public struct EntryReader {
         let pathParts = file.relativePath[...].splitting(at: UInt8(ascii: "/"))
         let folder = pathParts.count > 1 ? String(pathParts[0]) : ""
         let defaultID = String(pathParts.last!.dropLast(3))
-        var mapping: Node.Mapping?
+        var mapping: [(key: YAMLValue, value: YAMLValue)]?
         if let yaml = split.yaml {
             switch parseYAML(yaml, firstLine: split.yamlFirstLine) {
-            case .some(.mapping(let map)): mapping = map
+            case .some(let node) where node.mapping != nil: mapping = node.mapping
             case .some(let node):
                 report(.error(location(of: node, fallbackLine: split.yamlFirstLine),
                               "front-matter is not a mapping of keys to values",
@@ -63,10 +65,10 @@ public struct EntryReader {
         // Type: from `type:`, else from the folder; a note anywhere else needs `type:`.
         var type = EntryType(folder: folder)
         if let typeNode = fields["type"] {
-            if let value = typeNode.scalar?.string, let declared = EntryType(rawValue: value) {
+            if let value = typeNode.scalar, let declared = EntryType(rawValue: value) {
                 type = declared
             } else {
-                report(.error(location(of: typeNode), "unknown type '\(typeNode.scalar?.string ?? "")'",
+                report(.error(location(of: typeNode), "unknown type '\(typeNode.scalar ?? "")'",
                               notes: ["use one of: " + EntryType.allCases.map(\.rawValue).joined(separator: ", ")]))
                 return (nil, split.body)
             }
@@ -80,7 +82,7 @@ public struct EntryReader {
         var id = defaultID
         var idLocation = location(line: 1, column: 1)
         if let idNode = fields["id"] {
-            id = idNode.scalar?.string ?? ""
+            id = idNode.scalar ?? ""
             idLocation = location(of: idNode)
         }
         guard Slug.isSafe(id) else {
@@ -145,10 +147,10 @@ public struct EntryReader {
             entry.authors = strings(fields["authors"]).map(\.value)
         }
 
-        let known = Self.commonKeys.union(Self.keysByType[type] ?? [])
+        let known = Self.knownKeys[type] ?? Self.commonKeys
         for (keyNode, valueNode) in fields.pairs {
-            guard let key = keyNode.scalar?.string, !known.contains(key) else { continue }
-            if let scalar = valueNode.scalar?.string { entry.extra[key] = scalar }
+            guard let key = keyNode.scalar, !known.contains(key) else { continue }
+            if let scalar = valueNode.scalar { entry.extra[key] = scalar }
             if let suggestion = Suggest.closest(to: key, among: known.sorted(), maxDistance: 2) {
                 report(.warning(location(of: keyNode), "unknown key '\(key)' for a \(type.rawValue)",
                                 notes: ["did you mean '\(suggestion)'?"]))
@@ -166,12 +168,23 @@ public struct EntryReader {
     /// changed, only read by the nodes it tags.
     private nonisolated(unsafe) static let constructor = Yams.Constructor.default
 
-    private mutating func parseYAML(_ yaml: String, firstLine: Int) -> Node? {
+    private mutating func parseYAML(_ yaml: String, firstLine: Int) -> YAMLValue? {
         positions = YAMLPositions(yaml: yaml, firstLine: firstLine)
+        switch FrontMatterYAML.read(yaml) {
+        case .read(let root):
+            return root
+        case .duplicateKey(let key, let first, let again):
+            let firstAt = location(of: first)
+            report(.error(location(of: again), "key '\(key)' is given twice",
+                          notes: ["it is first given at line \(firstAt.line), column \(firstAt.column); keep one of them"]))
+            return nil
+        case .leftToYams:
+            break
+        }
         do {
             // Values are read as text, so no tag resolution (a regular expression per
             // plain scalar); the encoding is named so Yams does not read the environment.
-            return try Yams.compose(yaml: yaml, Yams.Resolver.basic, Self.constructor, .utf8)
+            return try Yams.compose(yaml: yaml, Yams.Resolver.basic, Self.constructor, .utf8).map(YAMLValue.init)
         } catch let error as YamlError {
             let problem = YAMLProblem(error)
             var notes: [String] = []
@@ -194,23 +207,22 @@ public struct EntryReader {
         SourceLocation(file: file.displayPath, line: line, column: column)
     }
 
-    private func location(of node: Node, fallbackLine: Int = 1) -> SourceLocation {
-        guard let mark = node.mark else { return location(line: fallbackLine, column: 1) }
-        let (line, column) = positions.location(line: mark.line, column: mark.column)
+    private func location(of node: YAMLValue, fallbackLine: Int = 1) -> SourceLocation {
+        guard node.line > 0 else { return location(line: fallbackLine, column: 1) }
+        let (line, column) = positions.location(line: node.line, column: node.column)
         return location(line: line, column: column)
     }
 
-    private func string(_ node: Node?) -> String? {
-        guard let node else { return nil }
-        if let scalar = node.scalar { return scalar.string.isEmpty ? nil : scalar.string }
-        return nil
+    private func string(_ node: YAMLValue?) -> String? {
+        guard let scalar = node?.scalar, !scalar.isEmpty else { return nil }
+        return scalar
     }
 
     /// A list of scalars; a single scalar is taken as a list of one.
-    private mutating func strings(_ node: Node?) -> [Located<String>] {
+    private mutating func strings(_ node: YAMLValue?) -> [Located<String>] {
         guard let node else { return [] }
         if let scalar = node.scalar {
-            return scalar.string.isEmpty ? [] : [Located(scalar.string, at: location(of: node))]
+            return scalar.isEmpty ? [] : [Located(scalar, at: location(of: node))]
         }
         guard let sequence = node.sequence else {
             report(.error(location(of: node), "expected a list of values", notes: ["write it as [a, b] or as '- a' lines"]))
@@ -221,11 +233,11 @@ public struct EntryReader {
                 report(.error(location(of: item), "expected a plain value in this list"))
                 return nil
             }
-            return Located(scalar.string, at: location(of: item))
+            return Located(scalar, at: location(of: item))
         }
     }
 
-    private mutating func mappings(_ node: Node?, key: String) -> [Fields] {
+    private mutating func mappings(_ node: YAMLValue?, key: String) -> [Fields] {
         guard let node else { return [] }
         guard let sequence = node.sequence else {
             report(.error(location(of: node), "'\(key)' must be a list of mappings", notes: ["write each item as '- {with: id, kind: …}'"]))
@@ -240,9 +252,9 @@ public struct EntryReader {
         }
     }
 
-    private mutating func date(_ node: Node?, key: String) -> Located<EDTFDate>? {
+    private mutating func date(_ node: YAMLValue?, key: String) -> Located<EDTFDate>? {
         guard let node else { return nil }
-        guard let text = node.scalar?.string else {
+        guard let text = node.scalar else {
             report(.error(location(of: node), "'\(key)' must be a date such as 1994-08-24"))
             return nil
         }
@@ -261,8 +273,8 @@ public struct EntryReader {
         }
     }
 
-    private mutating func coordinates(_ node: Node) -> [Double]? {
-        let values = node.sequence?.compactMap { $0.scalar.flatMap { Double($0.string) } } ?? []
+    private mutating func coordinates(_ node: YAMLValue) -> [Double]? {
+        let values = node.sequence?.compactMap { $0.scalar.flatMap { Double($0) } } ?? []
         guard values.count == 2, abs(values[0]) <= 90, abs(values[1]) <= 180 else {
             report(.error(location(of: node), "coordinates must be [latitude, longitude] in degrees"))
             return nil
@@ -292,7 +304,7 @@ public struct EntryReader {
 
     private mutating func warnUnknown(_ fields: Fields, known: [String]) {
         for (keyNode, _) in fields.pairs {
-            guard let key = keyNode.scalar?.string, !known.contains(key) else { continue }
+            guard let key = keyNode.scalar, !known.contains(key) else { continue }
             let suggestion = Suggest.closest(to: key, among: known, maxDistance: 2)
             report(.warning(location(of: keyNode), "unknown key '\(key)'",
                             notes: [suggestion.map { "did you mean '\($0)'?" } ?? "known keys here: " + known.joined(separator: ", ")]))
@@ -306,18 +318,15 @@ public struct EntryReader {
 
 /// Keys of a YAML mapping, looked up by their text.
 struct Fields {
-    let pairs: [(Node, Node)]
-    let node: Node?
-    /// Each pair's key as text, read once (a lookup per key of every note adds up).
-    private let keys: [String?]
+    let pairs: [(key: YAMLValue, value: YAMLValue)]
+    let node: YAMLValue?
 
-    init(_ mapping: Node.Mapping?, node: Node? = nil) {
-        pairs = mapping.map { Array($0.map { ($0.key, $0.value) }) } ?? []
-        keys = pairs.map { $0.0.scalar?.string }
+    init(_ pairs: [(key: YAMLValue, value: YAMLValue)]?, node: YAMLValue? = nil) {
+        self.pairs = pairs ?? []
         self.node = node
     }
 
-    subscript(key: String) -> Node? {
-        keys.firstIndex(of: key).map { pairs[$0].1 }
+    subscript(key: String) -> YAMLValue? {
+        pairs.first { $0.key.scalar == key }?.value
     }
 }
