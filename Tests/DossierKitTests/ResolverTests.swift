@@ -52,6 +52,14 @@ import Testing
         #expect(diagnostic.location.column == 9)
     }
 
+    @Test func theSameTokenTwiceInATextIsLocatedEachTime() throws {
+        let (report, dossier) = try check(body: "Ça [[nobody-here]], then [[Élodie Marchal]] and [[nobody-here]] again.\n")
+        defer { dossier.remove() }
+        let found = report.diagnostics.filter { $0.message.contains("[[nobody-here]]") }.map(\.location)
+        #expect(found.map(\.line) == [4, 4])
+        #expect(found.map(\.column) == [4, 49])
+    }
+
     @Test func ambiguousAliasListsCandidates() throws {
         let (report, dossier) = try check(body: "The [[Durand]] affair.\n", extra: [
             "people/jerome-durand.md": Notes.person("Jérôme Durand", aliases: ["Durand"]),
