@@ -142,10 +142,13 @@ struct BodyResolver: Sendable {
         let page = ResolvedPage(bodyHTML: result.html, citations: citations, sourcesMarker: sourcesMarker,
                                 relationMarkers: relationMarkers, affiliationMarkers: affiliationMarkers)
         // Each cited source with the locators used here, for its "cited on" list.
+        // (Most sources are cited with one locator or none: nothing to sort, no set made.)
         let cited = citations.notes.map { note in
-            let locators = note.occurrences.flatMap { $0.locator.map { $0.components(separatedBy: ", ") } ?? [] }
-            return BodyMemo.CitedSource(sourceID: note.sourceID,
-                                        locators: Array(Set(locators)).sorted { $0.localizedStandardCompare($1) == .orderedAscending })
+            let locators = note.occurrences.flatMap { occurrence in
+                occurrence.locator.map { $0.split(separator: ", ", omittingEmptySubsequences: false).map(String.init) } ?? []
+            }
+            return BodyMemo.CitedSource(sourceID: note.sourceID, locators: locators.count < 2 ? locators
+                                        : Array(Set(locators)).sorted { $0.localizedStandardCompare($1) == .orderedAscending })
         }
         let memo = BodyMemo(title: entry.title, anchors: anchors,
                             references: result.references, cited: cited, diagnostics: result.diagnostics)
