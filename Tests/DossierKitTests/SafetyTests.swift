@@ -262,6 +262,43 @@ import Testing
         #expect(try dossier.differencesFromFreshBuild() == [])
     }
 
+    @Test func aBodyEditWarnsAndRendersAsABuildFromScratch() throws {
+        let dossier = try ScratchDossier([
+            "sources/src.md": Notes.source,
+            "people/ana.md": Notes.person("Ana"),
+            "people/bob.md": "---\nname: Bob\n---\nNo sources.\n",
+            "people/cleo.md": "---\nname: Cleo\n---\nNobody links here.\n",
+            "people/dan.md": Notes.person("Dan"),
+            "notes/n.md": "---\ntitle: N\n---\nAbout [[bob]] and [[ana]] [@src].\n",
+            "notes/m.md": "---\ntitle: M\n---\nOn [[dan]] [@src, p. 4].\n",
+        ])
+        defer { dossier.remove() }
+        try dossier.ageContent()
+        _ = try dossier.build()
+        func warnings(_ report: DiagnosticReport) -> [String] { report.lines.filter { $0.contains("warning") } }
+
+        // Bob loses his only link. Only the edited body is resolved, and only the pages it
+        // touches are looked at again; the warnings are those of a build from scratch: Bob's
+        // new, Cleo's (untouched) kept from the last build.
+        try dossier.write("notes/n.md", "---\ntitle: N\n---\nAbout [[ana]] [@src].\n")
+        let unlinked = try dossier.build()
+        #expect(unlinked.bodiesResolved == 1)
+        #expect(warnings(unlinked.report).contains("Content/people/bob.md:1:1: warning: orphan: nothing links to 'bob'"))
+        #expect(warnings(unlinked.report).contains("Content/people/cleo.md:1:1: warning: orphan: nothing links to 'cleo'"))
+        #expect(warnings(unlinked.report) == warnings(try dossier.check()))
+
+        // The link comes back; and Dan's page, which no changed body touches, was deleted
+        // by hand: it is made again with its back-links and its locator, as from scratch.
+        try FileManager.default.removeItem(at: dossier.output.appendingPathComponent("people/dan/index.html"))
+        try dossier.write("notes/n.md", "---\ntitle: N\n---\nAbout [[bob]] and [[ana]], twice [[bob]] [@src].\n")
+        let relinked = try dossier.build()
+        #expect(relinked.bodiesResolved == 1)
+        #expect(!warnings(relinked.report).contains { $0.contains("nothing links to 'bob'") })
+        #expect(warnings(relinked.report) == warnings(try dossier.check()))
+        #expect(try dossier.page("people/dan/index.html").contains("notes/m/index.html"))
+        #expect(try dossier.differencesFromFreshBuild() == [])
+    }
+
     @Test func aDamagedBuildCacheIsIgnoredNotTrusted() throws {
         let dossier = try ScratchDossier(copying: "site")
         defer { dossier.remove() }

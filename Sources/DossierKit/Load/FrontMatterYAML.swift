@@ -38,7 +38,7 @@ struct YAMLValue {
         case .scalar(let scalar): content = .scalar(scalar.string)
         case .sequence(let sequence): content = .sequence(sequence.map(YAMLValue.init))
         case .mapping(let mapping): content = .mapping(mapping.map { (YAMLValue($0.key), YAMLValue($0.value)) })
-        case .alias: content = .scalar("")
+        case .alias: content = .scalar("")  // composing replaces aliases with their nodes
         }
     }
 

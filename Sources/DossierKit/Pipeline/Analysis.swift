@@ -23,11 +23,6 @@ public struct AnalyzedDossier: Sendable {
     /// memos stood in for them, and are resolved again only if their page is rendered.
     var resolvedPages: [String: ResolvedPage]
     let lateResolution: LateResolution
-    /// Entries whose page cites at least one source.
-    var citing: Set<String>
-    /// Entries named by a front-matter reference that no back-link list records: in a
-    /// `sources:` or `via:` list, or by the entry itself.
-    var namedOutsideBackLinks: Set<String> = []
     /// While the shared inputs are the last build's (see NoteMemo), the entries whose page
     /// inputs may differ from that build's: the notes whose body was resolved anew, and
     /// every entry their body linked to or cited then or does now. No other page's
@@ -213,60 +208,48 @@ public enum Analysis {
         }
 
         timer.lap("resolve bodies and render HTML")
+        // While the shared inputs are the last build's, the entries whose pages may have
+        // changed: the notes whose body memo is not the last build's object, and what
+        // those bodies linked to and cited then and do now (see `touchedByBodies`).
+        var touchedByBodies: Set<String>? = sharedInputsUnchanged ? [] : nil
+        if sharedInputsUnchanged {
+            for i in resolved.indices {
+                // A memo that stood in for its note is the last build's very object.
+                if let standing = kept[i].previousMemo, standing === resolved[i].memo { continue }
+                let last = previous?.byPath[kept[i].source.relativePath]?.body
+                guard resolved[i].memo.body !== last else { continue }
+                touchedByBodies!.insert(resolved[i].id)
+                for memo in [resolved[i].memo.body, last].compactMap({ $0 }) {
+                    touchedByBodies!.formUnion(memo.references)
+                    touchedByBodies!.formUnion(memo.cited.map(\.sourceID))
+                }
+            }
+        }
         // Two independent gatherings, one per core: what the next build and the renderer
         // look up by note (memos, hashes, resolved pages) with what the front-matter links
         // to, and what the bodies link to and cite. Each variable is written by one part
-        // and read once both have finished.
+        // and read once both have finished. The mention lists are gathered only for the
+        // touched entries when they are known (see BackLinks).
+        let linking = resolved.indices.map { MentionLists.Note(entry: kept[$0].entry!, memo: resolved[$0].memo) }
+        let touched = touchedByBodies
         nonisolated(unsafe) var resolvedPages: [String: ResolvedPage] = [:]
         nonisolated(unsafe) var memos = NoteMemos(sharedInputs: sharedInputs, byPath: [:])
         nonisolated(unsafe) var contentHashes: [String: String] = [:]
         nonisolated(unsafe) var timeline: [String] = []
         nonisolated(unsafe) var bodyDiagnostics: [Diagnostic] = []
-        nonisolated(unsafe) var bodyMentions: [String: [String]] = [:]
-        nonisolated(unsafe) var frontMatterMentions: [String: [String]] = [:]
-        nonisolated(unsafe) var eventSets: [String: [String]] = [:]
-        nonisolated(unsafe) var citedBy: [String: [(String, [String])]] = [:]
-        nonisolated(unsafe) var citing = Set<String>()
-        nonisolated(unsafe) var namedOutsideBackLinks = Set<String>()
-        nonisolated(unsafe) var touchedByBodies: Set<String>? = sharedInputsUnchanged ? [] : nil
+        nonisolated(unsafe) var frontMatterLists = MentionLists()
+        nonisolated(unsafe) var bodyLists = MentionLists()
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
                 resolvedPages.reserveCapacity(kept.count)
                 memos.byPath.reserveCapacity(kept.count)
-                contentHashes.reserveCapacity(kept.count)
                 // By index, reading the memos in place: copying each note and memo out of
                 // the arrays retained and released a dozen fields per note.
                 for i in resolved.indices {
-                    let id = resolved[i].id
-                    if let page = resolved[i].page { resolvedPages[id] = page }
+                    if let page = resolved[i].page { resolvedPages[resolved[i].id] = page }
                     memos.byPath[kept[i].source.relativePath] = resolved[i].memo
-                    contentHashes[id] = kept[i].contentHash
-                    // A body memo the last build made is the very object it left.
-                    let body = resolved[i].memo.body
-                    if touchedByBodies != nil, case let last = previous?.byPath[kept[i].source.relativePath]?.body, body !== last {
-                        touchedByBodies!.insert(id)
-                        for memo in [body, last].compactMap({ $0 }) {
-                            touchedByBodies!.formUnion(memo.references)
-                            touchedByBodies!.formUnion(memo.cited.map(\.sourceID))
-                        }
-                    }
                 }
-                // Each memo has the targets of its note's references (new or remembered).
-                for i in resolved.indices {
-                    let targets = resolved[i].memo.frontMatterLinks
-                    guard !targets.isEmpty, let entry = kept[i].entry else { continue }
-                    let id = entry.id
-                    let isEvent = entry.type == .event
-                    entry.forEachFrontMatterTarget(targets) { _, key, target in
-                        if target == id || key == "sources" || key == "via" {
-                            namedOutsideBackLinks.insert(target)
-                        } else if isEvent, key == "people" || key == "organizations" || key == "places" {
-                            eventSets[target, default: []].append(id)
-                        } else {
-                            frontMatterMentions[target, default: []].append(id)
-                        }
-                    }
-                }
+                frontMatterLists.gatherFrontMatter(linking, only: touched)
                 // Sort keys computed once per event, not once per comparison; the sort is
                 // stable, so events on the same date keep the index order.
                 timeline = index.orderedIDs
@@ -275,32 +258,26 @@ public enum Analysis {
                     .map(\.0)
                 return
             }
-            // Who links to whom, repeats included (appending is cheaper than set inserts;
-            // the repeats go when each list is sorted).
-            bodyMentions.reserveCapacity(kept.count)
+            contentHashes.reserveCapacity(kept.count)
             for i in resolved.indices {
-                let id = resolved[i].id
+                contentHashes[resolved[i].id] = kept[i].contentHash
                 let body = resolved[i].memo.body
                 if !body.diagnostics.isEmpty { bodyDiagnostics += body.diagnostics }
-                for target in body.references where target != id { bodyMentions[target, default: []].append(id) }
-                for source in body.cited { citedBy[source.sourceID, default: []].append((id, source.locators)) }
-                if !body.cited.isEmpty { citing.insert(id) }
             }
+            bodyLists.gatherBodies(linking, only: touched)
         }
         diagnostics += bodyDiagnostics
         timer.lap("memos, mention lists and timeline")
-        bodyMentions.merge(frontMatterMentions) { body, frontMatter in body + frontMatter }
         // A rebuild that takes the last build's inputs for the pages no changed body
         // touches renders few pages: they sort their own lists.
-        let backLinks = BackLinks(mentions: bodyMentions, events: eventSets, citedBy: citedBy, index: index, timeline: timeline,
-                                  sortingAll: touchedByBodies == nil)
+        let backLinks = BackLinks(frontMatterLists.withBodies(of: bodyLists), index: index, timeline: timeline, sortingAll: touched == nil,
+                                  covering: touched, gatherAll: { MentionLists.gather(linking) })
         timer.lap("back-links")
         var dossier = AnalyzedDossier(
             config: config, index: index, backLinks: backLinks, timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets,
             contentHashes: contentHashes, memos: memos, resolvedPages: resolvedPages,
-            lateResolution: LateResolution(bodies: bodies, loader: loader, contentHashes: contentHashes), citing: citing)
+            lateResolution: LateResolution(bodies: bodies, loader: loader, contentHashes: contentHashes))
         dossier.touchedByBodies = touchedByBodies
-        dossier.namedOutsideBackLinks = namedOutsideBackLinks
         dossier.notesRead = parsed.count { $0.readFromFile }
         dossier.notesOpened = parsed.count(where: \.opened)
         dossier.frontMatterResolved = frontMatterResolved
@@ -309,7 +286,7 @@ public enum Analysis {
             timer.lap("editorial warnings")
         }
         if !freesMemory {
-            ProcessLifetime.keep((loaded, parsed, kept, resolved, links, frontMatterMentions))
+            ProcessLifetime.keep((loaded, parsed, kept, resolved, links, linking))
         }
         return dossier
     }
@@ -378,7 +355,7 @@ public enum Analysis {
         }
 
         /// A note read from its file: the memo's entry if the bytes are the ones it was
-        /// made from, else front-matter read by Yams and the body parsed by cmark.
+        /// made from, else its front-matter read (FrontMatterYAML) and its body parsed by cmark.
         static func parse(_ file: ContentFile, memo: NoteMemo?, allowHTML: Bool) -> ParsedNote {
             let bytes = file.text[...].utf8
             let contentHash = SharedInputs.hash(bytes)
@@ -448,25 +425,35 @@ public enum Analysis {
     }
 
     /// Warnings an editor wants before publishing: orphans, uncited sources, unsourced people.
-    static func editorialWarnings(_ dossier: AnalyzedDossier) -> [Diagnostic] {
+    /// `last`: the last build's. When the back-links were gathered only for the entries
+    /// changed bodies touch, those are the only entries whose warnings can differ from
+    /// them: the others' are taken as they were.
+    static func editorialWarnings(_ dossier: AnalyzedDossier, last: [Diagnostic]? = nil) -> [Diagnostic] {
+        guard let touched = dossier.backLinks.covered, let last else { return editorialWarnings(dossier, for: dossier.index.orderedIDs) }
+        let ids = touched.filter { dossier.index[$0] != nil }.sorted()
+        let files = Set(ids.map { dossier.index[$0]!.file })
+        return last.filter { !files.contains($0.location.file) } + editorialWarnings(dossier, for: ids)
+    }
+
+    private static func editorialWarnings(_ dossier: AnalyzedDossier, for ids: [String]) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
         // Looked up per entry rather than gathered into one set of every target.
-        func isLinked(_ id: String) -> Bool { dossier.backLinks.isLinked(id) || dossier.namedOutsideBackLinks.contains(id) }
-        for id in dossier.index.orderedIDs {
+        let links = dossier.backLinks
+        for id in ids {
             let entry = dossier.index[id]!
             let location = SourceLocation(file: entry.file, line: 1, column: 1)
             switch entry.type {
             case .note, .event:
                 continue  // reachable from the front page and the timeline by design
-            case .source where !isLinked(id):
+            case .source where !links.isLinked(id):
                 warnings.append(.warning(location, "source '\(id)' is never cited",
                                          notes: ["cite it with [@\(id)] where it backs a statement, or remove it"]))
-            case .person where !dossier.citing.contains(id):
+            case .person where !links.cites(id):
                 warnings.append(.warning(location, "person '\(id)' has no sources",
                                          notes: ["add 'sources: [..]' or cite sources in the body with [@source-id]"]))
                 fallthrough
             default:
-                if !isLinked(id), entry.type != .source {
+                if !links.isLinked(id), entry.type != .source {
                     warnings.append(.warning(location, "orphan: nothing links to '\(id)'",
                                              notes: ["link it from a case note or event with [[\(id)]]"]))
                 }

@@ -1,21 +1,39 @@
 import Dispatch
+import Foundation
 
 /// Who links to each entry: the entries mentioning it, the events naming it and the pages
 /// citing it. Gathered unsorted, repeats included; a build that renders many pages sorts
 /// every list up front, on both cores, and a rebuild that renders a few sorts only the
 /// lists those pages ask for (sorting all was 5 % of a one-edit rebuild at 10k notes).
+///
+/// A rebuild in which only bodies changed gathers the lists of the entries those bodies
+/// touch (`covered`, see MentionLists): no other page can have changed. Should another
+/// entry's lists be asked for after all (its page's file was changed by hand, or the
+/// templates changed), every entry's are gathered then, once.
 public struct BackLinks: Sendable {
     private let unsortedMentions: [String: [String]]
     private let unsortedEvents: [String: [String]]
     private let unsortedCitedBy: [String: [(String, [String])]]
+    private let citing: Set<String>
+    private let namedOutside: Set<String>
     private let index: DossierIndex
     /// Event id → its place in the timeline.
     private let timelineOrder: [String: Int]
     private var sorted: (mentions: [String: [String]], events: [String: [String]], citedBy: [String: [(String, [String])]])?
+    /// The entries whose lists were gathered; nil when every entry's were.
+    let covered: Set<String>?
+    private let everyEntry: EveryEntry?
 
-    init(mentions: [String: [String]], events: [String: [String]], citedBy: [String: [(String, [String])]],
-         index: DossierIndex, timeline: [String], sortingAll: Bool) {
+    /// `gatherAll`: every entry's lists, for an entry outside `covered` (only with it).
+    init(_ lists: consuming MentionLists, index: DossierIndex, timeline: [String], sortingAll: Bool,
+         covering covered: Set<String>? = nil, gatherAll: (@Sendable () -> MentionLists)? = nil) {
+        var lists = lists
+        let (mentions, events, citedBy) = (lists.takeMentions(), lists.events, lists.citedBy)
         (unsortedMentions, unsortedEvents, unsortedCitedBy, self.index) = (mentions, events, citedBy, index)
+        (citing, namedOutside, self.covered) = (lists.citing, lists.namedOutside, covered)
+        everyEntry = covered == nil ? nil : gatherAll.map { gather in
+            EveryEntry { BackLinks(gather(), index: index, timeline: timeline, sortingAll: false) }
+        }
         timelineOrder = Dictionary(uniqueKeysWithValues: timeline.enumerated().map { ($1, $0) })
         guard sortingAll else { return }
         // The three kinds at the same time; each result is written by one iteration and
@@ -34,27 +52,48 @@ public struct BackLinks: Sendable {
         sorted = (sortedMentions, sortedEvents, sortedCitedBy)
     }
 
+    /// Every entry's lists when `id`'s were not gathered.
+    private func all(unless id: String) -> BackLinks? {
+        guard let covered, !covered.contains(id) else { return nil }
+        return everyEntry?.links
+    }
+
+    /// Gathers every entry's lists now, if they were gathered for a few: for a build
+    /// that will ask for many.
+    func coverEveryEntry() { _ = everyEntry?.links }
+
     /// Ids of the entries whose body or front-matter links to `id` (events excluded), in title order.
     public func mentions(of id: String) -> [String] {
+        if let all = all(unless: id) { return all.mentions(of: id) }
         if let sorted { return sorted.mentions[id] ?? [] }
         return unsortedMentions[id].map(inTitleOrder) ?? []
     }
 
     /// Ids of the events naming a person, organisation or place, in timeline order.
     public func events(naming id: String) -> [String] {
+        if let all = all(unless: id) { return all.events(naming: id) }
         if let sorted { return sorted.events[id] ?? [] }
         return unsortedEvents[id].map(inTimelineOrder) ?? []
     }
 
     /// The pages citing a source, with the locators used there, by page id.
     public func citedBy(_ id: String) -> [(pageID: String, locators: [String])] {
+        if let all = all(unless: id) { return all.citedBy(id) }
         if let sorted { return sorted.citedBy[id] ?? [] }
         return unsortedCitedBy[id].map(Self.byPage) ?? []
     }
 
-    /// Whether something links to the entry, cites it or names it in an event.
+    /// Whether something links to the entry, cites it, names it in an event or in a
+    /// front-matter list (`sources:`, `via:`).
     func isLinked(_ id: String) -> Bool {
-        unsortedMentions[id] != nil || unsortedEvents[id] != nil || unsortedCitedBy[id] != nil
+        if let all = all(unless: id) { return all.isLinked(id) }
+        return unsortedMentions[id] != nil || unsortedEvents[id] != nil || unsortedCitedBy[id] != nil || namedOutside.contains(id)
+    }
+
+    /// Whether the entry's page cites at least one source.
+    func cites(_ id: String) -> Bool {
+        if let all = all(unless: id) { return all.cites(id) }
+        return citing.contains(id)
     }
 
     private func inTitleOrder(_ ids: [String]) -> [String] { index.inTitleOrder(Set(ids)) }
@@ -64,4 +103,24 @@ public struct BackLinks: Sendable {
     }
 
     private static func byPage(_ pages: [(String, [String])]) -> [(String, [String])] { pages.sorted { $0.0 < $1.0 } }
+
+    /// Every entry's lists, gathered the first time they are asked for (by whichever
+    /// thread asks first; the others wait for them).
+    private final class EveryEntry: @unchecked Sendable {
+        // @unchecked: `made` is only touched under `lock`.
+        private let lock = NSLock()
+        private let make: @Sendable () -> BackLinks
+        private var made: BackLinks?
+
+        init(_ make: @escaping @Sendable () -> BackLinks) { self.make = make }
+
+        var links: BackLinks {
+            lock.withLock {
+                if let made { return made }
+                let links = make()
+                made = links
+                return links
+            }
+        }
+    }
 }

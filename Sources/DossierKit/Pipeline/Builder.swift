@@ -129,7 +129,8 @@ public enum Builder {
         })
         if !options.freesMemory { ProcessLifetime.keep(dossier) }
         timer.lap("read, parse and resolve")
-        let warnings = Concurrent { Analysis.editorialWarnings(dossier) }
+        let lastWarnings = previous?.editorialWarnings
+        let warnings = Concurrent { Analysis.editorialWarnings(dossier, last: lastWarnings) }
         let (templates, templateDiagnostics) = templateLoad.value
         var diagnostics = dossier.diagnostics + templateDiagnostics
         let assets = assetFiles(options, dossier: dossier, diagnostics: &diagnostics)
@@ -166,6 +167,8 @@ public enum Builder {
         let keyStart = planner.inputKeyStart(templates: templates.fingerprint)
         let inputsStart = keyStart.finalize()
         let touched = previous?.pageInputsStart == inputsStart ? dossier.touchedByBodies : nil
+        // Every page's inputs are made anew: the back-links of every entry are asked for.
+        if touched == nil { dossier.backLinks.coverEveryEntry() }
         let pages: [PageOutcome]
         let staged: SiteWriter.StagedSite
         do {
@@ -260,6 +263,7 @@ public enum Builder {
         cache.pages = PageRecords(paths: plan.map(\.path), inputs: pages.map(\.inputs), digests: pages.map { $0.digest ?? "" })
         cache.pageInputsStart = inputsStart
         cache.memos = dossier.memos
+        cache.editorialWarnings = warnings.value
         cache.memoBase = previous?.memoBase ?? freshMemoBase?.value
         // The site just replaced is the next build's staging folder; this one, the next but one's.
         (cache.site, cache.spare) = (staged.listing(), previous?.site)

@@ -18,7 +18,7 @@ import Glibc
 /// a sixth of a one-edit rebuild at 50,000 notes).
 struct BuildCache: Sendable {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 15"
+    static let header = "dossier build cache 16"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
@@ -44,6 +44,9 @@ struct BuildCache: Sendable {
     /// site's: every other file of the site it replaced (the next build's staging folder)
     /// is the new site's very file (see `SiteWriter.StagedSite.placedLast`).
     var placed: [String] = []
+    /// The build's editorial warnings, apart from its other diagnostics: a rebuild in
+    /// which only bodies changed recomputes only those of the entries they touch.
+    var editorialWarnings: [Diagnostic] = []
 
     static func url(for output: URL) -> URL {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).cache")
@@ -229,6 +232,7 @@ extension BuildCache {
         site = try FolderListing.optional(reading: &reader)
         spare = try FolderListing.optional(reading: &reader)
         placed = try reader.strings()
+        editorialWarnings = try Diagnostic.list(reading: &reader)
         if try reader.int() == 1 {
             memos = NoteMemos(sharedInputs: try reader.string(), byPath: [:])
             var base = MemoBase(stamp: try FileStamp(reading: &reader))
@@ -273,6 +277,7 @@ extension BuildCache {
         whole.write(pageInputsStart)
         whole.write(encoded: tables[4][...])
         whole.write(encoded: tables[5][...])
+        Diagnostic.write(editorialWarnings, to: &whole)
         whole.write(memos == nil || memoBase == nil ? 0 : 1)
         if let memos, let memoBase {
             whole.write(memos.sharedInputs)

@@ -1,0 +1,100 @@
+import Dispatch
+
+/// Who links to whom, gathered from every note's memo (what its body links to and cites,
+/// what its front-matter names): the lists BackLinks sorts and the editorial warnings read.
+/// Unsorted, repeats included (appending is cheaper than set inserts; the repeats go when
+/// a list is sorted).
+///
+/// Gathered for every entry, or only for some: a rebuild in which a few bodies changed
+/// and nothing else needs the lists of the entries those bodies touch, and a gathering
+/// that keeps only those skips nearly every insert (it was a seventh of a one-edit
+/// rebuild at 10,000 notes). The two halves, front-matter and bodies, write separate
+/// fields, so they can be gathered on both cores at once.
+struct MentionLists: Sendable {
+    /// Target → the entries whose body links to it.
+    var bodyMentions: [String: [String]] = [:]
+    /// Target → the entries whose front-matter names it (an event's people,
+    /// organisations and places excepted).
+    var frontMatterMentions: [String: [String]] = [:]
+    /// Person, organisation or place → the events naming it.
+    var events: [String: [String]] = [:]
+    /// Source → the pages citing it, with the locators used there.
+    var citedBy: [String: [(String, [String])]] = [:]
+    /// Entries whose page cites at least one source.
+    var citing = Set<String>()
+    /// Entries named by a front-matter reference that no list above records: in a
+    /// `sources:` or `via:` list, or by the entry itself.
+    var namedOutside = Set<String>()
+
+    /// A note as the gathering reads it: its entry and its memo (body, front-matter targets).
+    struct Note: Sendable {
+        let entry: Entry
+        let memo: NoteMemo
+    }
+
+    /// Every list, or (`only`) the lists of those targets, on both cores.
+    static func gather(_ notes: [Note], only wanted: Set<String>? = nil) -> MentionLists {
+        // Each variable is written by one part and read once both have finished.
+        nonisolated(unsafe) var frontMatter = MentionLists()
+        nonisolated(unsafe) var bodies = MentionLists()
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 { frontMatter.gatherFrontMatter(notes, only: wanted) } else { bodies.gatherBodies(notes, only: wanted) }
+        }
+        return frontMatter.withBodies(of: bodies)
+    }
+
+    /// These front-matter lists with the body lists of `other`.
+    consuming func withBodies(of other: consuming MentionLists) -> MentionLists {
+        var lists = self
+        (lists.bodyMentions, lists.citedBy, lists.citing) = (other.bodyMentions, other.citedBy, other.citing)
+        return lists
+    }
+
+    /// What the notes' front-matter names. Writes `frontMatterMentions`, `events` and
+    /// `namedOutside` only.
+    mutating func gatherFrontMatter(_ notes: [Note], only wanted: Set<String>?) {
+        for note in notes {
+            let targets = note.memo.frontMatterLinks
+            guard !targets.isEmpty else { continue }
+            let id = note.entry.id
+            let isEvent = note.entry.type == .event
+            note.entry.forEachFrontMatterTarget(targets) { _, key, target in
+                if let wanted, !wanted.contains(target) { return }
+                if target == id || key == "sources" || key == "via" {
+                    namedOutside.insert(target)
+                } else if isEvent, key == "people" || key == "organizations" || key == "places" {
+                    events[target, default: []].append(id)
+                } else {
+                    frontMatterMentions[target, default: []].append(id)
+                }
+            }
+        }
+    }
+
+    /// What the notes' bodies link to and cite. Writes `bodyMentions`, `citedBy` and
+    /// `citing` only.
+    mutating func gatherBodies(_ notes: [Note], only wanted: Set<String>?) {
+        if wanted == nil { bodyMentions.reserveCapacity(notes.count) }
+        for note in notes {
+            let id = note.entry.id
+            let body = note.memo.body
+            for target in body.references where target != id && wanted?.contains(target) ?? true {
+                bodyMentions[target, default: []].append(id)
+            }
+            for source in body.cited where wanted?.contains(source.sourceID) ?? true {
+                citedBy[source.sourceID, default: []].append((id, source.locators))
+            }
+            if !body.cited.isEmpty, wanted?.contains(id) ?? true { citing.insert(id) }
+        }
+    }
+
+    /// The body and front-matter mentions in one table (merged in place: the lists are
+    /// given up).
+    mutating func takeMentions() -> [String: [String]] {
+        var mentions: [String: [String]] = [:]
+        swap(&mentions, &bodyMentions)
+        mentions.merge(frontMatterMentions) { body, frontMatter in body + frontMatter }
+        frontMatterMentions = [:]
+        return mentions
+    }
+}
