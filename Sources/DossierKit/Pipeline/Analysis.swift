@@ -14,9 +14,6 @@ public struct AnalyzedDossier: Sendable {
     /// What each entry's front-matter references resolved to.
     public var targets: ReferenceTargets
 
-    /// Entry id → SHA-256 of its file: with `memos.sharedInputs`, all a page's own body
-    /// and citations depend on (see NoteMemo).
-    public var contentHashes: [String: String]
     /// What every body's resolution found, for the next build to reuse.
     public var memos: NoteMemos
     /// Bodies resolved by this run; the others were unchanged since the last build, whose
@@ -39,8 +36,8 @@ public struct AnalyzedDossier: Sendable {
     /// is no longer as the analysis saw it (it changed during the build).
     public func resolvedPage(_ id: String) -> ResolvedPage? {
         if let page = resolvedPages[id] { return page }
-        guard let file = index[id]?.file else { return nil }
-        return lateResolution.page(id, file: file)
+        guard let entry = index[id] else { return nil }
+        return lateResolution.page(of: entry)
     }
 }
 
@@ -184,6 +181,7 @@ public enum Analysis {
         let bodies = BodyResolver(resolver: Resolver(index: index, allowHTML: config.allowHTML), targets: targets)
         let resolved = kept.parallelMap { note -> (id: String, page: ResolvedPage?, memo: NoteMemo) in
             let entry = note.entry!
+            entry.contentHash = note.contentHash
             // A memo that stood in for the note is the note's memo still.
             if note.memo != nil, let memo = note.previousMemo { return (entry.id, nil, memo) }
             var page: ResolvedPage?
@@ -212,11 +210,16 @@ public enum Analysis {
         // changed: the notes whose body memo is not the last build's object, and what
         // those bodies linked to and cited then and do now (see `touchedByBodies`).
         var touchedByBodies: Set<String>? = sharedInputsUnchanged ? [] : nil
+        // The notes whose memo is not the last build's, when every one of them had a
+        // memo then: the last build's table of memos, with those put in, is this build's.
+        var newMemos: [Int]? = sharedInputsUnchanged && previous?.byPath.count == kept.count ? [] : nil
         if sharedInputsUnchanged {
             for i in resolved.indices {
                 // A memo that stood in for its note is the last build's very object.
                 if let standing = kept[i].previousMemo, standing === resolved[i].memo { continue }
-                let last = previous?.byPath[kept[i].source.relativePath]?.body
+                let lastMemo = previous?.byPath[kept[i].source.relativePath]
+                if lastMemo == nil { newMemos = nil } else { newMemos?.append(i) }
+                let last = lastMemo?.body
                 guard resolved[i].memo.body !== last else { continue }
                 touchedByBodies!.insert(resolved[i].id)
                 for memo in [resolved[i].memo.body, last].compactMap({ $0 }) {
@@ -232,22 +235,27 @@ public enum Analysis {
         // touched entries when they are known (see BackLinks).
         let linking = resolved.indices.map { MentionLists.Note(entry: kept[$0].entry!, memo: resolved[$0].memo) }
         let touched = touchedByBodies
+        let memoTable = newMemos.map { changed in (last: previous!.byPath, changed: changed) }
         nonisolated(unsafe) var resolvedPages: [String: ResolvedPage] = [:]
         nonisolated(unsafe) var memos = NoteMemos(sharedInputs: sharedInputs, byPath: [:])
-        nonisolated(unsafe) var contentHashes: [String: String] = [:]
         nonisolated(unsafe) var timeline: [String] = []
         nonisolated(unsafe) var bodyDiagnostics: [Diagnostic] = []
         nonisolated(unsafe) var frontMatterLists = MentionLists()
         nonisolated(unsafe) var bodyLists = MentionLists()
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
-                resolvedPages.reserveCapacity(kept.count)
-                memos.byPath.reserveCapacity(kept.count)
                 // By index, reading the memos in place: copying each note and memo out of
                 // the arrays retained and released a dozen fields per note.
+                if let memoTable {
+                    memos.byPath = memoTable.last
+                    for i in memoTable.changed { memos.byPath[kept[i].source.relativePath] = resolved[i].memo }
+                } else {
+                    memos.byPath.reserveCapacity(kept.count)
+                    resolvedPages.reserveCapacity(kept.count)
+                    for i in resolved.indices { memos.byPath[kept[i].source.relativePath] = resolved[i].memo }
+                }
                 for i in resolved.indices {
                     if let page = resolved[i].page { resolvedPages[resolved[i].id] = page }
-                    memos.byPath[kept[i].source.relativePath] = resolved[i].memo
                 }
                 frontMatterLists.gatherFrontMatter(linking, only: touched)
                 // Sort keys computed once per event, not once per comparison; the sort is
@@ -258,9 +266,7 @@ public enum Analysis {
                     .map(\.0)
                 return
             }
-            contentHashes.reserveCapacity(kept.count)
             for i in resolved.indices {
-                contentHashes[resolved[i].id] = kept[i].contentHash
                 let body = resolved[i].memo.body
                 if !body.diagnostics.isEmpty { bodyDiagnostics += body.diagnostics }
             }
@@ -275,8 +281,8 @@ public enum Analysis {
         timer.lap("back-links")
         var dossier = AnalyzedDossier(
             config: config, index: index, backLinks: backLinks, timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets,
-            contentHashes: contentHashes, memos: memos, resolvedPages: resolvedPages,
-            lateResolution: LateResolution(bodies: bodies, loader: loader, contentHashes: contentHashes))
+            memos: memos, resolvedPages: resolvedPages,
+            lateResolution: LateResolution(bodies: bodies, loader: loader))
         dossier.touchedByBodies = touchedByBodies
         dossier.notesRead = parsed.count { $0.readFromFile }
         dossier.notesOpened = parsed.count(where: \.opened)

@@ -162,22 +162,20 @@ struct BodyResolver: Sendable {
 final class LateResolution: Sendable {
     let bodies: BodyResolver
     let loader: ContentLoader
-    /// Entry id → the hash of the note's bytes as the analysis saw them.
-    let contentHashes: [String: String]
 
-    init(bodies: BodyResolver, loader: ContentLoader, contentHashes: [String: String]) {
+    init(bodies: BodyResolver, loader: ContentLoader) {
         self.bodies = bodies
         self.loader = loader
-        self.contentHashes = contentHashes
     }
 
     /// Nil when the note is no longer as the analysis saw it (it changed during the
     /// build, or is gone): a page must not mix what the analysis saw with what the
     /// file says now.
-    func page(_ id: String, file displayPath: String) -> ResolvedPage? {
-        guard let contentHash = contentHashes[id], displayPath.hasPrefix(loader.displayRoot + "/"),
+    func page(of analysed: Entry) -> ResolvedPage? {
+        let displayPath = analysed.file
+        guard !analysed.contentHash.isEmpty, displayPath.hasPrefix(loader.displayRoot + "/"),
               case .success(let file) = loader.readNote(String(displayPath.dropFirst(loader.displayRoot.count + 1))),
-              SharedInputs.hash(file.text[...].utf8) == contentHash,
+              SharedInputs.hash(file.text[...].utf8) == analysed.contentHash,
               case (let entry?, let body, _) = EntryReader.read(file) else { return nil }
         let headings = BodyParser.parse(body, into: entry)
         return bodies.resolve(entry, headings: headings).0
