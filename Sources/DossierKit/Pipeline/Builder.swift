@@ -254,13 +254,22 @@ public enum Builder {
         result.report = DiagnosticReport(diagnostics + warnings.value)
         // The site holds exactly the planned pages and the assets: their stamps are known
         // (a reused page is the previous build's file), so no walk over the new site.
+        // With the last build's plan and assets, its table with the stamps of the pages
+        // this build rendered (the others are the very files it left) and of the assets.
+        let planPaths = plan.map(\.path)
         var outputs: [String: FileStamp]? = [:]
-        for (path, page) in zip(plan.map(\.path), pages) { outputs?["site/" + path] = page.stamp }
+        if let last = previous?.outputs, last.count == plan.count + assets.count, previous?.pages.paths == planPaths,
+           assets.allSatisfy({ last["site/" + $0.path] != nil }) {
+            outputs = last
+            for (path, page) in zip(planPaths, pages) where page.rendered { outputs?["site/" + path] = page.stamp }
+        } else {
+            for (path, page) in zip(planPaths, pages) { outputs?["site/" + path] = page.stamp }
+        }
         for asset in assets { outputs?["site/" + asset.path] = FileStamp(path: options.output.path + "/" + asset.path) }
         if outputs?.count != plan.count + assets.count { outputs = nil }
         var cache = BuildCache(stampedAt: stampedAt, inputs: inputs, outputs: outputs ?? BuildCache.stamps(of: [("site", options.output)]),
                                pageCount: result.pages, diagnostics: result.report.diagnostics)
-        cache.pages = PageRecords(paths: plan.map(\.path), inputs: pages.map(\.inputs), digests: pages.map { $0.digest ?? "" })
+        cache.pages = PageRecords(paths: planPaths, inputs: pages.map(\.inputs), digests: pages.map { $0.digest ?? "" })
         cache.pageInputsStart = inputsStart
         cache.memos = dossier.memos
         cache.editorialWarnings = warnings.value

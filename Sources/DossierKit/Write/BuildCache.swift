@@ -112,8 +112,18 @@ struct BuildCache: Sendable {
     func save(for output: URL) {
         var cache = self
         if let memos {
-            let differing = memos.byPath.filter { path, memo in memoBase?.memos[path] !== memo }
-            let removed = memoBase?.memos.keys.filter { memos.byPath[$0] == nil } ?? []
+            // The memos that are not the base's and the paths the base has no longer, found
+            // at the same time; each variable is written by one part.
+            nonisolated(unsafe) var differing: [String: NoteMemo] = [:]
+            nonisolated(unsafe) var removed: [String] = []
+            let base = memoBase
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                if part == 0 {
+                    differing = memos.byPath.filter { path, memo in base?.memos[path] !== memo }
+                } else {
+                    removed = base.map { base in base.memos.keys.filter { memos.byPath[$0] == nil } } ?? []
+                }
+            }
             if let memoBase, differing.count + removed.count <= memoBase.memos.count / 8 {
                 cache.memos?.byPath = differing
                 cache.memoBase?.removed = removed.sorted()
@@ -244,16 +254,16 @@ extension BuildCache {
 
     func write(to whole: inout CacheWriter) {
         // The big tables (input and output stamps, pages, folder listings and placed
-        // files) are encoded, their keys sorted, on both cores, each into a buffer of its
-        // own, then put in order: the same bytes as writing them one after another, since
-        // none of them uses the writer's recurring-string state. The pages are in plan
-        // order, which is deterministic: nothing to sort.
+        // files) are encoded on both cores, each into a buffer of its own, then put in
+        // order: the same bytes as writing them one after another, since none of them uses
+        // the writer's recurring-string state. The stamps are written in their table's
+        // order (see `write(inAnyOrder:)`), the pages in plan order.
         let (inputs, outputs, pages, site, spare, placed) = (inputs, outputs, pages, site, spare, placed)
         let tables = Array(0..<6).parallelMap { part -> [UInt8] in
             var writer = CacheWriter()
             switch part {
-            case 0: writer.write(inputs) { w, stamp in stamp.write(to: &w) }
-            case 1: writer.write(outputs) { w, stamp in stamp.write(to: &w) }
+            case 0: writer.write(inAnyOrder: inputs) { w, stamp in stamp.write(to: &w) }
+            case 1: writer.write(inAnyOrder: outputs) { w, stamp in stamp.write(to: &w) }
             case 2: writer.write(pages.paths)
             case 3:
                 writer.write(pages.inputs)
