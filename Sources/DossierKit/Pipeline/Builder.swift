@@ -193,7 +193,7 @@ public enum Builder {
                 guard let lastStamps else { return (inputs, nil) }
                 return phases.measure(3) {
                     guard last?.inputs(index) == inputs, let stamp = lastStamps["site/" + path],
-                          staged.reuse(path, ifUnchangedSince: stamp, liveChecked: live?.unchangedPages.contains(path) ?? false)
+                          staged.reuse(path, ifUnchangedSince: stamp, liveChecked: live?.isUnchanged(path) ?? false)
                     else { return (inputs, nil) }
                     return (inputs, PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: last?.digest(index), rendered: false,
                                                 stamp: stamp))
@@ -223,7 +223,7 @@ public enum Builder {
                 }
                 if let lastStamps, let digest, case let lastStamp = lastStamps["site/" + path],
                    phases.measure(3, { last?.digest(index) == digest
-                       && staged.reuse(path, ifUnchangedSince: lastStamp, liveChecked: live?.unchangedPages.contains(path) ?? false) }) {
+                       && staged.reuse(path, ifUnchangedSince: lastStamp, liveChecked: live?.isUnchanged(path) ?? false) }) {
                     return PageOutcome(outcome: WriteOutcome(), inputs: inputs, digest: digest, rendered: false, stamp: lastStamp)
                 }
                 html.removeAll(keepingCapacity: true)
