@@ -229,8 +229,8 @@ public enum Analysis {
             }
         }
         // Two independent gatherings, one per core: what the next build and the renderer
-        // look up by note (memos, hashes, resolved pages) with what the front-matter links
-        // to, and what the bodies link to and cite. Each variable is written by one part
+        // look up by note (memos, resolved pages) with what the front-matter links to, and
+        // what the bodies link to and cite. Each variable is written by one part
         // and read once both have finished. The mention lists are gathered only for the
         // touched entries when they are known (see BackLinks).
         let linking = resolved.indices.map { MentionLists.Note(entry: kept[$0].entry!, memo: resolved[$0].memo) }
