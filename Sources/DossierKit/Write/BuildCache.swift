@@ -65,6 +65,11 @@ struct BuildCache: Sendable {
         let cache: BuildCache
         let rest: CacheReader
         let output: URL
+        /// The memo base's stamp and bytes, read with the head (on the thread that reads
+        /// the head while the inputs are stamped, not after them): decoded only if the
+        /// build goes on.
+        private let baseStamp: FileStamp?
+        private let baseBytes: [UInt8]?
 
         /// Nil when the cache is missing, damaged or made by another program.
         init?(for output: URL) {
@@ -73,6 +78,9 @@ struct BuildCache: Sendable {
                   let cache = try? BuildCache(readingHead: &reader),
                   cache.tool != nil, cache.tool == FileStamp.tool else { return nil }
             (self.cache, rest, self.output) = (cache, reader, output)
+            let basePath = BuildCache.memoBaseURL(for: output).path
+            baseStamp = FileStamp(path: basePath)
+            baseBytes = baseStamp == nil ? nil : FileTree.contents(of: basePath)
         }
 
         /// The whole cache, or nil when its rest is damaged or it was made with another
@@ -80,9 +88,6 @@ struct BuildCache: Sendable {
         func complete() -> BuildCache? {
             // The memo base's parts are read at the same time as the rest, on both cores;
             // whether it is the base the cache was made with is known once all are read.
-            let basePath = BuildCache.memoBaseURL(for: output).path
-            let baseStamp = FileStamp(path: basePath)
-            let baseBytes = baseStamp == nil ? nil : FileTree.contents(of: basePath)
             let parts = baseBytes.flatMap { Int64($0.count) == baseStamp?.size ? MemoBase.parts($0) : nil } ?? []
             let readers = [rest] + parts
             let head = cache
