@@ -27,7 +27,7 @@ public struct DossierIndex: Sendable {
     public init(entries list: [Entry], anchors: [String: [String]], ranking: Bool = true) {
         var diagnostics: [Diagnostic] = []
         entries.reserveCapacity(list.count)
-        var kept: [(EntryType, String)] = []
+        var kept: [Entry] = []
         kept.reserveCapacity(list.count)
         for entry in list {
             if let first = entries[entry.id] {
@@ -36,13 +36,14 @@ public struct DossierIndex: Sendable {
                 continue
             }
             entries[entry.id] = entry
-            kept.append((entry.type, entry.id))
+            kept.append(entry)
         }
         duplicateDiagnostics = diagnostics
         // Sorted from the notes' order (by path: a folder per type, a file per id), which
-        // is nearly this order already: a handful of runs for the sort to merge.
-        orderedIDs = kept.sorted { $0 < $1 }.map(\.1)
-        let inOrder = orderedIDs.map { entries[$0]! }
+        // is nearly this order already: a handful of runs for the sort to merge. The
+        // entries themselves, so none is looked up again by id.
+        let inOrder = kept.sorted { ($0.type, $0.id) < ($1.type, $1.id) }
+        orderedIDs = inOrder.map(\.id)
         // Folding (Foundation, diacritics and case) is the slow part: both cores.
         let folded = inOrder.parallelMap { entry -> (title: String, others: [String]) in
             let title = Fold.key(entry.title)
