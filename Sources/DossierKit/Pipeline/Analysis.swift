@@ -277,7 +277,7 @@ public enum Analysis {
         // A rebuild that takes the last build's inputs for the pages no changed body
         // touches renders few pages: they sort their own lists.
         let backLinks = BackLinks(frontMatterLists.withBodies(of: bodyLists), index: index, timeline: timeline, sortingAll: touched == nil,
-                                  covering: touched, gatherAll: { MentionLists.gather(linking) })
+                                  partial: touched.map { ($0, { MentionLists.gather(linking) }) })
         timer.lap("back-links")
         var dossier = AnalyzedDossier(
             config: config, index: index, backLinks: backLinks, timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets,

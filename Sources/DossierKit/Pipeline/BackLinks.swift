@@ -24,15 +24,16 @@ public struct BackLinks: Sendable {
     let covered: Set<String>?
     private let everyEntry: EveryEntry?
 
-    /// `gatherAll`: every entry's lists, for an entry outside `covered` (only with it).
+    /// `partial`: the lists are those of `covered` alone, and `gatherAll` gives every
+    /// entry's, for an entry outside it.
     init(_ lists: consuming MentionLists, index: DossierIndex, timeline: [String], sortingAll: Bool,
-         covering covered: Set<String>? = nil, gatherAll: (@Sendable () -> MentionLists)? = nil) {
+         partial: (covered: Set<String>, gatherAll: @Sendable () -> MentionLists)? = nil) {
         var lists = lists
         let (mentions, events, citedBy) = (lists.takeMentions(), lists.events, lists.citedBy)
         (unsortedMentions, unsortedEvents, unsortedCitedBy, self.index) = (mentions, events, citedBy, index)
-        (citing, namedOutside, self.covered) = (lists.citing, lists.namedOutside, covered)
-        everyEntry = covered == nil ? nil : gatherAll.map { gather in
-            EveryEntry { BackLinks(gather(), index: index, timeline: timeline, sortingAll: false) }
+        (citing, namedOutside, covered) = (lists.citing, lists.namedOutside, partial?.covered)
+        everyEntry = partial.map { partial in
+            EveryEntry { BackLinks(partial.gatherAll(), index: index, timeline: timeline, sortingAll: false) }
         }
         timelineOrder = Dictionary(uniqueKeysWithValues: timeline.enumerated().map { ($1, $0) })
         guard sortingAll else { return }

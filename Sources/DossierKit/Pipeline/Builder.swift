@@ -160,6 +160,7 @@ public enum Builder {
         // page is held in memory longer than it takes to write it.
         let planner = PageBuilder(dossier, templates: templates, sharingParts: false)
         let plan = planner.pagePlan
+        let planPaths = plan.map(\.path)
         timer.lap("templates, assets and page plan")
         // With the templates and the shared inputs as the last build had them, a page
         // has that build's inputs unless it is the page of an entry a changed body
@@ -169,16 +170,16 @@ public enum Builder {
         let touched = previous?.pageInputsStart == inputsStart ? dossier.touchedByBodies : nil
         // Every page's inputs are made anew: the back-links of every entry are asked for.
         if touched == nil { dossier.backLinks.coverEveryEntry() }
+        // Each planned page's place in the last build's records, if it made the page.
+        let last = previous?.pages.matching(planPaths)
         let pages: [PageOutcome]
         let staged: SiteWriter.StagedSite
         do {
             let live = liveCheck?.value
-            staged = try writer.stage(folders: plan.map(\.path) + assets.map(\.path), spare: previous?.spare,
+            staged = try writer.stage(folders: planPaths + assets.map(\.path), spare: previous?.spare,
                                       placedLast: previous.map { Set($0.placed) }, spareIsIntact: live?.spareIsIntact)
             timer.lap("prepare the staging folder")
             let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "templates", "writing"])
-            // Each planned page's place in the last build's records, if it made the page.
-            let last = previous?.pages.matching(plan.map(\.path))
             // The last build's output stamps: the pages' closures look pages up in this
             // table, never bind the whole cache (a copy of every one of its tables).
             let lastStamps = previous?.outputs
@@ -253,14 +254,13 @@ public enum Builder {
         timer.lap("assets and swap")
         result.report = DiagnosticReport(diagnostics + warnings.value)
         // The site holds exactly the planned pages and the assets: their stamps are known
-        // (a reused page is the previous build's file), so no walk over the new site.
-        // With the last build's plan and assets, its table with the stamps of the pages
-        // this build rendered (the others are the very files it left) and of the assets.
-        let planPaths = plan.map(\.path)
+        // (a reused page is the previous build's file), so no walk over the new site. With
+        // the last build's plan and assets, that is its table with the stamps of the pages
+        // this build rendered and of the assets put in.
         var outputs: [String: FileStamp]? = [:]
-        if let last = previous?.outputs, last.count == plan.count + assets.count, previous?.pages.paths == planPaths,
-           assets.allSatisfy({ last["site/" + $0.path] != nil }) {
-            outputs = last
+        if let lastStamps = previous?.outputs, lastStamps.count == plan.count + assets.count, last?.isPlanOrder == true,
+           assets.allSatisfy({ lastStamps["site/" + $0.path] != nil }) {
+            outputs = lastStamps
             for (path, page) in zip(planPaths, pages) where page.rendered { outputs?["site/" + path] = page.stamp }
         } else {
             for (path, page) in zip(planPaths, pages) { outputs?["site/" + path] = page.stamp }

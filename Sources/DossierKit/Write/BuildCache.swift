@@ -324,6 +324,9 @@ struct PageRecords: Sendable {
         /// Nil when the plan is the records' own order.
         let positions: [Int?]?
 
+        /// Whether the plan is the records' own order (then nothing is looked up).
+        var isPlanOrder: Bool { positions == nil }
+
         private func position(_ index: Int) -> Int? { positions == nil ? index : positions![index] }
         func inputs(_ index: Int) -> String? { position(index).map { records.inputs[$0] } }
         func digest(_ index: Int) -> String? {
