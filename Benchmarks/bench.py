@@ -6,12 +6,14 @@
     Benchmarks/bench.py --sizes 50000 --runs 3   # adds/refreshes the 50k row, keeps the others
     Benchmarks/bench.py --pathological           # 20 MB note, 100,000-reference note
     Benchmarks/bench.py --no-build               # reuse .build-bench/release/dossier
+    Benchmarks/bench.py --fresh-fs               # each size on a new ext4 file system (root)
 
 Everything generated goes to Benchmarks/work/ (gitignored). Results per size are kept in
 Benchmarks/work/results-<N>.json; Benchmarks/results.md is rewritten from all of them, so
 sizes measured in separate invocations end up in one table (each row says when it was measured).
 """
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -167,7 +169,49 @@ def machine():
 
 # ---------------------------------------------------------------------------- full builds
 
-def full_builds(folder, runs, warmup=True):
+class FreshFilesystem:
+    """A new ext4 file system (a sparse image on a loop device) holding one size's copy of
+    the dossier, for as long as that size is measured.
+
+    Why: on this kernel (6.x) ext4 will not reuse an inode freed in the last
+    `dirtytime_expire_seconds` (12 hours by default) while its inode table block is cached,
+    and it looks past every such inode again for each new file and folder. A benchmark that
+    deletes 240,000 inodes between series (each run's output) makes every later run of
+    *both* tools slower, by up to half a build's CPU in `recently_deleted` and
+    `find_inode_bit`; the runs then measure the disk's history. A new file system per size
+    has no history; all three tools write to it.
+    """
+    def __init__(self, folder, notes):
+        self.source, self.notes = folder, notes
+        self.image = os.path.join(WORK, f"fs-{notes}.img")
+        self.mount = os.path.join(WORK, f"mnt-{notes}")
+
+    def __enter__(self):
+        self.__exit__()
+        size_gb = 8 if self.notes <= 10000 else max(16, self.notes * 24 // 50000)
+        with open(self.image, "wb") as f:
+            f.truncate(size_gb << 30)
+        # Inode tables and journal written now, not by a kernel thread during the runs.
+        for cmd in (["mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0", self.image],
+                    ["mkdir", "-p", self.mount], ["mount", "-o", "loop", self.image, self.mount],
+                    ["cp", "-a", self.source, self.mount]):
+            p = sh(cmd)
+            if p.returncode != 0:
+                self.__exit__()
+                sys.exit(f"--fresh-fs: {' '.join(cmd)} failed (it needs root, mkfs.ext4 and loop devices):\n{p.stderr}")
+        os.sync()
+        return os.path.join(self.mount, os.path.basename(self.source))
+
+    def __exit__(self, *exc):
+        if os.path.ismount(self.mount):
+            sh(["umount", self.mount])
+        if os.path.exists(self.image):
+            os.remove(self.image)
+        if os.path.isdir(self.mount) and not os.path.ismount(self.mount):
+            os.rmdir(self.mount)
+
+
+def full_builds(folder, runs, warmup=True, settle=True):
     """Paired, alternating runs of dossier build / hugo / cmark, each into a new folder.
 
     Nothing is deleted while the series runs: ext4 skips inodes freed in the last minute
@@ -183,13 +227,15 @@ def full_builds(folder, runs, warmup=True):
         "hugo": lambda i: ["hugo", "--quiet", "-s", "hugo", "-d", hugo_out(i)],
         "cmark": lambda i: ["cmark", os.path.join("cmark", "all-bodies.md")],
     }
-    clear_fresh_outputs(folder, settle=True)  # earlier steps (another size's rebuilds) delete too
+    clear_fresh_outputs(folder, settle=settle)  # earlier steps (another size's rebuilds) delete too
     names = list(tools)
     results = {n: [] for n in names}
     for i in range(0 if warmup else 1, runs + 1):  # run 0 is a warm-up (page cache, hugo's first start), not counted
         order = names[i % 3:] + names[:i % 3]
         for n in order:
             rmtree(os.path.join(folder, "hugo", "resources"))
+            # The last run's pages go to disk now, not by writeback during this run.
+            os.sync()
             r = timed(tools[n](i), cwd=folder, stdout_null=n == "cmark")
             if r.rc != 0:
                 sys.exit(f"{n} failed (exit {r.rc}) in {folder}:\n{r.stderr[-3000:]}")
@@ -239,6 +285,7 @@ def rebuilds(folder, meta, runs):
         rs, written = [], []
         for i in range(runs):
             before_each(i)
+            os.sync()
             r = timed(cmd, cwd=rb)
             if r.rc != 0:
                 sys.exit(f"rebuild '{name}' failed:\n{r.stderr[-3000:]}")
@@ -359,7 +406,7 @@ def results_md(mach):
     L.append("## Full build (fresh output folder)\n")
     L.append("Median wall time of N paired, alternating runs (min–max in brackets); CPU = user+sys median; "
              "peak RSS = median of maximum resident set size.\n")
-    L.append("| notes | runs | dossier build | hugo | cmark floor | dossier/hugo | dossier/cmark | dossier CPU | peak RSS dossier | peak RSS hugo | peak RSS cmark | measured (1-min load avg start→end) |")
+    L.append("| notes | runs | dossier build | hugo | cmark floor | dossier/hugo | dossier/cmark | dossier CPU | peak RSS dossier | peak RSS hugo | peak RSS cmark | measured (1-min load avg start→end); file system |")
     L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         d, h, c = r["full"]["dossier"], r["full"]["hugo"], r["full"]["cmark"]
@@ -367,7 +414,7 @@ def results_md(mach):
                  f"| {fmt_s(med(h['wall']))} ({fmt_s(min(h['wall']))}–{fmt_s(max(h['wall']))}) "
                  f"| {fmt_s(med(c['wall']))} | {med(d['wall']) / med(h['wall']):.2f}× | {med(d['wall']) / med(c['wall']):.1f}× "
                  f"| {med(d['cpu']):.2f} s | {fmt_mb(med(d['rss_kb']))} | {fmt_mb(med(h['rss_kb']))} | {fmt_mb(med(c['rss_kb']))} "
-                 f"| {r['measured']}, load {r['load_at_start'][0]}→{r.get('load_at_end', ['?'])[0]} |")
+                 f"| {r['measured']}, load {r['load_at_start'][0]}→{r.get('load_at_end', ['?'])[0]}; {r.get('filesystem', 'ext4, Benchmarks/work')} |")
     L.append("")
     if len(rows) > 1:
         L.append("Scaling (dossier build, median wall): " + "; ".join(
@@ -400,7 +447,7 @@ def results_md(mach):
                  f"| {'ok' if ck['ok'] else 'FAILED'}: {ck.get('files_differing_from_fresh_build', '?')} files differ from a build from scratch; "
                  f"{ck['pages_with_old_name_before']} pages contained '{ck['old_name']}' before, "
                  f"{ck['pages_with_new_name_after']} contain the new name after, {ck['pages_with_old_name_after']} still contain the old (in other entries' titles) "
-                 f"| {r.get('rebuild_measured', r['measured'])} |")
+                 f"| {r.get('rebuild_measured', r['measured'])}; {r.get('rebuild_filesystem', 'ext4, Benchmarks/work')} |")
     p_path = os.path.join(WORK, "pathological.json")
     if os.path.exists(p_path):
         p = json.load(open(p_path))
@@ -431,6 +478,7 @@ def main():
     ap.add_argument("--only-rebuilds", action="store_true", help="measure the rebuild figures again, keep the recorded full builds")
     ap.add_argument("--no-warmup", action="store_true", help="skip the uncounted warm-up round (always skipped at >= 50k)")
     ap.add_argument("--regenerate", action="store_true", help="regenerate dossiers even if present")
+    ap.add_argument("--fresh-fs", action="store_true", help="measure each size on a new ext4 file system (root; see FreshFilesystem)")
     ap.add_argument("--pathological", action="store_true", help="only the pathological cases")
     ap.add_argument("--report-only", action="store_true", help="rewrite results.md from work/*.json, measure nothing")
     ap.add_argument("--huge-mb", type=float, default=20)
@@ -467,26 +515,30 @@ def main():
                 sys.exit("generated dossier has errors:\n" + chk.stderr[-3000:])
             runs = args.runs_large if n >= 50000 else args.runs
             recorded = os.path.join(WORK, f"results-{n}.json")
-            if args.only_rebuilds and os.path.exists(recorded):
-                res = json.load(open(recorded))
-                print(f"[{n}] rebuilds, {args.rebuild_runs or runs} runs each…", flush=True)
-                res["rebuild"] = rebuilds(folder, meta, args.rebuild_runs or runs)
-                res["rebuild_measured"] = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-                json.dump(res, open(recorded, "w"), indent=1)
-                continue
-            print(f"[{n}] full builds, {runs} runs…", flush=True)
-            full = full_builds(folder, runs, warmup=n < 50000 and not args.no_warmup)
-            res = {"notes": n, "seed": args.seed, "measured": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-                   "load_at_start": open("/proc/loadavg").read().split()[:3],
-                   "check": summary_line(chk.stderr), "full": full,
-                   "content_mb": sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(os.path.join(folder, "Content")) for f in fs) / 1e6,
-                   "bodies_mb": os.path.getsize(os.path.join(folder, "cmark", "all-bodies.md")) / 1e6}
-            if not args.no_rebuilds:
-                print(f"[{n}] rebuilds, {args.rebuild_runs or runs} runs each…", flush=True)
-                res["rebuild"] = rebuilds(folder, meta, args.rebuild_runs or runs)
-                res["rebuild_measured"] = res["measured"]
-            res["load_at_end"] = open("/proc/loadavg").read().split()[:3]
-            json.dump(res, open(os.path.join(WORK, f"results-{n}.json"), "w"), indent=1)
+            filesystem = "a new ext4 file system (loop image)" if args.fresh_fs else "ext4, Benchmarks/work"
+            with (FreshFilesystem(folder, n) if args.fresh_fs else contextlib.nullcontext(folder)) as place:
+                if args.only_rebuilds and os.path.exists(recorded):
+                    res = json.load(open(recorded))
+                    print(f"[{n}] rebuilds, {args.rebuild_runs or runs} runs each…", flush=True)
+                    res["rebuild"] = rebuilds(place, meta, args.rebuild_runs or runs)
+                    res["rebuild_measured"] = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+                    res["rebuild_filesystem"] = filesystem
+                    json.dump(res, open(recorded, "w"), indent=1)
+                    continue
+                print(f"[{n}] full builds, {runs} runs on {filesystem}…", flush=True)
+                full = full_builds(place, runs, warmup=n < 50000 and not args.no_warmup, settle=not args.fresh_fs)
+                res = {"notes": n, "seed": args.seed, "measured": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+                       "load_at_start": open("/proc/loadavg").read().split()[:3], "filesystem": filesystem,
+                       "check": summary_line(chk.stderr), "full": full,
+                       "content_mb": sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(os.path.join(folder, "Content")) for f in fs) / 1e6,
+                       "bodies_mb": os.path.getsize(os.path.join(folder, "cmark", "all-bodies.md")) / 1e6}
+                if not args.no_rebuilds:
+                    print(f"[{n}] rebuilds, {args.rebuild_runs or runs} runs each…", flush=True)
+                    res["rebuild"] = rebuilds(place, meta, args.rebuild_runs or runs)
+                    res["rebuild_measured"] = res["measured"]
+                    res["rebuild_filesystem"] = filesystem
+                res["load_at_end"] = open("/proc/loadavg").read().split()[:3]
+                json.dump(res, open(os.path.join(WORK, f"results-{n}.json"), "w"), indent=1)
     mach["load_end"] = open("/proc/loadavg").read().split()[:3]
     md = results_md(mach)
     open(os.path.join(HERE, "results.md"), "w").write(md)

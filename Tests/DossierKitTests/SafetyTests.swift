@@ -17,6 +17,47 @@ import Testing
         #expect(siblings == [".Site.cache", ".Site.memos", "Content", "Site"])
     }
 
+    /// A first build that fails leaves nothing beside the output: no staging folder, no
+    /// spare, no cache.
+    @Test func aFailedFirstBuildLeavesNothingBehind() throws {
+        let dossier = try ScratchDossier([
+            "people/ada-moreau.md": "---\nname: Ada Moreau\n---\nSee [[no-such-entry]].\n",
+            "places/lyon.md": "---\nname: Lyon\n---\nA city.\n",
+        ])
+        defer { dossier.remove() }
+        let failed = try dossier.build()
+        #expect(failed.report.hasErrors)
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted()
+        #expect(siblings == ["Content"])
+    }
+
+    /// A `type:` or `id:` key that overrides what the note's folder and file name say puts
+    /// the page where the entry says, and leaves no empty folder in the site.
+    @Test func pageFoldersGuessedWrongLeaveNoTrace() throws {
+        let dossier = try ScratchDossier([
+            "people/ada-moreau.md": "---\nname: Ada Moreau\nsources: [report]\n---\nWorks for [[acme]] in [[lyon]].\n",
+            "people/acme.md": "---\ntype: organization\nname: Acme\n---\nA firm, see [[ada-moreau]].\n",
+            "places/old-name.md": "---\nid: lyon\nname: Lyon\n---\nA city, see [[ada-moreau]].\n",
+            "sources/report.md": "---\ntitle: A report\n---\nCited by [[ada-moreau]] [@report].\n",
+        ])
+        defer { dossier.remove() }
+        let result = try dossier.build()
+        #expect(!result.report.hasErrors, "\(result.report.listing)")
+        let site = dossier.output.path
+        #expect(FileManager.default.fileExists(atPath: site + "/organizations/acme/index.html"))
+        #expect(FileManager.default.fileExists(atPath: site + "/places/lyon/index.html"))
+        #expect(FileManager.default.fileExists(atPath: site + "/people/ada-moreau/index.html"))
+        #expect(!FileManager.default.fileExists(atPath: site + "/people/acme"))
+        #expect(!FileManager.default.fileExists(atPath: site + "/places/old-name"))
+        // Every folder of the site holds something.
+        let folders = FileTree.everything(under: site).folders
+        let empty = folders.filter { (try? FileManager.default.contentsOfDirectory(atPath: site + "/" + $0).isEmpty) ?? true }
+        #expect(empty.isEmpty, "empty folders: \(empty)")
+        // The staging folder was swapped in: nothing else is left beside the site.
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: dossier.folder.path).sorted()
+        #expect(siblings == [".Site.cache", ".Site.memos", "Content", "Site"])
+    }
+
     @Test func aBuildInterruptedMidSwapIsRepairedByTheNextRun() throws {
         let dossier = try ScratchDossier(copying: "site")
         defer { dossier.remove() }
@@ -484,3 +525,4 @@ import Testing
         #expect(result.report.lines.contains("Content/assets/secret.txt:1:1: error: symbolic link points outside the content folder; not followed"))
     }
 }
+
