@@ -58,6 +58,31 @@ import Testing
         #expect(siblings == [".Site.cache", ".Site.memos", "Content", "Site"])
     }
 
+    /// `rm -rf Site` leaves the cache beside it: the next build makes every page again,
+    /// byte for byte as before, and the one after an edit writes only that page.
+    @Test func aSiteDeletedWithItsCacheKeptIsMadeAgainInFull() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        _ = try dossier.build()
+        func contents() throws -> [String: Data] {
+            try Dictionary(uniqueKeysWithValues: FileTree.files(under: dossier.output.path).map {
+                ($0.path, try Data(contentsOf: dossier.output.appendingPathComponent($0.path)))
+            })
+        }
+        let before = try contents()
+        try FileManager.default.removeItem(at: dossier.output)
+        let again = try dossier.build()
+        #expect(!again.report.hasErrors)
+        #expect(again.rendered == again.pages)
+        #expect(try contents() == before)
+        let notes = FileTree.files(under: dossier.content.path).map(\.path).filter { $0.hasPrefix("notes/") }
+        let note = try #require(notes.first)
+        try dossier.write(note, try String(contentsOf: dossier.content.appendingPathComponent(note), encoding: .utf8) + "\nOne more sentence.\n")
+        let edited = try dossier.build()
+        #expect(!edited.report.hasErrors)
+        #expect(edited.stats.written == 1, "\(edited.outputSummary)")
+    }
+
     @Test func aBuildInterruptedMidSwapIsRepairedByTheNextRun() throws {
         let dossier = try ScratchDossier(copying: "site")
         defer { dossier.remove() }

@@ -219,7 +219,9 @@ public enum Builder {
                 // with no previous one has nothing to compare with, and a build from
                 // scratch (as in CI) would pay about 8 % more for digests nobody reads:
                 // the first rebuild that needs one renders the page and compares bytes.
-                let digest = previous == nil ? nil : phases.measure(2) {
+                // The same holds for a page whose live file is gone or was changed since
+                // the last build (the whole site, when Site/ was deleted and the cache kept).
+                let digest = previous == nil || live?.isUnchanged(path) == false ? nil : phases.measure(2) {
                     PageDigest.of(page.context, template: page.template, templates: templates.fingerprint)
                 }
                 if let lastStamps, let digest, case let lastStamp = lastStamps["site/" + path],
