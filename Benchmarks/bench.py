@@ -173,7 +173,7 @@ class FreshFilesystem:
     """A new ext4 file system (a sparse image on a loop device) holding one size's copy of
     the dossier, for as long as that size is measured.
 
-    Why: on this kernel (6.x) ext4 will not reuse an inode freed in the last
+    Why: on this machine's kernel (6.18) ext4 will not reuse an inode freed in the last
     `dirtytime_expire_seconds` (12 hours by default) while its inode table block is cached,
     and it looks past every such inode again for each new file and folder. A benchmark that
     deletes 240,000 inodes between series (each run's output) makes every later run of
@@ -214,11 +214,12 @@ class FreshFilesystem:
 def full_builds(folder, runs, warmup=True, settle=True):
     """Paired, alternating runs of dossier build / hugo / cmark, each into a new folder.
 
-    Nothing is deleted while the series runs: ext4 skips inodes freed in the last minute
-    (more while their table block is dirty) when it allocates new ones, so deleting one
-    run's 10,000 folders just before the next run made every later run of *both* tools
-    slower than the one before (10k: 18.6 → 29.0 s). Each run writes into its own folder;
-    all of them are deleted after the series, followed by a pause before anything else.
+    Nothing is deleted while the series runs: ext4 skips recently freed inodes when it
+    allocates new ones, so deleting one run's 10,000 folders just before the next run made
+    every later run of *both* tools slower than the one before (10k: 18.6 → 29.0 s). Each
+    run writes into its own folder; all of them are deleted after the series, followed by
+    a pause. (On kernels where "recently" is 12 hours, see FreshFilesystem, the pause does
+    not undo that; `--fresh-fs` does.) `settle`: pause before the series too.
     """
     def site(i): return os.path.join(folder, f"fresh-site-{i}")
     def hugo_out(i): return os.path.join(folder, f"fresh-hugo-{i}")
