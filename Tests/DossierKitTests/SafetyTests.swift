@@ -33,7 +33,7 @@ import Testing
 
     /// A `type:` or `id:` key that overrides what the note's folder and file name say puts
     /// the page where the entry says, and leaves no empty folder in the site.
-    @Test func pageFoldersGuessedWrongLeaveNoTrace() throws {
+    @Test func typeAndIdKeysPutPagesWhereTheEntrySays() throws {
         let dossier = try ScratchDossier([
             "people/ada-moreau.md": "---\nname: Ada Moreau\nsources: [report]\n---\nWorks for [[acme]] in [[lyon]].\n",
             "people/acme.md": "---\ntype: organization\nname: Acme\n---\nA firm, see [[ada-moreau]].\n",
@@ -550,4 +550,3 @@ import Testing
         #expect(result.report.lines.contains("Content/assets/secret.txt:1:1: error: symbolic link points outside the content folder; not followed"))
     }
 }
-
