@@ -196,6 +196,39 @@ import Testing
         #expect(try dossier.page("index.html").hasPrefix("<!DOCTYPE html>"))
     }
 
+    /// With nothing changed in the content, a rebuild still looks at the whole output:
+    /// it ends with exactly the site, whatever was added to it (hidden or not) or taken
+    /// away, as a rebuild after an edit would. It reads no folder for that: a folder's
+    /// time changes when anything is put in it (see `BuildCache.siteIsAsLeft`).
+    @Test func aRebuildWithNoContentChangeUndoesWhatWasDoneToTheSite() throws {
+        let dossier = try ScratchDossier(copying: "site")
+        defer { dossier.remove() }
+        try dossier.ageContent()
+        _ = try dossier.build()
+        #expect(try dossier.build().stats.written == 0)
+        func plant(_ paths: [String]) throws {
+            for path in paths {
+                let url = dossier.output.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data("planted".utf8).write(to: url)
+            }
+        }
+        try plant(["people/jerome-durand/.hidden"])
+        #expect(try dossier.build().stats.written == 0)
+        #expect(!FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent("people/jerome-durand/.hidden").path))
+        let planted = ["people/jerome-durand/extra.html", "extra/page.html", ".stray"]
+        try plant(planted)
+        let removed = dossier.output.appendingPathComponent("sources/gazette-2019/index.html")
+        try FileManager.default.removeItem(at: removed)
+        let rebuilt = try dossier.build()
+        #expect(!rebuilt.report.hasErrors)
+        #expect(rebuilt.stats.written == 1)
+        for path in planted { #expect(!FileManager.default.fileExists(atPath: dossier.output.appendingPathComponent(path).path), "\(path)") }
+        #expect(FileManager.default.fileExists(atPath: removed.path))
+        #expect(try dossier.differencesFromFreshBuild() == [])
+        #expect(try dossier.build().stats.written == 0)
+    }
+
     @Test func aRebuildRendersOnlyPagesWhoseContextChanged() throws {
         let dossier = try ScratchDossier(copying: "site")
         defer { dossier.remove() }

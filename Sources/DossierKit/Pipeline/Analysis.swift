@@ -234,7 +234,7 @@ public enum Analysis {
         // and read once both have finished. The mention lists are gathered only for the
         // touched entries when they are known (see BackLinks).
         let linking = resolved.indices.map { MentionLists.Note(entry: kept[$0].entry!, memo: resolved[$0].memo) }
-        let touched = touchedByBodies
+        let touched = touchedByBodies.map(MentionLists.Wanted.init)
         let memoTable = newMemos.map { changed in (last: previous!.byPath, changed: changed) }
         nonisolated(unsafe) var resolvedPages: [String: ResolvedPage] = [:]
         nonisolated(unsafe) var memos = NoteMemos(sharedInputs: sharedInputs, byPath: [:])
@@ -277,7 +277,7 @@ public enum Analysis {
         // A rebuild that takes the last build's inputs for the pages no changed body
         // touches renders few pages: they sort their own lists.
         let backLinks = BackLinks(frontMatterLists.withBodies(of: bodyLists), index: index, timeline: timeline, sortingAll: touched == nil,
-                                  partial: touched.map { ($0, { MentionLists.gather(linking) }) })
+                                  partial: touchedByBodies.map { ($0, { MentionLists.gather(linking) }) })
         timer.lap("back-links")
         var dossier = AnalyzedDossier(
             config: config, index: index, backLinks: backLinks, timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets,

@@ -100,7 +100,7 @@ public enum Builder {
         let head = headRead.value
         if !options.freesMemory { ProcessLifetime.keep(headRead) }
         if let last = head?.cache, last.inputs == inputs, inputs.allSatisfy({ last.saw($1, as: $0) }),
-           BuildCache.stamps(of: [("site", options.output)]) == last.outputs {
+           last.siteIsAsLeft(at: options.output) {
             var result = BuildResult(report: DiagnosticReport(last.diagnostics), pages: last.pageCount)
             result.stats.unchanged = last.outputs.count
             return result

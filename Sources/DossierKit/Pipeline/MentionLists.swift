@@ -32,8 +32,30 @@ struct MentionLists: Sendable {
         let memo: NoteMemo
     }
 
+    /// The few entries a partial gathering keeps (see `gather`). Nearly every target the
+    /// notes name is none of them: a filter of their ids' lengths and last bytes passes
+    /// most targets over without hashing them, and a note none of whose front-matter
+    /// targets is wanted without walking its references.
+    struct Wanted: Sendable {
+        let ids: Set<String>
+        private var lengths: UInt64 = 0
+        private var ends: UInt64 = 0
+
+        init(_ ids: Set<String>) {
+            self.ids = ids
+            for id in ids { (lengths, ends) = (lengths | Self.bit(id.utf8.count), ends | Self.bit(Int(id.utf8.last ?? 0))) }
+        }
+
+        private static func bit(_ value: Int) -> UInt64 { 1 << UInt64(value & 63) }
+
+        func contains(_ id: String) -> Bool {
+            let utf8 = id.utf8
+            return lengths & Self.bit(utf8.count) != 0 && ends & Self.bit(Int(utf8.last ?? 0)) != 0 && ids.contains(id)
+        }
+    }
+
     /// Every list, or (`only`) the lists of those targets, on both cores.
-    static func gather(_ notes: [Note], only wanted: Set<String>? = nil) -> MentionLists {
+    static func gather(_ notes: [Note], only wanted: Wanted? = nil) -> MentionLists {
         // Each variable is written by one part and read once both have finished.
         nonisolated(unsafe) var frontMatter = MentionLists()
         nonisolated(unsafe) var bodies = MentionLists()
@@ -52,10 +74,11 @@ struct MentionLists: Sendable {
 
     /// What the notes' front-matter names. Writes `frontMatterMentions`, `events` and
     /// `namedOutside` only.
-    mutating func gatherFrontMatter(_ notes: [Note], only wanted: Set<String>?) {
+    mutating func gatherFrontMatter(_ notes: [Note], only wanted: Wanted?) {
         for note in notes {
             let targets = note.memo.frontMatterLinks
             guard !targets.isEmpty else { continue }
+            if let wanted, !targets.contains(where: wanted.contains) { continue }
             let id = note.entry.id
             let isEvent = note.entry.type == .event
             note.entry.forEachFrontMatterTarget(targets) { _, key, target in
@@ -73,7 +96,7 @@ struct MentionLists: Sendable {
 
     /// What the notes' bodies link to and cite. Writes `bodyMentions`, `citedBy` and
     /// `citing` only.
-    mutating func gatherBodies(_ notes: [Note], only wanted: Set<String>?) {
+    mutating func gatherBodies(_ notes: [Note], only wanted: Wanted?) {
         if wanted == nil { bodyMentions.reserveCapacity(notes.count) }
         for note in notes {
             let id = note.entry.id
