@@ -181,9 +181,9 @@ class FreshFilesystem:
     `find_inode_bit`; the runs then measure the disk's history. A new file system per size
     has no history; all three tools write to it.
     """
-    def __init__(self, folder, notes):
+    def __init__(self, folder, notes, image_dir=WORK):
         self.source, self.notes = folder, notes
-        self.image = os.path.join(WORK, f"fs-{notes}.img")
+        self.image = os.path.join(image_dir, f"fs-{notes}.img")
         self.mount = os.path.join(WORK, f"mnt-{notes}")
 
     def __enter__(self):
@@ -480,6 +480,7 @@ def main():
     ap.add_argument("--no-warmup", action="store_true", help="skip the uncounted warm-up round (always skipped at >= 50k)")
     ap.add_argument("--regenerate", action="store_true", help="regenerate dossiers even if present")
     ap.add_argument("--fresh-fs", action="store_true", help="measure each size on a new ext4 file system (root; see FreshFilesystem)")
+    ap.add_argument("--fs-image-dir", default=WORK, help="with --fresh-fs: where the image lives (e.g. /dev/shm: ext4 on memory, no disk writeback)")
     ap.add_argument("--pathological", action="store_true", help="only the pathological cases")
     ap.add_argument("--report-only", action="store_true", help="rewrite results.md from work/*.json, measure nothing")
     ap.add_argument("--huge-mb", type=float, default=20)
@@ -516,8 +517,9 @@ def main():
                 sys.exit("generated dossier has errors:\n" + chk.stderr[-3000:])
             runs = args.runs_large if n >= 50000 else args.runs
             recorded = os.path.join(WORK, f"results-{n}.json")
-            filesystem = "a new ext4 file system (loop image)" if args.fresh_fs else "ext4, Benchmarks/work"
-            with (FreshFilesystem(folder, n) if args.fresh_fs else contextlib.nullcontext(folder)) as place:
+            filesystem = ("a new ext4 file system (loop image" + (" in " + args.fs_image_dir if args.fs_image_dir != WORK else "") + ")"
+                          if args.fresh_fs else "ext4, Benchmarks/work")
+            with (FreshFilesystem(folder, n, args.fs_image_dir) if args.fresh_fs else contextlib.nullcontext(folder)) as place:
                 if args.only_rebuilds and os.path.exists(recorded):
                     res = json.load(open(recorded))
                     print(f"[{n}] rebuilds, {args.rebuild_runs or runs} runs each…", flush=True)
