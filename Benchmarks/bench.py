@@ -181,8 +181,9 @@ class FreshFilesystem:
     `find_inode_bit`; the runs then measure the disk's history. A new file system per size
     has no history; all three tools write to it.
     """
-    def __init__(self, folder, notes, image_dir=WORK):
-        self.source, self.notes = folder, notes
+    def __init__(self, folder, notes, image_dir=WORK, parts=None):
+        """`parts`: the subfolders of `folder` to copy (all of it when None)."""
+        self.source, self.notes, self.parts = folder, notes, parts
         self.image = os.path.join(image_dir, f"fs-{notes}.img")
         self.mount = os.path.join(WORK, f"mnt-{notes}")
 
@@ -191,16 +192,18 @@ class FreshFilesystem:
         size_gb = 8 if self.notes <= 10000 else max(16, self.notes * 24 // 50000)
         with open(self.image, "wb") as f:
             f.truncate(size_gb << 30)
+        place = os.path.join(self.mount, os.path.basename(self.source))
+        copies = ([["cp", "-a", self.source, self.mount]] if self.parts is None else
+                  [["mkdir", "-p", place]] + [["cp", "-a", os.path.join(self.source, part), place] for part in self.parts])
         # Inode tables and journal written now, not by a kernel thread during the runs.
-        for cmd in (["mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0", self.image],
-                    ["mkdir", "-p", self.mount], ["mount", "-o", "loop", self.image, self.mount],
-                    ["cp", "-a", self.source, self.mount]):
+        for cmd in [["mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0", self.image],
+                    ["mkdir", "-p", self.mount], ["mount", "-o", "loop", self.image, self.mount]] + copies:
             p = sh(cmd)
             if p.returncode != 0:
                 self.__exit__()
                 sys.exit(f"--fresh-fs: {' '.join(cmd)} failed (it needs root, mkfs.ext4 and loop devices):\n{p.stderr}")
         os.sync()
-        return os.path.join(self.mount, os.path.basename(self.source))
+        return place
 
     def __exit__(self, *exc):
         if os.path.ismount(self.mount):
@@ -211,7 +214,7 @@ class FreshFilesystem:
             os.rmdir(self.mount)
 
 
-def full_builds(folder, runs, warmup=True, settle=True):
+def full_builds(folder, runs, warmup=True, settle=True, fresh_per_run=None):
     """Paired, alternating runs of dossier build / hugo / cmark, each into a new folder.
 
     Nothing is deleted while the series runs: ext4 skips recently freed inodes when it
@@ -220,33 +223,52 @@ def full_builds(folder, runs, warmup=True, settle=True):
     run writes into its own folder; all of them are deleted after the series, followed by
     a pause. (On kernels where "recently" is 12 hours, see FreshFilesystem, the pause does
     not undo that; `--fresh-fs` does.) `settle`: pause before the series too.
+
+    `fresh_per_run` (notes, image folder): every run of every tool on a new ext4 file system
+    of its own holding the dossier, so that no run finds what an earlier one wrote.
     """
-    def site(i): return os.path.join(folder, f"fresh-site-{i}")
-    def hugo_out(i): return os.path.join(folder, f"fresh-hugo-{i}")
+    def site(base, i): return os.path.join(base, f"fresh-site-{i}")
+    def hugo_out(base, i): return os.path.join(base, f"fresh-hugo-{i}")
     tools = {
-        "dossier": lambda i: [DOSSIER, "build", "--content", "Content", "--templates", TEMPLATES, "--output", site(i)],
-        "hugo": lambda i: ["hugo", "--quiet", "-s", "hugo", "-d", hugo_out(i)],
-        "cmark": lambda i: ["cmark", os.path.join("cmark", "all-bodies.md")],
+        "dossier": lambda base, i: [DOSSIER, "build", "--content", "Content", "--templates", TEMPLATES, "--output", site(base, i)],
+        "hugo": lambda base, i: ["hugo", "--quiet", "-s", "hugo", "-d", hugo_out(base, i)],
+        "cmark": lambda base, i: ["cmark", os.path.join("cmark", "all-bodies.md")],
     }
-    clear_fresh_outputs(folder, settle=settle)  # earlier steps (another size's rebuilds) delete too
+    if not fresh_per_run:
+        clear_fresh_outputs(folder, settle=settle)  # earlier steps (another size's rebuilds) delete too
     names = list(tools)
     results = {n: [] for n in names}
+    pages_d = pages_h = 0
+
+    def run(n, i, base):
+        nonlocal pages_d, pages_h
+        rmtree(os.path.join(base, "hugo", "resources"))
+        # The last run's pages go to disk now, not by writeback during this run.
+        os.sync()
+        r = timed(tools[n](base, i), cwd=base, stdout_null=n == "cmark")
+        if r.rc != 0:
+            sys.exit(f"{n} failed (exit {r.rc}) in {base}:\n{r.stderr[-3000:]}")
+        if i == runs and n == "dossier":
+            pages_d = sum(len(f) for _, _, f in os.walk(site(base, i)))
+        if i == runs and n == "hugo":
+            pages_h = sum(1 for _, _, fs in os.walk(hugo_out(base, i)) for f in fs if f.endswith(".html"))
+        return r
+
     for i in range(0 if warmup else 1, runs + 1):  # run 0 is a warm-up (page cache, hugo's first start), not counted
         order = names[i % 3:] + names[:i % 3]
         for n in order:
-            rmtree(os.path.join(folder, "hugo", "resources"))
-            # The last run's pages go to disk now, not by writeback during this run.
-            os.sync()
-            r = timed(tools[n](i), cwd=folder, stdout_null=n == "cmark")
-            if r.rc != 0:
-                sys.exit(f"{n} failed (exit {r.rc}) in {folder}:\n{r.stderr[-3000:]}")
+            if fresh_per_run:
+                notes, image_dir = fresh_per_run
+                with FreshFilesystem(folder, notes, image_dir, parts=("Content", "hugo", "cmark")) as place:
+                    r = run(n, i, place)
+            else:
+                r = run(n, i, folder)
             if i > 0:
                 results[n].append(r)
         if i > 0:
             print(f"  run {i}: " + ", ".join(f"{n} {fmt_s(results[n][-1].wall)}" for n in names), flush=True)
-    pages_d = sum(len(f) for _, _, f in os.walk(site(runs)))
-    pages_h = sum(1 for _, _, fs in os.walk(hugo_out(runs)) for f in fs if f.endswith(".html"))
-    clear_fresh_outputs(folder)
+    if not fresh_per_run:
+        clear_fresh_outputs(folder)
     out = {}
     for n in names:
         rs = results[n]
@@ -480,6 +502,8 @@ def main():
     ap.add_argument("--no-warmup", action="store_true", help="skip the uncounted warm-up round (always skipped at >= 50k)")
     ap.add_argument("--regenerate", action="store_true", help="regenerate dossiers even if present")
     ap.add_argument("--fresh-fs", action="store_true", help="measure each size on a new ext4 file system (root; see FreshFilesystem)")
+    ap.add_argument("--fresh-fs-per-run", action="store_true",
+                    help="each timed run on a new ext4 file system of its own, and the rebuild series on another (root)")
     ap.add_argument("--fs-image-dir", default=WORK, help="with --fresh-fs: where the image lives (e.g. /dev/shm: ext4 on memory, no disk writeback)")
     ap.add_argument("--pathological", action="store_true", help="only the pathological cases")
     ap.add_argument("--report-only", action="store_true", help="rewrite results.md from work/*.json, measure nothing")
@@ -517,19 +541,23 @@ def main():
                 sys.exit("generated dossier has errors:\n" + chk.stderr[-3000:])
             runs = args.runs_large if n >= 50000 else args.runs
             recorded = os.path.join(WORK, f"results-{n}.json")
-            filesystem = ("a new ext4 file system (loop image" + (" in " + args.fs_image_dir if args.fs_image_dir != WORK else "") + ")"
-                          if args.fresh_fs else "ext4, Benchmarks/work")
-            with (FreshFilesystem(folder, n, args.fs_image_dir) if args.fresh_fs else contextlib.nullcontext(folder)) as place:
+            image = " in " + args.fs_image_dir if args.fs_image_dir != WORK else ""
+            filesystem = (f"a new ext4 file system for every run (loop image{image})" if args.fresh_fs_per_run else
+                          f"a new ext4 file system (loop image{image})" if args.fresh_fs else "ext4, Benchmarks/work")
+            per_run = (n, args.fs_image_dir) if args.fresh_fs_per_run else None
+            with (FreshFilesystem(folder, n, args.fs_image_dir) if args.fresh_fs and not per_run else contextlib.nullcontext(folder)) as place:
                 if args.only_rebuilds and os.path.exists(recorded):
                     res = json.load(open(recorded))
                     print(f"[{n}] rebuilds, {args.rebuild_runs or runs} runs each…", flush=True)
-                    res["rebuild"] = rebuilds(place, meta, args.rebuild_runs or runs)
+                    with (FreshFilesystem(folder, n, args.fs_image_dir, parts=("Content",)) if per_run
+                          else contextlib.nullcontext(place)) as rebuild_place:
+                        res["rebuild"] = rebuilds(rebuild_place, meta, args.rebuild_runs or runs)
                     res["rebuild_measured"] = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
                     res["rebuild_filesystem"] = filesystem
                     json.dump(res, open(recorded, "w"), indent=1)
                     continue
                 print(f"[{n}] full builds, {runs} runs on {filesystem}…", flush=True)
-                full = full_builds(place, runs, warmup=n < 50000 and not args.no_warmup, settle=not args.fresh_fs)
+                full = full_builds(place, runs, warmup=n < 50000 and not args.no_warmup, settle=not args.fresh_fs, fresh_per_run=per_run)
                 res = {"notes": n, "seed": args.seed, "measured": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
                        "load_at_start": open("/proc/loadavg").read().split()[:3], "filesystem": filesystem,
                        "check": summary_line(chk.stderr), "full": full,
@@ -537,7 +565,9 @@ def main():
                        "bodies_mb": os.path.getsize(os.path.join(folder, "cmark", "all-bodies.md")) / 1e6}
                 if not args.no_rebuilds:
                     print(f"[{n}] rebuilds, {args.rebuild_runs or runs} runs each…", flush=True)
-                    res["rebuild"] = rebuilds(place, meta, args.rebuild_runs or runs)
+                    with (FreshFilesystem(folder, n, args.fs_image_dir, parts=("Content",)) if per_run
+                          else contextlib.nullcontext(place)) as rebuild_place:
+                        res["rebuild"] = rebuilds(rebuild_place, meta, args.rebuild_runs or runs)
                     res["rebuild_measured"] = res["measured"]
                     res["rebuild_filesystem"] = filesystem
                 res["load_at_end"] = open("/proc/loadavg").read().split()[:3]
