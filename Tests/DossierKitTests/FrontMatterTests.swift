@@ -115,11 +115,14 @@ import Yams
         let dossier = try ScratchDossier([
             "people/twice.md": "---\nname: A\nnationality: French\nname: B\n---\n\nText.\n",
             "people/nested.md": "---\nname: C\nrelations:\n  - with: twice\n    kind: Lawyer\n    kind: Brother\n---\n\nText.\n",
+            // Past the keys a mapping scans, repeated keys are found by a table.
+            "people/many.md": "---\nname: D\n" + (1...40).map { "extra\($0): x\n" }.joined() + "extra7: y\n---\n\nText.\n",
         ])
         defer { dossier.remove() }
         let report = try dossier.check()
         let errors = report.diagnostics.filter { $0.severity == .error }
         #expect(errors.map(\.formatted) == [
+            "Content/people/many.md:43:1: error: key 'extra7' is given twice\n    note: it is first given at line 9, column 1; keep one of them",
             "Content/people/nested.md:6:5: error: key 'kind' is given twice\n    note: it is first given at line 5, column 5; keep one of them",
             "Content/people/twice.md:4:1: error: key 'name' is given twice\n    note: it is first given at line 2, column 1; keep one of them",
         ])

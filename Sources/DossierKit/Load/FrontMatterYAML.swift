@@ -80,6 +80,8 @@ enum FrontMatterYAML {
         private var hasEvent = false
         /// The first key found given twice in a mapping, both times.
         private(set) var duplicate: (first: YAMLValue, again: YAMLValue)?
+        /// Up to this many keys, a mapping finds a repeated key by scanning its pairs.
+        private static let keysScanned = 16
 
         mutating func close() {
             if hasEvent { yaml_event_delete(&event) }
@@ -126,14 +128,23 @@ enum FrontMatterYAML {
             case YAML_MAPPING_START_EVENT:
                 guard event.data.mapping_start.anchor == nil, event.data.mapping_start.tag == nil else { return nil }
                 var pairs: [(key: YAMLValue, value: YAMLValue)] = []
+                // Each key's pair, once the mapping has more keys than a scan is worth: a
+                // scan for every key made a front-matter of 20,000 keys take a second.
+                var positions: [String: Int] = [:]
                 while let type = next(), type != YAML_MAPPING_END_EVENT {
                     guard let key = value(), let text = key.scalar else { return nil }
-                    if let first = pairs.first(where: { $0.key.scalar == text }) {
-                        duplicate = (first.key, key)
+                    let earlier = pairs.count < Self.keysScanned ? pairs.firstIndex { $0.key.scalar == text } : positions[text]
+                    if let earlier {
+                        duplicate = (pairs[earlier].key, key)
                         return nil
                     }
                     guard next() != nil, let item = value() else { return nil }
                     pairs.append((key, item))
+                    if pairs.count == Self.keysScanned {
+                        for (index, pair) in pairs.enumerated() { positions[pair.key.scalar!] = index }
+                    } else if pairs.count > Self.keysScanned {
+                        positions[text] = pairs.count - 1
+                    }
                 }
                 guard hasEvent else { return nil }
                 return YAMLValue(.mapping(pairs), line: line, column: column)

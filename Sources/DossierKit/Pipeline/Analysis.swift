@@ -276,7 +276,7 @@ public enum Analysis {
         timer.lap("memos, mention lists and timeline")
         // A rebuild that takes the last build's inputs for the pages no changed body
         // touches renders few pages: they sort their own lists.
-        let backLinks = BackLinks(frontMatterLists.withBodies(of: bodyLists), index: index, timeline: timeline, sortingAll: touched == nil,
+        let backLinks = BackLinks(frontMatterLists.withBodies(of: bodyLists), index: index, timeline: timeline, sortingAll: touchedByBodies == nil,
                                   partial: touchedByBodies.map { ($0, { MentionLists.gather(linking) }) })
         timer.lap("back-links")
         var dossier = AnalyzedDossier(
