@@ -7,6 +7,7 @@
     Benchmarks/bench.py --pathological           # 20 MB note, 100,000-reference note
     Benchmarks/bench.py --no-build               # reuse .build-bench/release/dossier
     Benchmarks/bench.py --fresh-fs               # each size on a new ext4 file system (root)
+    Benchmarks/bench.py --fresh-fs-per-run --fs-image-dir /dev/shm   # every run on one of its own, in memory
 
 Everything generated goes to Benchmarks/work/ (gitignored). Results per size are kept in
 Benchmarks/work/results-<N>.json; Benchmarks/results.md is rewritten from all of them, so
@@ -504,7 +505,7 @@ def main():
     ap.add_argument("--fresh-fs", action="store_true", help="measure each size on a new ext4 file system (root; see FreshFilesystem)")
     ap.add_argument("--fresh-fs-per-run", action="store_true",
                     help="each timed run on a new ext4 file system of its own, and the rebuild series on another (root)")
-    ap.add_argument("--fs-image-dir", default=WORK, help="with --fresh-fs: where the image lives (e.g. /dev/shm: ext4 on memory, no disk writeback)")
+    ap.add_argument("--fs-image-dir", default=WORK, help="with --fresh-fs or --fresh-fs-per-run: where the images live (e.g. /dev/shm: ext4 in memory, no disk writeback)")
     ap.add_argument("--pathological", action="store_true", help="only the pathological cases")
     ap.add_argument("--report-only", action="store_true", help="rewrite results.md from work/*.json, measure nothing")
     ap.add_argument("--huge-mb", type=float, default=20)
@@ -545,13 +546,15 @@ def main():
             filesystem = (f"a new ext4 file system for every run (loop image{image})" if args.fresh_fs_per_run else
                           f"a new ext4 file system (loop image{image})" if args.fresh_fs else "ext4, Benchmarks/work")
             per_run = (n, args.fs_image_dir) if args.fresh_fs_per_run else None
+            # Where the rebuild series runs: the size's file system, or one of its own.
+            def rebuild_place(place):
+                return FreshFilesystem(folder, n, args.fs_image_dir, parts=("Content",)) if per_run else contextlib.nullcontext(place)
             with (FreshFilesystem(folder, n, args.fs_image_dir) if args.fresh_fs and not per_run else contextlib.nullcontext(folder)) as place:
                 if args.only_rebuilds and os.path.exists(recorded):
                     res = json.load(open(recorded))
                     print(f"[{n}] rebuilds, {args.rebuild_runs or runs} runs each…", flush=True)
-                    with (FreshFilesystem(folder, n, args.fs_image_dir, parts=("Content",)) if per_run
-                          else contextlib.nullcontext(place)) as rebuild_place:
-                        res["rebuild"] = rebuilds(rebuild_place, meta, args.rebuild_runs or runs)
+                    with rebuild_place(place) as where:
+                        res["rebuild"] = rebuilds(where, meta, args.rebuild_runs or runs)
                     res["rebuild_measured"] = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
                     res["rebuild_filesystem"] = filesystem
                     json.dump(res, open(recorded, "w"), indent=1)
@@ -565,9 +568,8 @@ def main():
                        "bodies_mb": os.path.getsize(os.path.join(folder, "cmark", "all-bodies.md")) / 1e6}
                 if not args.no_rebuilds:
                     print(f"[{n}] rebuilds, {args.rebuild_runs or runs} runs each…", flush=True)
-                    with (FreshFilesystem(folder, n, args.fs_image_dir, parts=("Content",)) if per_run
-                          else contextlib.nullcontext(place)) as rebuild_place:
-                        res["rebuild"] = rebuilds(rebuild_place, meta, args.rebuild_runs or runs)
+                    with rebuild_place(place) as where:
+                        res["rebuild"] = rebuilds(where, meta, args.rebuild_runs or runs)
                     res["rebuild_measured"] = res["measured"]
                     res["rebuild_filesystem"] = filesystem
                 res["load_at_end"] = open("/proc/loadavg").read().split()[:3]
