@@ -60,6 +60,17 @@ import Testing
         #expect(found.map(\.column) == [4, 49])
     }
 
+    /// Past a few tokens in one text, earlier ones are counted by a table, not compared.
+    @Test func theSameTokenInATextOfManyIsLocatedEachTime() throws {
+        let middle = Array(repeating: "[[Jerry]]", count: 20).joined(separator: " ")
+        let (report, dossier) = try check(body: "[[nobody-here]] \(middle) [[nobody-here]] [[Jerry]] [[nobody-here]]\n")
+        defer { dossier.remove() }
+        let found = report.diagnostics.filter { $0.message.contains("[[nobody-here]]") }.map(\.location)
+        let second = 1 + "[[nobody-here]] \(middle) ".count
+        #expect(found.map(\.line) == [4, 4, 4])
+        #expect(found.map(\.column) == [1, second, second + "[[nobody-here]] [[Jerry]] ".count])
+    }
+
     @Test func ambiguousAliasListsCandidates() throws {
         let (report, dossier) = try check(body: "The [[Durand]] affair.\n", extra: [
             "people/jerome-durand.md": Notes.person("Jérôme Durand", aliases: ["Durand"]),

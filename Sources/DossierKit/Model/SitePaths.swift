@@ -15,11 +15,15 @@ public enum SitePaths {
         // Counted on the text in place (`withUTF8` would need a copy of it to mutate).
         var depth = 0
         for byte in path.utf8 where byte == UInt8(ascii: "/") { depth += 1 }
-        // Every link on every page asks; the site is three levels deep.
-        return depth < prefixes.count ? prefixes[depth] : String(repeating: "../", count: depth)
+        // Every link on every page asks; the site is three levels deep. Literals, which
+        // cost no reference count to hand out (an element of a table did).
+        switch depth {
+        case 0: return ""
+        case 1: return "../"
+        case 2: return "../../"
+        default: return String(repeating: "../", count: depth)
+        }
     }
-
-    private static let prefixes = ["", "../", "../../", "../../../"]
 
     public static func rootPrefix(forPageOf entry: Entry) -> String { "../../" }
 }

@@ -11,15 +11,20 @@ import Foundation
 /// entry's lists be asked for after all (its page's file was changed by hand, or the
 /// templates changed), every entry's are gathered then, once.
 public struct BackLinks: Sendable {
+    /// A page citing a source, with the locators used there. Labelled where it is stored
+    /// as where it is read: an unlabelled tuple array handed out as a labelled one is
+    /// copied element by element.
+    public typealias Citing = (pageID: String, locators: [String])
+
     private let unsortedMentions: [String: [String]]
     private let unsortedEvents: [String: [String]]
-    private let unsortedCitedBy: [String: [(String, [String])]]
+    private let unsortedCitedBy: [String: [Citing]]
     private let citing: Set<String>
     private let namedOutside: Set<String>
     private let index: DossierIndex
     /// Event id → its place in the timeline.
     private let timelineOrder: [String: Int]
-    private var sorted: (mentions: [String: [String]], events: [String: [String]], citedBy: [String: [(String, [String])]])?
+    private var sorted: (mentions: [String: [String]], events: [String: [String]], citedBy: [String: [Citing]])?
     /// The entries whose lists were gathered; nil when every entry's were.
     let covered: Set<String>?
     private let everyEntry: EveryEntry?
@@ -41,7 +46,7 @@ public struct BackLinks: Sendable {
         // read once all have finished.
         nonisolated(unsafe) var sortedMentions: [String: [String]] = [:]
         nonisolated(unsafe) var sortedEvents: [String: [String]] = [:]
-        nonisolated(unsafe) var sortedCitedBy: [String: [(String, [String])]] = [:]
+        nonisolated(unsafe) var sortedCitedBy: [String: [Citing]] = [:]
         let links = self
         DispatchQueue.concurrentPerform(iterations: 3) { part in
             switch part {
@@ -78,7 +83,7 @@ public struct BackLinks: Sendable {
     }
 
     /// The pages citing a source, with the locators used there, by page id.
-    public func citedBy(_ id: String) -> [(pageID: String, locators: [String])] {
+    public func citedBy(_ id: String) -> [Citing] {
         if let all = all(unless: id) { return all.citedBy(id) }
         if let sorted { return sorted.citedBy[id] ?? [] }
         return unsortedCitedBy[id].map(Self.byPage) ?? []
@@ -103,7 +108,7 @@ public struct BackLinks: Sendable {
         Set(ids).map { (timelineOrder[$0] ?? .max, $0) }.sorted { $0 < $1 }.map(\.1)
     }
 
-    private static func byPage(_ pages: [(String, [String])]) -> [(String, [String])] { pages.sorted { $0.0 < $1.0 } }
+    private static func byPage(_ pages: [Citing]) -> [Citing] { pages.sorted { $0.pageID < $1.pageID } }
 
     /// Every entry's lists, gathered the first time they are asked for (by whichever
     /// thread asks first; the others wait for them).

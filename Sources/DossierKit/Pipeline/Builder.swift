@@ -151,7 +151,9 @@ public enum Builder {
         // saved at the end names it. Should the build fail, the cache left beside the site
         // (if any) does not name this base, and the next build starts afresh all the same.
         let freshMemoBase = previous == nil
-            ? Concurrent { [memos = dossier.memos.byPath] in MemoBase.write(memos, at: BuildCache.memoBaseURL(for: output).path) }
+            ? Concurrent { [memos = dossier.memos.byPath] in
+                MemoBase.write(memos, at: BuildCache.memoBaseURL(for: output).path, onBothCores: false)
+            }
             : nil
 
         // First, on both cores, every page whose inputs are all as the last build saw

@@ -19,7 +19,7 @@ struct MentionLists: Sendable {
     /// Person, organisation or place → the events naming it.
     var events: [String: [String]] = [:]
     /// Source → the pages citing it, with the locators used there.
-    var citedBy: [String: [(String, [String])]] = [:]
+    var citedBy: [String: [BackLinks.Citing]] = [:]
     /// Entries whose page cites at least one source.
     var citing = Set<String>()
     /// Entries named by a front-matter reference that no list above records: in a

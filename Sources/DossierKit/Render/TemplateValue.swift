@@ -61,9 +61,10 @@ struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
     /// lists and freed with its page, one buffer to retain and free rather than two.
     private var entries: [(key: FieldName, value: TemplateValue)] = []
 
+    /// The names of a literal are distinct (each is written once, in Dossier's code).
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
         entries.reserveCapacity(elements.count + 4)
-        for (name, value) in elements { self[name] = value }
+        for (name, value) in elements { entries.append((FieldName(name), value)) }
     }
 
     var count: Int { entries.count }

@@ -182,15 +182,26 @@ public struct Resolver: Sendable {
         guard !tokens.isEmpty else { return }
         var cursor = literal.startIndex
         // How many times each token text came before in this node, counted on the
-        // Strings made for the places anyway (hashing Substrings was 3 % of a build;
-        // a scan of the earlier tokens instead made a paragraph of 20,000 quadratic).
+        // Strings made for the places anyway (hashing Substrings was 3 % of a build).
+        // Nearly every node holds one to three tokens: their earlier texts are compared
+        // one by one, and a table counts them only in a node with many (a scan of every
+        // earlier token made a paragraph of 20,000 quadratic).
+        var earlier: [String] = []
         var seen: [String: Int] = [:]
+        let few = tokens.count <= 16
         for token in tokens {
             if cursor < token.range.lowerBound { node.insertBefore(.text(String(literal[cursor..<token.range.lowerBound]))) }
             // Where it is in the file is worked out only if a diagnostic needs it.
             let text = String(literal[token.range])
-            let place = TokenPlace(node: node, token: text, occurrence: seen[text, default: 0])
-            seen[text, default: 0] += 1
+            let occurrence: Int
+            if few {
+                occurrence = earlier.count { $0 == text }
+                if tokens.count > 1 { earlier.append(text) }
+            } else {
+                occurrence = seen[text, default: 0]
+                seen[text, default: 0] += 1
+            }
+            let place = TokenPlace(node: node, token: text, occurrence: occurrence)
             node.insertBefore(.customInline(enter: gap(PendingToken(kind: token.kind, inner: literal[token.inner], place: place))))
             cursor = token.range.upperBound
         }

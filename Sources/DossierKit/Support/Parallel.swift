@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 extension Array where Element: Sendable {
     /// Maps over both cores; results come back in the input's order, so output does
@@ -69,8 +70,13 @@ private struct UnsafeSendable<T>: @unchecked Sendable {
 }
 
 /// A value made on another thread while the caller goes on with other work; `value`
-/// waits for it. For the build's few independent serial stages (templates, warnings),
-/// so that each runs beside another instead of after it.
+/// waits for it. For the build's few independent serial stages (templates, warnings,
+/// the memo base), so that each runs beside another instead of after it.
+///
+/// A thread of its own, not Dispatch's pool: the pool has a thread per core, and while
+/// `parallelMap` holds them all (rendering the pages) work queued to it waits for the
+/// map to end. The memo base of a full build was written after the pages that way,
+/// with one core idle, instead of in between them.
 final class Concurrent<T: Sendable>: @unchecked Sendable {
     // @unchecked: `result` is written once, before `done` is signalled, and read after it.
     private let done = DispatchGroup()
@@ -78,10 +84,10 @@ final class Concurrent<T: Sendable>: @unchecked Sendable {
 
     init(_ work: @escaping @Sendable () -> T) {
         done.enter()
-        DispatchQueue.global().async {
+        Thread {
             self.result = work()
             self.done.leave()
-        }
+        }.start()
     }
 
     var value: T {

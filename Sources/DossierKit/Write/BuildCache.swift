@@ -385,17 +385,21 @@ struct MemoBase: Sendable {
     }
 
     /// Writes `memos` as the new base at `path` (through a temporary file renamed over it).
-    static func write(_ memos: [String: NoteMemo], at path: String) -> MemoBase? {
+    /// `onBothCores`: encode the parts on both cores, for a caller that waits for the
+    /// base; one written beside other work that keeps both cores busy encodes them
+    /// one after another (a `parallelMap` there waits for the other work's to end).
+    static func write(_ memos: [String: NoteMemo], at path: String, onBothCores: Bool = true) -> MemoBase? {
         guard var whole = CacheWriter(path: path + ".new", header: header) else { return nil }
         let keys = memos.keys.sorted()
-        // The parts are encoded on both cores, each by a writer of its own (as when they
-        // were encoded one after another, so the same bytes): a third of saving the cache
-        // after a build from scratch.
-        let parts = Array(0..<partCount).parallelMap { part -> [UInt8] in
+        // The parts are each encoded by a writer of their own (as when they were encoded
+        // one after another, so the same bytes): on both cores, a third of saving the
+        // cache after a build from scratch.
+        let encode = { @Sendable (part: Int) -> [UInt8] in
             var writer = CacheWriter()
             writer.write(memos, keys: keys[(part * keys.count / partCount)..<((part + 1) * keys.count / partCount)]) { w, memo in memo.write(to: &w) }
             return writer.bytes
         }
+        let parts = onBothCores ? Array(0..<partCount).parallelMap(encode) : (0..<partCount).map(encode)
         whole.write(partCount)
         for part in parts { whole.write(part: part) }
         guard whole.finish(at: path), let stamp = FileStamp(path: path) else { return nil }
