@@ -138,10 +138,12 @@ public struct ContentLoader: Sendable {
     }
 
     /// Reads a note (again, or for the first time if `load` left it unread) as `load` reads it.
-    public func readNote(_ relativePath: String) -> Result<ContentFile, Diagnostic> {
+    /// `isSymbolicLink` as the listing `load` made says, if the note is read just after it
+    /// (`load` reads every link itself); otherwise the file is looked at again.
+    public func readNote(_ relativePath: String, isSymbolicLink: Bool? = nil) -> Result<ContentFile, Diagnostic> {
         let display = displayRoot + "/" + relativePath
         var info = stat()
-        let isLink = lstat(root.path + "/" + relativePath, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+        let isLink = isSymbolicLink ?? (lstat(root.path + "/" + relativePath, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK)
         return read(FileTree.Item(path: relativePath, isSymbolicLink: isLink), display: display).map {
             ContentFile(relativePath: relativePath, displayPath: display, text: $0)
         }

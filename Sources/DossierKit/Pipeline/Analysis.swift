@@ -65,9 +65,10 @@ public enum Analysis {
                                isUnchanged: @Sendable (String) -> Bool = { _ in false }) -> AnalyzedDossier {
         var timer = StageTimer()
         let loader = ContentLoader(root: content, displayRoot: displayPath)
-        var loaded = loader.load(listing: listing, leavingUnread: { path in
-            isUnchanged(path) && previous?.byPath[path]?.displayPath == displayPath + "/" + path
-        })
+        // The loader finds the notes and reads only the config (and notes behind symbolic
+        // links): each note is read by the core that parses it, in the pass below, so
+        // reading is no stage of its own that the parsing waits for to end.
+        var loaded = loader.load(listing: listing, leavingUnread: { _ in true })
         timer.lap("load files")
         var diagnostics = loaded.diagnostics
         let (config, configDiagnostics) = DossierConfig.read(loaded.configFile)
@@ -81,12 +82,15 @@ public enum Analysis {
             switch note {
             case .read(let file):
                 parsed = ParsedNote.parse(file, memo: memo, allowHTML: config.allowHTML)
-            case .unread(let relativePath, _):
-                // The memo stands in for the file; its lines are read if the body is.
-                if let memo, let entry = EntryCodec.decode(memo.entry, lines: TextLines.none) {
+            case .unread(let relativePath, let notePath):
+                // A note as the last build saw it is not read: its memo stands in for the
+                // file, whose lines are read if the body is.
+                if isUnchanged(relativePath), let memo, memo.displayPath == notePath,
+                   let entry = EntryCodec.decode(memo.entry, lines: TextLines.none) {
                     parsed = ParsedNote(note: note, entry: entry, memo: memo)
                 } else {
-                    parsed = ParsedNote.parse(loader.readNote(relativePath), as: note, memo: memo, allowHTML: config.allowHTML)
+                    parsed = ParsedNote.parse(loader.readNote(relativePath, isSymbolicLink: false), as: note, memo: memo,
+                                              allowHTML: config.allowHTML)
                 }
             }
             // What other notes read of this one, digested here on both cores (or as the
