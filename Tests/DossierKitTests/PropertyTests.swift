@@ -52,6 +52,22 @@ import Testing
         }
     }
 
+    /// Splitting a part of a text at a byte gives what the standard library's `split`
+    /// gives, for texts short enough to be stored inline and longer ones.
+    @Test func splittingAgreesWithTheStandardSplit() async throws {
+        let text = Gen.element(of: ["|", "#", ",", "a", "é", "😀", " ", "e\u{301}", "long enough to leave small strings"])
+            .map { $0 ?? "" }.array(of: 0...12).map { $0.joined() }
+        await propertyCheck(count: 300, input: text, Gen.int(in: 0...3), Gen.int(in: 0...4)) { text, dropped, maxSplits in
+            let whole = "ab|" + text + "|z"
+            let part = whole.dropFirst(dropped).dropLast(dropped)
+            for separator in ["|", "#", ","] {
+                let expected = part.split(separator: Character(separator), maxSplits: maxSplits, omittingEmptySubsequences: false)
+                #expect(part.splitting(at: UInt8(ascii: Unicode.Scalar(separator)!), maxSplits: maxSplits) == expected, "\(part) at \(separator)")
+                #expect(part.splitting(at: UInt8(ascii: Unicode.Scalar(separator)!)) == part.split(separator: Character(separator), omittingEmptySubsequences: false))
+            }
+        }
+    }
+
     /// Writes the files beside a small valid dossier, runs `check`, and asserts that every
     /// diagnostic names an existing file and a line and column inside it.
     func checkLocations(_ files: [String: Data]) throws {

@@ -12,9 +12,11 @@ public enum SitePaths {
 
     /// `../` once per folder between the page and the site root.
     public static func rootPrefix(forPath path: String) -> String {
-        // Counted on the text in place (`withUTF8` would need a copy of it to mutate).
-        var depth = 0
-        for byte in path.utf8 where byte == UInt8(ascii: "/") { depth += 1 }
+        // Counted on the text's own bytes in place (`withUTF8` would need a copy of it to
+        // mutate; a walk of its UTF8View was 0.7 % of a build).
+        let slash = UInt8(ascii: "/")
+        let depth = path.utf8.withContiguousStorageIfAvailable { bytes in bytes.reduce(0) { $0 + ($1 == slash ? 1 : 0) } }
+            ?? path.utf8.reduce(0) { $0 + ($1 == slash ? 1 : 0) }
         // Every link on every page asks; the site is three levels deep. Literals, which
         // cost no reference count to hand out (an element of a table did).
         switch depth {

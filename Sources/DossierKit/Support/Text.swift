@@ -216,6 +216,20 @@ extension Substring {
 
     /// Split at each `separator` byte (an ASCII character), empty parts kept.
     func splitting(at separator: UInt8, maxSplits: Int = .max) -> [Substring] {
+        // On the text's own bytes when it has them in one piece: a walk of the UTF8View
+        // was nearly 1 % of a build (every reference and citation is split).
+        let utf8 = self.utf8
+        let split = utf8.withContiguousStorageIfAvailable { bytes -> [Substring] in
+            var parts: [Substring] = []
+            var start = 0
+            for offset in bytes.indices where bytes[offset] == separator && parts.count < maxSplits {
+                parts.append(self[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: offset)])
+                start = offset + 1
+            }
+            parts.append(self[utf8.index(utf8.startIndex, offsetBy: start)...])
+            return parts
+        }
+        if let split { return split }
         var parts: [Substring] = []
         var start = startIndex
         while parts.count < maxSplits, let found = utf8[start...].firstIndex(of: separator) {
