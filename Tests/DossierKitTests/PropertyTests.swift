@@ -52,8 +52,9 @@ import Testing
         }
     }
 
-    /// Splitting a part of a text at a byte gives what the standard library's `split`
-    /// gives, for texts short enough to be stored inline and longer ones.
+    /// Splitting a part of a text at a byte (at every one, or at the first) gives what the
+    /// standard library's `split` gives, for texts short enough to be stored inline and
+    /// longer ones.
     @Test func splittingAgreesWithTheStandardSplit() async throws {
         let text = Gen.element(of: ["|", "#", ",", "a", "é", "😀", " ", "e\u{301}", "long enough to leave small strings"])
             .map { $0 ?? "" }.array(of: 0...12).map { $0.joined() }
@@ -64,6 +65,9 @@ import Testing
                 let expected = part.split(separator: Character(separator), maxSplits: maxSplits, omittingEmptySubsequences: false)
                 #expect(part.splitting(at: UInt8(ascii: Unicode.Scalar(separator)!), maxSplits: maxSplits) == expected, "\(part) at \(separator)")
                 #expect(part.splitting(at: UInt8(ascii: Unicode.Scalar(separator)!)) == part.split(separator: Character(separator), omittingEmptySubsequences: false))
+                let once = part.splittingOnce(at: UInt8(ascii: Unicode.Scalar(separator)!))
+                let halves = part.split(separator: Character(separator), maxSplits: 1, omittingEmptySubsequences: false)
+                #expect([once.before] + (once.after.map { [$0] } ?? []) == halves, "\(part) once at \(separator)")
             }
         }
     }

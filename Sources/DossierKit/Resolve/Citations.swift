@@ -47,35 +47,36 @@ public struct CitationRegistry: Sendable {
                 groups.append((citation.sourceID, citation.locator.map { [$0] } ?? []))
             }
         }
-        var markers: [(number: Int, html: String)] = []
+        // Each group's note, registered in the order written; shown in number order.
+        var markers: [(number: Int, anchor: String, locator: String?)] = []
         markers.reserveCapacity(groups.count)
         for group in groups {
             let locator = group.locators.isEmpty ? nil : group.locators.joined(separator: ", ")
             let (number, anchor) = cite(group.sourceID, locator: locator)
-            let digits = String(number)
-            var html = "<a id=\""
-            html.reserveCapacity(96 + (locator?.utf8.count ?? 0))
-            html += anchor
+            markers.append((number, anchor, locator))
+        }
+        if markers.count > 1 { markers.sort { $0.number < $1.number } }
+        var html = "<sup class=\"cite\">["
+        html.reserveCapacity(markers.reduce(32) { $0 + 110 + ($1.locator?.utf8.count ?? 0) })
+        for (offset, marker) in markers.enumerated() {
+            if offset > 0 { html += ", " }
+            let digits = String(marker.number)
+            html += "<a id=\""
+            html += marker.anchor
             html += "\" href=\"#note-"
             html += digits
             html += "\" role=\"doc-noteref\" aria-label=\"Source "
             html += digits
-            if let locator {
+            if let locator = marker.locator {
                 html += ", "
                 html += HTML.escape(locator)
             }
             html += "\">"
             html += digits
             html += "</a>"
-            markers.append((number, html))
         }
-        if markers.count > 1 { markers.sort { $0.number < $1.number } }
-        var result = "<sup class=\"cite\">["
-        for (offset, marker) in markers.enumerated() {
-            if offset > 0 { result += ", " }
-            result += marker.html
-        }
-        return result + "]</sup>"
+        html += "]</sup>"
+        return html
     }
 }
 

@@ -298,12 +298,11 @@ public struct Resolver: Sendable {
         /// written (plus an error) when it does not resolve.
         private mutating func referenceHTML(_ inner: Substring, at place: TokenPlace) -> String {
             let token = place.token
-            let parts = inner.splitting(at: UInt8(ascii: "|"), maxSplits: 1)
-            let targetText = parts[0].trimmingSpaces
-            let label = parts.count > 1 ? String(parts[1].trimmingSpaces) : nil
-            let targetParts = targetText.splitting(at: UInt8(ascii: "#"), maxSplits: 1)
-            let name = String(targetParts[0].trimmingSpaces)
-            let anchor = targetParts.count > 1 ? String(targetParts[1].trimmingSpaces) : nil
+            let (targetText, labelText) = inner.splittingOnce(at: UInt8(ascii: "|"))
+            let label = labelText.map { String($0.trimmingSpaces) }
+            let (nameText, anchorText) = targetText.trimmingSpaces.splittingOnce(at: UInt8(ascii: "#"))
+            let name = String(nameText.trimmingSpaces)
+            let anchor = anchorText.map { String($0.trimmingSpaces) }
             guard !name.isEmpty else {
                 diagnostics.append(.error(location(of: place), "empty cross-reference \(token)",
                                           notes: ["write [[id]], [[id|label]] or [[Title]]"]))

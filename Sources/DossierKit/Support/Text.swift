@@ -214,6 +214,20 @@ extension Substring {
         return self[start..<end]
     }
 
+    /// The text before the first `separator` byte (an ASCII character) and, if there is
+    /// one, the text after it: `splitting(at:maxSplits: 1)` without an array made for
+    /// the parts (every cross-reference is split twice).
+    func splittingOnce(at separator: UInt8) -> (before: Substring, after: Substring?) {
+        let utf8 = self.utf8
+        let offset: Int? = switch utf8.withContiguousStorageIfAvailable({ $0.firstIndex(of: separator) }) {
+        case .some(let found): found
+        case .none: utf8.firstIndex(of: separator).map { utf8.distance(from: utf8.startIndex, to: $0) }
+        }
+        guard let offset else { return (self, nil) }
+        let at = utf8.index(utf8.startIndex, offsetBy: offset)
+        return (self[..<at], self[utf8.index(after: at)...])
+    }
+
     /// Split at each `separator` byte (an ASCII character), empty parts kept.
     func splitting(at separator: UInt8, maxSplits: Int = .max) -> [Substring] {
         // On the text's own bytes when it has them in one piece: a walk of the UTF8View
