@@ -28,9 +28,22 @@ import Yams
     }
 
     @Test func unterminatedFrontMatterIsAnError() {
-        #expect(throws: FrontMatter.Unterminated(line: 1)) {
-            try FrontMatter.split("---\ntitle: A\nno closing line\n")
+        for text in ["---\ntitle: A\nno closing line\n", "---", "---\n", "---\na: 1\n----\n --- \n-- -\n.. .\n"] {
+            #expect(throws: FrontMatter.Unterminated(line: 1), "\(text)") { try FrontMatter.split(text) }
         }
+    }
+
+    /// A fence is three dashes (or dots, to close) at the start of its line; spaces and
+    /// tabs after them do not count, anything else does.
+    @Test func fencesMayEndInSpacesAndTabs() throws {
+        let split = try FrontMatter.split("--- \t\ntitle: é\n---x\n ---\n...\t \nBody é\n")
+        #expect(split.yaml == "title: é\n---x\n ---")
+        #expect(split.body == "Body é\n")
+        #expect(split.bodyFirstLine == 6)
+        let closedAtTheEnd = try FrontMatter.split("---\ntitle: A\n---  ")
+        #expect(closedAtTheEnd.yaml == "title: A")
+        #expect(closedAtTheEnd.body == "")
+        #expect(try FrontMatter.split("----\n---\n").yaml == nil)
     }
 
     @Test func aRuleLaterInTheBodyIsNotFrontMatter() throws {

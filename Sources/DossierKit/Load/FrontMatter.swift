@@ -17,46 +17,63 @@ public enum FrontMatter {
     }
 
     /// Splits `text` (already BOM-free, LF line endings). Front-matter opens with a first
-    /// line `---` and closes at the next line that is `---` (or YAML's `...`).
+    /// line `---` and closes at the next line that is `---` (or YAML's `...`); trailing
+    /// spaces and tabs on those lines do not count.
     public static func split(_ text: String) throws(Unterminated) -> FrontMatterSplit {
-        let utf8 = text.utf8
-        let firstEnd = utf8.firstIndex(of: 10) ?? utf8.endIndex
-        guard isFence(text[text.startIndex..<firstEnd]) else {
+        // The lines are found on the text's own bytes: a walk of its UTF8View and a
+        // Substring or two per line cost more than the rest of splitting.
+        var text = text
+        text.makeContiguousUTF8()
+        let found = text.utf8.withContiguousStorageIfAvailable(fences) ?? Array(text.utf8).withUnsafeBufferPointer(fences)
+        switch found {
+        case .none:
             return FrontMatterSplit(yaml: nil, yamlFirstLine: 1, body: text, bodyFirstLine: 1)
+        case .unterminated:
+            throw Unterminated(line: 1)
+        case .closed(let yamlStart, let closingStart, let closingEnd, let closingLine):
+            let utf8 = text.utf8
+            func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+            let yaml = closingStart > yamlStart ? String(text[index(yamlStart)..<index(closingStart - 1)]) : ""
+            let body = closingEnd < utf8.count ? String(text[index(closingEnd + 1)...]) : ""
+            return FrontMatterSplit(yaml: yaml, yamlFirstLine: 2, body: body, bodyFirstLine: closingLine + 1)
         }
-        guard firstEnd < utf8.endIndex else { throw Unterminated(line: 1) }
-        // Walk the lines after the opening fence, one byte scan per line.
-        let yamlStart = utf8.index(after: firstEnd)
+    }
+
+    /// Where the fences are, as byte offsets: the YAML's first byte, the closing line's
+    /// first byte and its end (its line feed, or the end of the text), and its line number.
+    private enum Fences {
+        case none, unterminated
+        case closed(yamlStart: Int, closingStart: Int, closingEnd: Int, closingLine: Int)
+    }
+
+    private static func fences(_ bytes: UnsafeBufferPointer<UInt8>) -> Fences {
+        func lineEnd(from start: Int) -> Int {
+            var end = start
+            while end < bytes.count, bytes[end] != 10 { end += 1 }
+            return end
+        }
+        /// Whether the line is three `mark`s, then nothing but spaces and tabs.
+        func isFence(_ start: Int, _ end: Int, _ mark: UInt8) -> Bool {
+            var end = end
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            return end - start == 3 && bytes[start] == mark && bytes[start + 1] == mark && bytes[start + 2] == mark
+        }
+        let dash = UInt8(ascii: "-"), dot = UInt8(ascii: ".")
+        let firstEnd = lineEnd(from: 0)
+        guard isFence(0, firstEnd, dash) else { return .none }
+        guard firstEnd < bytes.count else { return .unterminated }
+        let yamlStart = firstEnd + 1
         var lineStart = yamlStart
         var lineNumber = 2
-        while lineStart < utf8.endIndex || lineStart == yamlStart {
-            let lineEnd = utf8[lineStart...].firstIndex(of: 10) ?? utf8.endIndex
-            let line = text[lineStart..<lineEnd]
-            if isFence(line) || line.trimmingTrailingSpaces == "..." {
-                let yaml = lineStart > yamlStart ? String(text[yamlStart..<utf8.index(before: lineStart)]) : ""
-                let body = lineEnd < utf8.endIndex ? String(text[utf8.index(after: lineEnd)...]) : ""
-                return FrontMatterSplit(yaml: yaml, yamlFirstLine: 2, body: body, bodyFirstLine: lineNumber + 1)
+        while lineStart < bytes.count || lineStart == yamlStart {
+            let end = lineEnd(from: lineStart)
+            if isFence(lineStart, end, dash) || isFence(lineStart, end, dot) {
+                return .closed(yamlStart: yamlStart, closingStart: lineStart, closingEnd: end, closingLine: lineNumber)
             }
-            guard lineEnd < utf8.endIndex else { break }
-            lineStart = utf8.index(after: lineEnd)
+            guard end < bytes.count else { break }
+            lineStart = end + 1
             lineNumber += 1
         }
-        throw Unterminated(line: 1)
-    }
-
-    private static func isFence(_ line: Substring) -> Bool {
-        line.trimmingTrailingSpaces == "---"
-    }
-}
-
-extension Substring {
-    /// Without trailing spaces and tabs (byte by byte: both are ASCII).
-    var trimmingTrailingSpaces: Substring {
-        let utf8 = self.utf8
-        var end = utf8.endIndex
-        while end > utf8.startIndex, case let previous = utf8[utf8.index(before: end)], previous == 0x20 || previous == 0x09 {
-            end = utf8.index(before: end)
-        }
-        return self[startIndex..<end]
+        return .unterminated
     }
 }

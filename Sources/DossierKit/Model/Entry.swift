@@ -156,14 +156,6 @@ public final class Entry: @unchecked Sendable {
         self.lines = lines
     }
 
-    /// Every front-matter reference with the type(s) of entry it must name.
-    var frontMatterReferences: [(reference: Reference, key: String, allowed: EntryTypes)] {
-        var result: [(Reference, String, EntryTypes)] = []
-        result.reserveCapacity(frontMatterReferenceCount)
-        forEachFrontMatterReference { result.append(($0, $1, $2)) }
-        return result
-    }
-
     var frontMatterReferenceCount: Int {
         var count = sources.count + people.count + organizations.count + places.count + (via == nil ? 0 : 1) + (parent == nil ? 0 : 1)
         for affiliation in affiliations { count += 1 + affiliation.sources.count }
@@ -181,8 +173,8 @@ public final class Entry: @unchecked Sendable {
         }
     }
 
-    /// The front-matter references in their fixed order (the order of
-    /// `frontMatterReferences` and of a memo's `frontMatterLinks`), without making a list.
+    /// Every front-matter reference with the type(s) of entry it must name, in their fixed
+    /// order (the order of a memo's `frontMatterLinks`), without making a list.
     func forEachFrontMatterReference(_ visit: (Reference, String, EntryTypes) -> Void) {
         typealias Allowed = FrontMatterTargets
         for reference in sources { visit(reference, "sources", Allowed.source) }
@@ -209,7 +201,7 @@ public struct ResolvedReferences: Sendable {
     /// Only for an entry with many references; the few of most are searched in order.
     private let table: [Reference: String]?
 
-    init(_ pairs: [(Reference, String)]) {
+    init(_ pairs: [(reference: Reference, target: String)]) {
         self.pairs = pairs
         table = pairs.count > 32 ? Dictionary(pairs, uniquingKeysWith: { first, _ in first }) : nil
     }

@@ -160,22 +160,31 @@ public enum Analysis {
             targets = ReferenceTargets(remembered: previous.byPath, displayRoot: displayPath, index: index)
         } else {
             frontMatterResolved = true
-            let frontMatterResults = index.orderedIDs.parallelMap { id in
-                let results = index[id]!.frontMatterReferences.map { reference, key, allowed in
-                    (reference, key, resolve(reference, key: key, allowed: allowed, index: index))
+            // Each entry's references visited in place, each result kept where it goes
+            // (lists of results, mapped and filtered, were copies of every reference).
+            let frontMatterResults = index.orderedIDs.parallelMap { id -> (failures: [Diagnostic], resolved: ResolvedReferences, targets: [String]) in
+                let entry = index[id]!
+                var pairs: [(reference: Reference, target: String)] = [], targets: [String] = [], failures: [Diagnostic] = []
+                targets.reserveCapacity(entry.frontMatterReferenceCount)
+                entry.forEachFrontMatterReference { reference, key, allowed in
+                    switch resolve(reference, key: key, allowed: allowed, index: index) {
+                    case .success(let target):
+                        pairs.append((reference, target))
+                        targets.append(target)
+                    case .failure(let diagnostic):
+                        failures.append(diagnostic)
+                        targets.append("")
+                    }
                 }
-                let resolved = ResolvedReferences(results.compactMap { reference, _, result in
-                    if case .success(let target) = result { (reference, target) } else { nil }
-                })
-                return (results, resolved, results.map { _, _, result in (try? result.get()) ?? "" })
+                return (failures, ResolvedReferences(pairs), targets)
             }
             var resolved: [String: ResolvedReferences] = [:], resolvedLinks: [String: [String]] = [:]
             resolved.reserveCapacity(frontMatterResults.count)
             resolvedLinks.reserveCapacity(frontMatterResults.count)
-            for (id, (results, references, targets)) in zip(index.orderedIDs, frontMatterResults) {
+            for (id, (failures, references, targets)) in zip(index.orderedIDs, frontMatterResults) {
                 if !references.isEmpty { resolved[id] = references }
                 resolvedLinks[id] = targets
-                for case (_, _, .failure(let diagnostic)) in results { diagnostics.append(diagnostic) }
+                diagnostics += failures
             }
             (links, targets) = (resolvedLinks, ReferenceTargets(resolved: resolved))
             if !freesMemory { ProcessLifetime.keep(frontMatterResults) }

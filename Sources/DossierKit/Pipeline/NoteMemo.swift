@@ -20,7 +20,7 @@ final class NoteMemo: Sendable {
     let bodyLength: Int
     let frontMatterHash: String
     let body: BodyMemo
-    /// The entry each front-matter reference named (in `Entry.frontMatterReferences`
+    /// The entry each front-matter reference named (in `Entry.forEachFrontMatterReference`
     /// order; "" for one that named none): what a build resolves again only when the
     /// shared inputs changed (see ReferenceTargets).
     let frontMatterLinks: [String]

@@ -22,7 +22,7 @@ public struct ReferenceTargets: Sendable {
         if let found = resolved[id] { return found }
         guard let entry = index?[id], entry.file.hasPrefix(displayRoot + "/"),
               let links = remembered[String(entry.file.dropFirst(displayRoot.count + 1))]?.frontMatterLinks else { return nil }
-        var pairs: [(Reference, String)] = []
+        var pairs: [(reference: Reference, target: String)] = []
         entry.forEachFrontMatterTarget(links) { reference, _, target in pairs.append((reference, target)) }
         return pairs.isEmpty ? nil : ResolvedReferences(pairs)
     }
