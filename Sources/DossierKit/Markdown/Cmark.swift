@@ -27,8 +27,15 @@ public final class MarkdownDocument: @unchecked Sendable {
 
     /// Renders the (edited) tree as HTML. Without `allowHTML`, raw HTML is replaced
     /// by a comment and dangerous link schemes are dropped (cmark's safe mode).
-    public func renderHTML(allowHTML: Bool) -> String {
-        rootNode.renderHTML(allowHTML: allowHTML)
+    ///
+    /// As UTF-8 bytes, copied from cmark's buffer as they are: a body's HTML goes into its
+    /// page as bytes, and made into a String on the way it was checked as UTF-8 twice
+    /// (cmark writes valid UTF-8 from the valid UTF-8 it is given).
+    public func renderHTMLBytes(allowHTML: Bool) -> [UInt8] {
+        let options = allowHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT
+        guard let buffer = cmark_render_html(root, options) else { return [] }
+        defer { free(buffer) }
+        return Array(UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: strlen(buffer)))
     }
 
     /// Every node in document order, collected first so callers may edit the tree afterwards.

@@ -41,13 +41,22 @@ public struct AnalyzedDossier: Sendable {
     }
 }
 
-public struct ResolvedPage: Sendable {
-    public var bodyHTML: String
-    public var citations: CitationRegistry
+/// An entry's resolved body with what its page shows around it. A class, never changed
+/// once made: it is handed from table to table and page to page, and a copy of the
+/// struct it was retained each of its fields.
+public final class ResolvedPage: Sendable {
+    /// The body's HTML (UTF-8).
+    public let bodyHTML: [UInt8]
+    public let citations: CitationRegistry
     /// Citation markers for the entry's front-matter sources, relations and affiliations.
-    public var sourcesMarker: String?
-    public var relationMarkers: [String]
-    public var affiliationMarkers: [String]
+    public let sourcesMarker: String?
+    public let relationMarkers: [String]
+    public let affiliationMarkers: [String]
+
+    init(bodyHTML: [UInt8], citations: CitationRegistry, sourcesMarker: String?, relationMarkers: [String], affiliationMarkers: [String]) {
+        (self.bodyHTML, self.citations, self.sourcesMarker) = (bodyHTML, citations, sourcesMarker)
+        (self.relationMarkers, self.affiliationMarkers) = (relationMarkers, affiliationMarkers)
+    }
 }
 
 /// Runs the reading stages: load → front-matter → cmark → index → resolve.

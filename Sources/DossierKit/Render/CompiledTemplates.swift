@@ -258,6 +258,8 @@ struct CompiledTemplates: Sendable {
             guard let value = lookUp(name, in: state.stack) else { return }
             switch value {
             case .text(let text): append(text, escaped ? escaping : nil, to: &state.out)
+            case .markup(let bytes):
+                if escaped { append(String(decoding: bytes, as: UTF8.self), escaping, to: &state.out) } else { state.out.append(contentsOf: bytes) }
             case .flag(let flag): state.out.append(contentsOf: (flag ? "true" : "false").utf8)
             case .fragment(let fragment):
                 if escaped { append(String(decoding: fragment.bytes, as: UTF8.self), escaping, to: &state.out) } else { state.out.append(contentsOf: fragment.bytes) }

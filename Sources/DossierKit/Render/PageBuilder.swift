@@ -354,7 +354,7 @@ public final class PageBuilder: @unchecked Sendable {
         context["type_label"] = .text(entry.type.singularTitle)
         context["section_href"] = .text(SitePaths.rootPrefix(forPath: path) + SitePaths.index(of: entry.type))
         context["section_label"] = .text(entry.type.pluralTitle)
-        context["body"] = .text(resolved.bodyHTML)
+        context["body"] = .markup(resolved.bodyHTML)
         context["has_body"] = .flag(!resolved.bodyHTML.isEmpty)
         if !entry.aliases.isEmpty { Self.set("aliases", entry.aliases.map { .text($0.value) }, in: &context) }
         if let marker = resolved.sourcesMarker { context["sources_marker"] = .text(marker) }

@@ -112,6 +112,11 @@ enum PageDigest {
             for item in items { encode(item, into: &bytes) }
         case .fragment(let fragment):
             bytes += fragment.digestBytes
+        case .markup(let markup):
+            // As the same text would be.
+            bytes.append(UInt8(ascii: "s"))
+            count(markup.count, into: &bytes)
+            bytes += markup
         }
     }
 

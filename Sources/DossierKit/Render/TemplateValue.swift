@@ -12,6 +12,9 @@ enum TemplateValue: Sendable {
     case object(TemplateObject)
     /// Markup rendered once and shared by every page that shows it (see SharedFragment).
     case fragment(SharedFragment)
+    /// Markup Dossier made itself, as UTF-8 bytes (a rendered body): inserted as it is by
+    /// `{{{name}}}`, escaped by `{{name}}` like text.
+    case markup([UInt8])
 
     static func text(_ number: Int) -> TemplateValue { .text(String(number)) }
 
@@ -21,7 +24,7 @@ enum TemplateValue: Sendable {
         switch self {
         case .object(let object): object[key]
         case .fragment(let fragment): fragment.context[key]
-        case .text, .flag, .list: nil
+        case .text, .flag, .list, .markup: nil
         }
     }
 
@@ -30,6 +33,7 @@ enum TemplateValue: Sendable {
     var mustacheValue: Any {
         switch self {
         case .text(let text): TemplateText(text)
+        case .markup(let bytes): TemplateText(String(decoding: bytes, as: UTF8.self))
         case .flag(let flag): flag
         case .list(let items): items.map(\.mustacheValue)
         case .object(let object):

@@ -19,7 +19,8 @@ public struct Resolver: Sendable {
     }
 
     public struct Result: Sendable {
-        public var html: String
+        /// The body's HTML (UTF-8).
+        public var html: [UInt8]
         /// Entries this body links to, in order of appearance (repeats included).
         public var references: [String]
         public var citations: CitationRegistry
@@ -28,7 +29,7 @@ public struct Resolver: Sendable {
 
     /// A body rendered with a gap for each token: `\u{1}` + the token's number + `\u{2}`.
     public struct PreparedBody: Sendable {
-        var html: String
+        var html: [UInt8]
         var tokens: [PendingToken]
         /// Found while preparing (unknown callouts).
         var diagnostics: [Diagnostic]
@@ -68,12 +69,12 @@ public struct Resolver: Sendable {
     public func resolve(_ prepared: PreparedBody, of entry: Entry, citations: CitationRegistry = CitationRegistry()) -> Result? {
         var pass = Pass(entry: entry, index: index, citations: citations, rootPrefix: SitePaths.rootPrefix(forPageOf: entry))
         pass.diagnostics = prepared.diagnostics
-        var html = prepared.html
-        let filled: [UInt8]? = html.withUTF8 { bytes in
+        let filled: [UInt8]? = prepared.html.withUnsafeBufferPointer { bytes in
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count + prepared.tokens.count * 160)
             var cursor = 0
-            for (number, token) in prepared.tokens.enumerated() {
+            // By index: each token read in place (enumerating copied every one out).
+            for number in prepared.tokens.indices {
                 guard let start = Self.offset(of: Self.gapStart, in: bytes, from: cursor) else { return nil }
                 var end = start + 1, value = 0
                 while end < bytes.count, (0x30...0x39).contains(bytes[end]) {
@@ -82,7 +83,7 @@ public struct Resolver: Sendable {
                 }
                 guard end > start + 1, end < bytes.count, bytes[end] == Self.gapEnd, value == number else { return nil }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<start]))
-                out.append(contentsOf: pass.html(for: token).utf8)
+                out.append(contentsOf: pass.html(for: prepared.tokens[number]).utf8)
                 cursor = end + 1
             }
             guard Self.offset(of: Self.gapStart, in: bytes, from: cursor) == nil else { return nil }
@@ -90,7 +91,7 @@ public struct Resolver: Sendable {
             return out
         }
         guard let filled else { return nil }
-        return Result(html: String(decoding: filled, as: UTF8.self), references: pass.references,
+        return Result(html: filled, references: pass.references,
                       citations: pass.citations, diagnostics: pass.diagnostics)
     }
 
@@ -103,8 +104,8 @@ public struct Resolver: Sendable {
 
     /// The tree edits both ways share; `gap` gives the HTML put where each token stood.
     private static func edit(_ entry: Entry, headings: [BodyParser.Heading], allowHTML: Bool,
-                             gap: (PendingToken) -> String) -> (html: String, diagnostics: [Diagnostic]) {
-        guard let document = entry.body else { return ("", []) }
+                             gap: (PendingToken) -> String) -> (html: [UInt8], diagnostics: [Diagnostic]) {
+        guard let document = entry.body else { return ([], []) }
         var diagnostics: [Diagnostic] = []
         for quote in document.nodes(where: { $0.kind == .blockQuote }) {
             resolveCallout(quote, of: entry, diagnostics: &diagnostics)
@@ -124,7 +125,7 @@ public struct Resolver: Sendable {
             let withID = "<h\(level) id=\"\(heading.anchor)\">" + html.dropFirst("<h\(level)>".count)
             heading.node.replace(with: .customBlock(enter: withID), keepChildren: false)
         }
-        return (document.renderHTML(allowHTML: allowHTML), diagnostics)
+        return (document.renderHTMLBytes(allowHTML: allowHTML), diagnostics)
     }
 
     private static func offset(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
