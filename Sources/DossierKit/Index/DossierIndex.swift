@@ -6,6 +6,8 @@ public struct DossierIndex: Sendable {
     public private(set) var entries: [String: Entry] = [:]
     /// Entry ids in a stable order: by type, then id.
     public private(set) var orderedIDs: [String] = []
+    /// Where each type's ids lie in `orderedIDs` (one run each, since they come first by type).
+    private var runs: [EntryType: Range<Int>] = [:]
     /// Folded id, title or alias → the ids it names (more than one: ambiguous).
     private var names: [String: [String]] = [:]
     /// Each title and alias as written → its folded key: most references write one of
@@ -44,6 +46,14 @@ public struct DossierIndex: Sendable {
         // entries themselves, so none is looked up again by id.
         let inOrder = kept.sorted { ($0.type, $0.id) < ($1.type, $1.id) }
         orderedIDs = inOrder.map(\.id)
+        var start = 0
+        while start < inOrder.count {
+            let type = inOrder[start].type
+            var end = start + 1
+            while end < inOrder.count, inOrder[end].type == type { end += 1 }
+            runs[type] = start..<end
+            start = end
+        }
         // Folding (Foundation, diacritics and case) is the slow part: both cores.
         let folded = inOrder.parallelMap { entry -> (title: String, others: [String]) in
             let title = Fold.key(entry.title)
@@ -95,6 +105,9 @@ public struct DossierIndex: Sendable {
     public private(set) var duplicateDiagnostics: [Diagnostic] = []
 
     public subscript(id: String) -> Entry? { entries[id] }
+
+    /// The ids of one type, in `orderedIDs` order (by id).
+    public func ids(of type: EntryType) -> ArraySlice<String> { runs[type].map { orderedIDs[$0] } ?? [] }
 
     /// The ids sorted by kind, then folded title, then id.
     public func inTitleOrder<S: Sequence<String>>(_ ids: S) -> [String] {

@@ -282,8 +282,8 @@ public enum Analysis {
                 frontMatterLists.gatherFrontMatter(linking, only: touched)
                 // Sort keys computed once per event, not once per comparison; the sort is
                 // stable, so events on the same date keep the index order.
-                timeline = index.orderedIDs
-                    .compactMap { id in index[id]!.type == .event ? index[id]!.date.map { (id, $0.value.sortKey) } : nil }
+                timeline = index.ids(of: .event)
+                    .compactMap { id in index[id]!.date.map { (id, $0.value.sortKey) } }
                     .sorted { $0.1 < $1.1 }
                     .map(\.0)
                 return

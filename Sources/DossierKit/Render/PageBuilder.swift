@@ -39,10 +39,9 @@ public final class PageBuilder: @unchecked Sendable {
         let cards = ids.parallelMap { id in Self.card(dossier.index[id]!, root: Self.entryRoot, language: language) }
         entryCards = Dictionary(uniqueKeysWithValues: zip(ids, cards))
         // Made from the cards, so after them; none is rendered until a page needs it.
-        let ofType = { (type: EntryType) in ids.filter { dossier.index[$0]!.type == type } }
         entryLinks = sharedFragments(ids, made: entryLink)
-        eventLines = sharedFragments(ofType(.event), made: eventLine)
-        noteSources = sharedFragments(ofType(.source), made: noteSource)
+        eventLines = sharedFragments(Array(dossier.index.ids(of: .event)), made: eventLine)
+        noteSources = sharedFragments(Array(dossier.index.ids(of: .source)), made: noteSource)
     }
 
     /// One fragment per id as entry pages show it, made on both cores.
@@ -175,8 +174,13 @@ public final class PageBuilder: @unchecked Sendable {
     /// How a link to an entry looks from a page at `path`.
     private func link(_ id: String, from path: String) -> TemplateObject {
         let root = SitePaths.rootPrefix(forPath: path)
-        if root == Self.entryRoot, let card = entryCards[id] { return card }
-        return Self.card(index[id]!, root: root, language: language)
+        guard let card = entryCards[id] else { return Self.card(index[id]!, root: root, language: language) }
+        if root == Self.entryRoot { return card }
+        // From another depth (the timeline, the lists: ten thousand links and more), the
+        // entry page's card with its own href, rather than every field made again.
+        var moved = card
+        moved["href"] = .text(root + SitePaths.page(of: index[id]!))
+        return moved
     }
 
     private static func card(_ entry: Entry, root: String, language: String) -> TemplateObject {
@@ -285,13 +289,13 @@ public final class PageBuilder: @unchecked Sendable {
         return Page(path: path, template: "home", context: context)
     }
 
-    private func count(_ type: EntryType) -> Int { index.orderedIDs.count { index[$0]!.type == type } }
+    private func count(_ type: EntryType) -> Int { index.ids(of: type).count }
 
     /// Ids of one type, in reading order: events by date, others by folded title.
     private func ids(of type: EntryType) -> [String] {
         if type == .event { return dossier.timeline }
         let index = self.index
-        return index.inTitleOrder(index.orderedIDs.lazy.filter { index[$0]!.type == type })
+        return index.inTitleOrder(index.ids(of: type))
     }
 
     private func list(_ type: EntryType, path: String) -> Page {
