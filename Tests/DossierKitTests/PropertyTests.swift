@@ -52,6 +52,52 @@ import Testing
         }
     }
 
+    /// YAML positions read on the text's bytes agree with the first way they were read,
+    /// on its scalars (kept here as the model), for every line and column libyaml may
+    /// report, in front-matter with NEL, LS and PS breaks, combining marks and emoji.
+    @Test func yamlPositionsAgreeWithTheScalarModel() async throws {
+        let yaml = Gen.element(of: ["a", "é", "e\u{301}", "😀", "\u{85}", "\u{2028}", "\u{2029}", "\n", "\r", "\r\n", " ", "ß", "\u{300}", "x: ", "- "])
+            .map { $0 ?? "" }.array(of: 0...30).map { TextLines.normalizingLineEnds($0.joined()) }
+        await propertyCheck(count: 200, input: yaml) { yaml in
+            let positions = YAMLPositions(yaml: yaml, firstLine: 2)
+            let model = ScalarYAMLPositions(yaml: yaml, firstLine: 2)
+            for line in 0...(yaml.unicodeScalars.count + 2) {
+                for column in 0...(yaml.unicodeScalars.count + 2) {
+                    let (found, expected) = (positions.location(line: line, column: column), model.location(line: line, column: column))
+                    #expect(found == expected, "\(yaml.debugDescription) at \(line):\(column)")
+                }
+            }
+        }
+    }
+
+    /// YAMLPositions as first written, on an array of the text's scalars.
+    struct ScalarYAMLPositions {
+        let scalars: [Unicode.Scalar], yamlLineStarts: [Int], newlines: [Int], firstLine: Int
+
+        init(yaml: String, firstLine: Int) {
+            scalars = Array(yaml.unicodeScalars)
+            var starts = [0], newlines: [Int] = [], index = 0
+            while index < scalars.count {
+                let scalar = scalars[index]
+                if scalar == "\n" { newlines.append(index) }
+                index += 1
+                if scalar == "\r", index < scalars.count, scalars[index] == "\n" { index += 1 }
+                if ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar) { starts.append(index) }
+            }
+            (yamlLineStarts, self.newlines, self.firstLine) = (starts, newlines, firstLine)
+        }
+
+        func location(line: Int, column: Int) -> (line: Int, column: Int) {
+            if line > yamlLineStarts.count { return (firstLine + newlines.count + 1, 1) }
+            let offset = min(yamlLineStarts[max(line - 1, 0)] + max(column - 1, 0), scalars.count)
+            let before = newlines.count { $0 < offset }
+            let lineStart = before == 0 ? 0 : newlines[before - 1] + 1
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: scalars[lineStart..<offset])
+            return (firstLine + before, String(text).count + 1)
+        }
+    }
+
     /// Splitting a part of a text at a byte (at every one, or at the first) gives what the
     /// standard library's `split` gives, for texts short enough to be stored inline and
     /// longer ones.

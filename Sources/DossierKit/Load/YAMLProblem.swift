@@ -32,27 +32,44 @@ struct YAMLProblem {
 /// Turns libyaml's positions into file positions. libyaml counts lines with YAML's line
 /// breaks (also NEL, LS and PS) and columns in Unicode scalars; editors count lines at
 /// `\n` and columns in characters.
+///
+/// Kept as the text's UTF-8 bytes with the byte offsets of its line starts: every note
+/// makes one, and an array of the text's scalars (the first way) was 2 % of a build's
+/// instructions; a position asked for walks only the scalars of its own line.
 struct YAMLPositions {
-    private let scalars: [Unicode.Scalar]
-    /// Scalar offset where each YAML line starts.
+    private let bytes: [UInt8]
+    /// Byte offset where each YAML line starts.
     private let yamlLineStarts: [Int]
-    /// Scalar offset of each "\n" (a file line break).
+    /// Byte offset of each "\n" (a file line break).
     private let newlines: [Int]
     private let firstLine: Int
 
     init(yaml: String, firstLine: Int) {
-        scalars = Array(yaml.unicodeScalars)
+        bytes = Array(yaml.utf8)
         var starts = [0]
         var newlines: [Int] = []
         var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if scalar == "\n" { newlines.append(index) }
+        while index < bytes.count {
+            let byte = bytes[index]
             index += 1
-            if scalar == "\r", index < scalars.count, scalars[index] == "\n" { index += 1 }
-            switch scalar {
-            case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}": starts.append(index)
-            default: break
+            switch byte {
+            case 0x0A:
+                newlines.append(index - 1)
+                starts.append(index)
+            case 0x0D:
+                if index < bytes.count, bytes[index] == 0x0A {
+                    newlines.append(index)
+                    index += 1
+                }
+                starts.append(index)
+            case 0xC2 where index < bytes.count && bytes[index] == 0x85:  // NEL
+                index += 1
+                starts.append(index)
+            case 0xE2 where index + 1 < bytes.count && bytes[index] == 0x80 && (bytes[index + 1] == 0xA8 || bytes[index + 1] == 0xA9):  // LS, PS
+                index += 2
+                starts.append(index)
+            default:
+                break
             }
         }
         yamlLineStarts = starts
@@ -65,8 +82,15 @@ struct YAMLPositions {
         // Past the last line is the end of the front-matter: the closing `---`, one file
         // line after the last (YAML may count more lines: NEL, LS and PS break its lines).
         if line > yamlLineStarts.count { return (firstLine + newlines.count + 1, 1) }
-        let lineIndex = max(line - 1, 0)
-        let offset = min(yamlLineStarts[lineIndex] + max(column - 1, 0), scalars.count)
+        // The mark's column counts scalars from its YAML line's start: skip that many
+        // (a scalar is a byte that does not continue another's UTF-8 sequence).
+        var offset = yamlLineStarts[max(line - 1, 0)]
+        var scalars = max(column - 1, 0)
+        while scalars > 0, offset < bytes.count {
+            offset += 1
+            while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+            scalars -= 1
+        }
         // File lines are counted by "\n" alone: the line breaks before `offset`, found by
         // binary search (every key and list item asks, so no scan from the start).
         var low = 0, high = newlines.count
@@ -75,11 +99,10 @@ struct YAMLPositions {
             if newlines[middle] < offset { low = middle + 1 } else { high = middle }
         }
         let lineStart = low == 0 ? 0 : newlines[low - 1] + 1
-        let prefix = scalars[lineStart..<offset]
-        // Below U+0300 (no combining marks) and without CR, every scalar is a character.
-        if prefix.allSatisfy({ $0.value < 0x300 && $0 != "\r" }) { return (firstLine + low, prefix.count + 1) }
-        var text = String.UnicodeScalarView()
-        text.append(contentsOf: prefix)
-        return (firstLine + low, String(text).count + 1)
+        let prefix = bytes[lineStart..<offset]
+        // Below U+0300 (no combining marks: one or two bytes, a lead byte below 0xCC) and
+        // without CR, every scalar is a character.
+        if prefix.allSatisfy({ $0 < 0xCC && $0 != 0x0D }) { return (firstLine + low, prefix.count { $0 & 0xC0 != 0x80 } + 1) }
+        return (firstLine + low, String(decoding: prefix, as: UTF8.self).count + 1)
     }
 }

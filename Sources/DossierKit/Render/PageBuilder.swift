@@ -46,8 +46,7 @@ public final class PageBuilder: @unchecked Sendable {
 
     /// One fragment per id as entry pages show it, made on both cores.
     private func sharedFragments(_ ids: [String], made make: @Sendable (String, String) -> SharedFragment) -> [String: SharedFragment] {
-        let anyEntryPage = "type/id/index.html"  // entry pages all share one root
-        return Dictionary(uniqueKeysWithValues: zip(ids, ids.parallelMap { make($0, anyEntryPage) }))
+        Dictionary(uniqueKeysWithValues: zip(ids, ids.parallelMap { make($0, Self.entryRoot) }))
     }
 
     /// A page to render: its path in the site, its template and its context.
@@ -171,9 +170,9 @@ public final class PageBuilder: @unchecked Sendable {
         return SharedFragment(partial: "site-footer", context: context, templates: templates)
     }
 
-    /// How a link to an entry looks from a page at `path`.
-    private func link(_ id: String, from path: String) -> TemplateObject {
-        let root = SitePaths.rootPrefix(forPath: path)
+    /// How a link to an entry looks from a page whose way to the site root is `root`
+    /// (`SitePaths.rootPrefix`, worked out once per page: every link asks).
+    private func link(_ id: String, from root: String) -> TemplateObject {
         guard let card = entryCards[id] else { return Self.card(index[id]!, root: root, language: language) }
         if root == Self.entryRoot { return card }
         // From another depth (the timeline, the lists: ten thousand links and more), the
@@ -217,9 +216,9 @@ public final class PageBuilder: @unchecked Sendable {
     }
 
     /// The numbered source list that ends a page.
-    private func notes(_ registry: CitationRegistry, path: String) -> [TemplateObject] {
+    private func notes(_ registry: CitationRegistry, root: String) -> [TemplateObject] {
         registry.notes.map { note in
-            var context: TemplateObject = ["number": .text(note.number), "source": .fragment(shared(noteSources, note.sourceID, from: path, or: noteSource))]
+            var context: TemplateObject = ["number": .text(note.number), "source": .fragment(shared(noteSources, note.sourceID, from: root, or: noteSource))]
             Self.set("occurrences", note.occurrences.enumerated().map { offset, occurrence in
                 var item: TemplateObject = ["anchor": .text(occurrence.anchor), "letter": .text(Self.letter(offset))]
                 if let locator = occurrence.locator { item["locator"] = .text(locator) }
@@ -232,31 +231,31 @@ public final class PageBuilder: @unchecked Sendable {
     }
 
     /// An entry as "Mentioned in" lists it: link and kind.
-    private func entryLink(_ id: String, from path: String) -> SharedFragment {
-        SharedFragment(partial: "entry-link", context: link(id, from: path), templates: templates)
+    private func entryLink(_ id: String, from root: String) -> SharedFragment {
+        SharedFragment(partial: "entry-link", context: link(id, from: root), templates: templates)
     }
 
     /// A source as its notes name it: link, publisher, date and the outlet it came through.
-    private func noteSource(_ id: String, from path: String) -> SharedFragment {
+    private func noteSource(_ id: String, from root: String) -> SharedFragment {
         let source = index[id]!
-        var context = link(id, from: path)
+        var context = link(id, from: root)
         if let publisher = source.publisher { context["publisher"] = .text(publisher) }
-        if let via = source.via.flatMap({ dossier.targets[id]?[$0] }) { context["via"] = .object(link(via, from: path)) }
+        if let via = source.via.flatMap({ dossier.targets[id]?[$0] }) { context["via"] = .object(link(via, from: root)) }
         return SharedFragment(partial: "note-source", context: context, templates: templates)
     }
 
     /// An event in an entry's mini-timeline: date, title and places.
-    private func eventLine(_ id: String, from path: String) -> SharedFragment {
-        var context = link(id, from: path)
-        Self.set("places", links(index[id]!.places, of: id, from: path), in: &context)
+    private func eventLine(_ id: String, from root: String) -> SharedFragment {
+        var context = link(id, from: root)
+        Self.set("places", links(index[id]!.places, of: id, from: root), in: &context)
         return SharedFragment(partial: "event-line", context: context, templates: templates)
     }
 
     /// The shared fragment on entry pages (where it was made for), a fragment of its own elsewhere.
-    private func shared(_ fragments: [String: SharedFragment], _ id: String, from path: String,
+    private func shared(_ fragments: [String: SharedFragment], _ id: String, from root: String,
                         or make: (String, String) -> SharedFragment) -> SharedFragment {
-        if SitePaths.rootPrefix(forPath: path) == Self.entryRoot, let fragment = fragments[id] { return fragment }
-        return make(id, path)
+        if root == Self.entryRoot, let fragment = fragments[id] { return fragment }
+        return make(id, root)
     }
 
     /// a, b, … z, aa, ab: back-link labels as in encyclopaedias.
@@ -267,22 +266,23 @@ public final class PageBuilder: @unchecked Sendable {
     private static let letters = "abcdefghijklmnopqrstuvwxyz".map(String.init)
 
     /// What `owner`'s front-matter references name, once each, as links.
-    private func links(_ references: [Reference], of owner: String, from path: String) -> [TemplateObject] {
+    private func links(_ references: [Reference], of owner: String, from root: String) -> [TemplateObject] {
         var seen = Set<String>()
         let targets = dossier.targets[owner]
-        return references.compactMap { targets?[$0] }.filter { seen.insert($0).inserted }.map { link($0, from: path) }
+        return references.compactMap { targets?[$0] }.filter { seen.insert($0).inserted }.map { link($0, from: root) }
     }
 
     // MARK: Pages
 
     private func home(_ path: String) -> Page {
-        var context = layout(path: path, title: dossier.config.title, description: nil, section: nil)
+        let root = SitePaths.rootPrefix(forPath: path)
+        var context = layout(path: path, title: dossier.config.title, description: nil, section: nil, root: root)
         Self.set("counts", EntryType.allCases.map { type in
             ["label": .text(type.pluralTitle), "count": .text(count(type)), "href": .text(SitePaths.index(of: type))] as TemplateObject
         }, in: &context)
         context["timeline_count"] = .text(dossier.timeline.count)
-        Self.set("notes", ids(of: .note).map { link($0, from: path) }, in: &context)
-        Self.set("people", ids(of: .person).map { link($0, from: path) }, in: &context)
+        Self.set("notes", ids(of: .note).map { link($0, from: root) }, in: &context)
+        Self.set("people", ids(of: .person).map { link($0, from: root) }, in: &context)
         if let first = dossier.timeline.first, let last = dossier.timeline.last {
             context["span"] = .text("\(index[first]!.date!.value.display(language: language)) – \(index[last]!.date!.value.display(language: language))")
         }
@@ -299,9 +299,10 @@ public final class PageBuilder: @unchecked Sendable {
     }
 
     private func list(_ type: EntryType, path: String) -> Page {
-        var context = layout(path: path, title: type.pluralTitle, description: nil, section: type.folder)
+        let root = SitePaths.rootPrefix(forPath: path)
+        var context = layout(path: path, title: type.pluralTitle, description: nil, section: type.folder, root: root)
         Self.set("items", ids(of: type).map { id -> TemplateObject in
-            var item = link(id, from: path)
+            var item = link(id, from: root)
             let entry = index[id]!
             if !entry.aliases.isEmpty { item["aliases"] = .text(entry.aliases.map(\.value).joined(separator: ", ")) }
             if let publisher = entry.publisher { item["publisher"] = .text(publisher) }
@@ -314,16 +315,17 @@ public final class PageBuilder: @unchecked Sendable {
     }
 
     private func timeline(_ path: String) -> Page {
-        var context = layout(path: path, title: "Timeline", description: nil, section: "timeline")
+        let root = SitePaths.rootPrefix(forPath: path)
+        var context = layout(path: path, title: "Timeline", description: nil, section: "timeline", root: root)
         var years: [(String, [TemplateObject])] = []
         for id in dossier.timeline {
             let event = index[id]!
             let year = yearHeading(event.date!.value)
-            var item = link(id, from: path)
-            Self.set("people", links(event.people, of: id, from: path), in: &item)
-            Self.set("organizations", links(event.organizations, of: id, from: path), in: &item)
-            Self.set("places", links(event.places, of: id, from: path), in: &item)
-            Self.set("sources", links(event.sources, of: id, from: path), in: &item)
+            var item = link(id, from: root)
+            Self.set("people", links(event.people, of: id, from: root), in: &item)
+            Self.set("organizations", links(event.organizations, of: id, from: root), in: &item)
+            Self.set("places", links(event.places, of: id, from: root), in: &item)
+            Self.set("sources", links(event.sources, of: id, from: root), in: &item)
             if years.last?.0 == year { years[years.count - 1].1.append(item) } else { years.append((year, [item])) }
         }
         Self.set("years", years.map { year, items in
@@ -353,52 +355,53 @@ public final class PageBuilder: @unchecked Sendable {
 
     private func entry(_ entry: Entry, path: String) -> Page? {
         guard let resolved = dossier.resolvedPage(entry.id) else { return nil }
-        var context = layout(path: path, title: entry.title, description: entry.summary, section: entry.type.folder)
-        context["entry"] = .object(link(entry.id, from: path))
+        let root = SitePaths.rootPrefix(forPath: path)
+        var context = layout(path: path, title: entry.title, description: entry.summary, section: entry.type.folder, root: root)
+        context["entry"] = .object(link(entry.id, from: root))
         context["type_label"] = .text(entry.type.singularTitle)
-        context["section_href"] = .text(SitePaths.rootPrefix(forPath: path) + SitePaths.index(of: entry.type))
+        context["section_href"] = .text(root + SitePaths.index(of: entry.type))
         context["section_label"] = .text(entry.type.pluralTitle)
         context["body"] = .markup(resolved.bodyHTML)
         context["has_body"] = .flag(!resolved.bodyHTML.isEmpty)
         if !entry.aliases.isEmpty { Self.set("aliases", entry.aliases.map { .text($0.value) }, in: &context) }
         if let marker = resolved.sourcesMarker { context["sources_marker"] = .text(marker) }
-        Self.set("facts", facts(of: entry, path: path), in: &context)
+        Self.set("facts", facts(of: entry, root: root), in: &context)
         if !entry.tags.isEmpty { Self.set("tags", entry.tags.map { .text($0) }, in: &context) }
 
         let targets = dossier.targets[entry.id]
         Self.set("relations", zip(entry.relations, resolved.relationMarkers).compactMap { relation, marker -> TemplateObject? in
             guard let target = targets?[relation.with] else { return nil }
-            var item = link(target, from: path)
+            var item = link(target, from: root)
             item["kind"] = .text(relation.kind ?? "related to")
             item["cites"] = .text(marker)
             return item
         }, in: &context)
         Self.set("affiliations", zip(entry.affiliations, resolved.affiliationMarkers).compactMap { affiliation, marker -> TemplateObject? in
             guard let target = targets?[affiliation.organization] else { return nil }
-            var item = link(target, from: path)
+            var item = link(target, from: root)
             if let role = affiliation.role { item["role"] = .text(role) }
             let period = [affiliation.from, affiliation.to].map { $0?.value.display(language: language) }
             if period[0] != nil || period[1] != nil { item["period"] = .text("\(period[0] ?? "?") – \(period[1] ?? "?")") }
             item["cites"] = .text(marker)
             return item
         }, in: &context)
-        Self.set("events", dossier.backLinks.events(naming: entry.id).map { shared(eventLines, $0, from: path, or: eventLine) }, in: &context)
-        Self.set("mentions", dossier.backLinks.mentions(of: entry.id).map { shared(entryLinks, $0, from: path, or: entryLink) }, in: &context)
+        Self.set("events", dossier.backLinks.events(naming: entry.id).map { shared(eventLines, $0, from: root, or: eventLine) }, in: &context)
+        Self.set("mentions", dossier.backLinks.mentions(of: entry.id).map { shared(entryLinks, $0, from: root, or: entryLink) }, in: &context)
         if entry.type == .source {
             Self.set("cited_by", dossier.backLinks.citedBy(entry.id).map { pageID, locators -> TemplateObject in
-                var item = link(pageID, from: path)
+                var item = link(pageID, from: root)
                 if !locators.isEmpty { item["locators"] = .text(locators.joined(separator: "; ")) }
                 return item
             }, in: &context)
             context["is_source"] = .flag(true)
         }
         context["is_person"] = .flag(entry.type == .person)
-        Self.set("notes", notes(resolved.citations, path: path), in: &context)
+        Self.set("notes", notes(resolved.citations, root: root), in: &context)
         return Page(path: path, template: "entry", context: context)
     }
 
     /// The short labelled record under an entry's title.
-    private func facts(of entry: Entry, path: String) -> [TemplateObject] {
+    private func facts(of entry: Entry, root: String) -> [TemplateObject] {
         var facts: [TemplateObject] = []
         func fact(_ label: String, _ values: [TemplateObject]) {
             var fact: TemplateObject = ["label": .text(label)]
@@ -409,7 +412,7 @@ public final class PageBuilder: @unchecked Sendable {
             if let text, !text.isEmpty { fact(label, [["text": .text(text)]]) }
         }
         func add(_ label: String, links references: [Reference]) {
-            let items = links(references, of: entry.id, from: path).map { ["text": $0["title"]!, "href": $0["href"]!] as TemplateObject }
+            let items = links(references, of: entry.id, from: root).map { ["text": $0["title"]!, "href": $0["href"]!] as TemplateObject }
             if !items.isEmpty { fact(label, items) }
         }
         func add(_ label: String, url: String?) {

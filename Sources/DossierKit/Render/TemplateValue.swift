@@ -55,9 +55,10 @@ struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
         let tag: Int
 
         init(_ name: String) {
-            let utf8 = name.utf8
             self.name = name
-            tag = utf8.count << 16 | Int(utf8.first ?? 0) << 8 | Int(utf8.last ?? 0)
+            // On the name's bytes (its UTF8View's `last` walked back through the text).
+            let tag = { (bytes: UnsafeBufferPointer<UInt8>) in bytes.count << 16 | Int(bytes.first ?? 0) << 8 | Int(bytes.last ?? 0) }
+            self.tag = name.utf8.withContiguousStorageIfAvailable(tag) ?? Array(name.utf8).withUnsafeBufferPointer(tag)
         }
     }
 
