@@ -200,6 +200,10 @@ import Testing
         #expect(CitationSyntax.parse("@café, § é;  @b ,  p. 2 ") == [
             CitationItem(id: "café", locator: "§ é", offset: 0), CitationItem(id: "b", locator: "p. 2", offset: 13),
         ])
+        // A part of a longer text, as the scanner hands it over.
+        #expect(CitationSyntax.parse("é [@a, p. 4; @b] x".dropFirst(3).dropLast(3)) == [
+            CitationItem(id: "a", locator: "p. 4", offset: 0), CitationItem(id: "b", locator: nil, offset: 10),
+        ])
         #expect(CitationSyntax.parse("see @a") == nil)
         #expect(CitationSyntax.parse("@a;") == nil)
         #expect(CitationSyntax.parse("@") == nil)

@@ -90,28 +90,42 @@ public struct CitationItem: Sendable, Equatable {
 
 public enum CitationSyntax {
     /// Parses the inside of `[@a, p. 4; @b]`; nil when a part does not start with `@`.
-    /// Every delimiter is an ASCII character, so the text is read byte by byte (through
-    /// Characters, parsing cost more than the rest of resolving a citation).
+    /// Every delimiter is an ASCII character, so the text is read as bytes, on its own
+    /// storage (through Characters, and then through its UTF8View's indices, parsing cost
+    /// more than the rest of resolving a citation).
     public static func parse(_ inner: Substring) -> [CitationItem]? {
-        let space = UInt8(ascii: " "), comma = UInt8(ascii: ",")
+        inner.utf8.withContiguousStorageIfAvailable { parse(inner, $0) } ?? Array(inner.utf8).withUnsafeBufferPointer { parse(inner, $0) }
+    }
+
+    private static func parse(_ inner: Substring, _ bytes: UnsafeBufferPointer<UInt8>) -> [CitationItem]? {
+        let space = UInt8(ascii: " "), comma = UInt8(ascii: ","), semicolon = UInt8(ascii: ";")
         let utf8 = inner.utf8
+        func text(_ range: Range<Int>) -> String {
+            String(inner[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
+        }
         // Offsets are in characters, like editors' columns; in ASCII text, bytes are characters.
-        let isASCII = utf8.allSatisfy { $0 < 0x80 }
+        let isASCII = bytes.allSatisfy { $0 < 0x80 }
         var items: [CitationItem] = []
-        for part in inner.splitting(at: UInt8(ascii: ";")) {
-            let bytes = part.utf8
-            let trimmed = bytes.drop { $0 == space }
-            guard trimmed.first == UInt8(ascii: "@") else { return nil }
-            let afterAt = trimmed.dropFirst()
-            let id = afterAt.prefix { $0 != comma && $0 != space }
-            guard !id.isEmpty else { return nil }
-            var rest = afterAt[id.endIndex...].drop { $0 == space }
-            if rest.first == comma { rest = rest.dropFirst() }
-            let locator = inner[rest.startIndex..<rest.endIndex].trimmingSpaces
-            let offset = isASCII ? utf8.distance(from: utf8.startIndex, to: trimmed.startIndex)
-                                 : inner.distance(from: inner.startIndex, to: trimmed.startIndex)
-            items.append(CitationItem(id: String(inner[id.startIndex..<id.endIndex]),
-                                      locator: locator.isEmpty ? nil : String(locator), offset: offset))
+        var partStart = 0
+        while partStart <= bytes.count {
+            var partEnd = partStart
+            while partEnd < bytes.count, bytes[partEnd] != semicolon { partEnd += 1 }
+            var at = partStart
+            while at < partEnd, bytes[at] == space { at += 1 }
+            guard at < partEnd, bytes[at] == UInt8(ascii: "@") else { return nil }
+            var idEnd = at + 1
+            while idEnd < partEnd, bytes[idEnd] != comma, bytes[idEnd] != space { idEnd += 1 }
+            guard idEnd > at + 1 else { return nil }
+            var locatorStart = idEnd
+            while locatorStart < partEnd, bytes[locatorStart] == space { locatorStart += 1 }
+            if locatorStart < partEnd, bytes[locatorStart] == comma { locatorStart += 1 }
+            while locatorStart < partEnd, bytes[locatorStart] == space { locatorStart += 1 }
+            var locatorEnd = partEnd
+            while locatorEnd > locatorStart, bytes[locatorEnd - 1] == space { locatorEnd -= 1 }
+            let offset = isASCII ? at : inner.distance(from: inner.startIndex, to: utf8.index(utf8.startIndex, offsetBy: at))
+            items.append(CitationItem(id: text(at + 1..<idEnd), locator: locatorEnd > locatorStart ? text(locatorStart..<locatorEnd) : nil,
+                                      offset: offset))
+            partStart = partEnd + 1
         }
         return items
     }
