@@ -78,7 +78,7 @@ public enum Analysis {
         // links): each note is read by the core that parses it, in the pass below, so
         // reading is no stage of its own that the parsing waits for to end.
         var loaded = loader.load(listing: listing, leavingUnread: { _ in true })
-        timer.lap("load files")
+        timer.lap("find notes")
         var diagnostics = loaded.diagnostics
         let (config, configDiagnostics) = DossierConfig.read(loaded.configFile)
         diagnostics += configDiagnostics
@@ -140,7 +140,7 @@ public enum Analysis {
                 return note
             }
         }
-        timer.lap("front-matter and cmark parse")
+        timer.lap("read notes, front-matter and cmark parse")
         diagnostics += parsed.flatMap(\.diagnostics)
         let entries = parsed.compactMap(\.entry)
         var anchors: [String: [String]] = [:]
