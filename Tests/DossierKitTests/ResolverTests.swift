@@ -60,6 +60,19 @@ import Testing
         #expect(found.map(\.column) == [4, 49])
     }
 
+    /// The same token spelt with a precomposed and a decomposed accent is two tokens to
+    /// locate (the file's bytes differ), in a text of few tokens and of many.
+    @Test func canonicallyEqualTokensAreLocatedByTheirOwnBytes() throws {
+        let composed = "[[nobody-\u{E9}]]", decomposed = "[[nobody-e\u{301}]]"
+        let middle = Array(repeating: "[[Jerry]]", count: 20).joined(separator: " ")
+        for filler in ["and", middle] {
+            let (report, dossier) = try check(body: "\(composed) \(filler) \(decomposed)\n")
+            defer { dossier.remove() }
+            let columns = report.diagnostics.filter { $0.message.hasPrefix("unresolved reference") }.map(\.location.column).sorted()
+            #expect(columns == [1, 1 + "\(composed) \(filler) ".count], "\(report.lines)")
+        }
+    }
+
     /// Past a few tokens in one text, earlier ones are counted by a table, not compared.
     @Test func theSameTokenInATextOfManyIsLocatedEachTime() throws {
         let middle = Array(repeating: "[[Jerry]]", count: 20).joined(separator: " ")

@@ -71,22 +71,18 @@ public struct ContentLoader: Sendable {
         self.displayRoot = displayRoot
     }
 
-    /// Finds and reads the dossier's files; notes for which `isUnchanged` holds (their
-    /// root-relative path) are found but not read, unless they are symbolic links.
+    /// Finds and reads the dossier's files. Without `readingNotes`, notes are found but
+    /// not read (`LoadedNote.unread`, for `readNote`), unless they are symbolic links.
     /// `listing` is the content folder's, if the build has just made it.
-    public func load(listing: ContentListing? = nil, leavingUnread isUnchanged: @Sendable (String) -> Bool = { _ in false }) -> LoadedContent {
+    public func load(listing: ContentListing? = nil, readingNotes: Bool = true) -> LoadedContent {
         var content = LoadedContent()
         var readable: [FileTree.Item] = []
         var unread: [String] = []
         let files = listing?.files ?? FileTree.files(under: root.path)
-        // Which notes are unchanged, asked on both cores (three table lookups a note).
-        let leftUnread = files.parallelMap { item in
-            item.path.hasSuffix(".md") && !item.isSymbolicLink && !item.path.hasPrefix("assets/") && isUnchanged(item.path)
-        }
-        for (item, isLeftUnread) in zip(files, leftUnread) {
+        for item in files {
             let relative = item.path
             var display: String { displayRoot + "/" + relative }
-            if isLeftUnread {
+            if !readingNotes, relative.hasSuffix(".md"), !item.isSymbolicLink, !relative.hasPrefix("assets/") {
                 unread.append(relative)
             } else if relative.hasPrefix("assets/") {
                 if resolvedInsideRoot(relative) != nil {

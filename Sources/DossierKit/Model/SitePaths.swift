@@ -15,8 +15,7 @@ public enum SitePaths {
         // Counted on the text's own bytes in place (`withUTF8` would need a copy of it to
         // mutate; a walk of its UTF8View was 0.7 % of a build).
         let slash = UInt8(ascii: "/")
-        let depth = path.utf8.withContiguousStorageIfAvailable { bytes in bytes.reduce(0) { $0 + ($1 == slash ? 1 : 0) } }
-            ?? path.utf8.reduce(0) { $0 + ($1 == slash ? 1 : 0) }
+        let depth = path.utf8.withContiguousStorageIfAvailable { $0.count { $0 == slash } } ?? path.utf8.count { $0 == slash }
         // Every link on every page asks; the site is three levels deep. Literals, which
         // cost no reference count to hand out (an element of a table did).
         switch depth {

@@ -77,7 +77,7 @@ public enum Analysis {
         // The loader finds the notes and reads only the config (and notes behind symbolic
         // links): each note is read by the core that parses it, in the pass below, so
         // reading is no stage of its own that the parsing waits for to end.
-        var loaded = loader.load(listing: listing, leavingUnread: { _ in true })
+        var loaded = loader.load(listing: listing, readingNotes: false)
         timer.lap("find notes")
         var diagnostics = loaded.diagnostics
         let (config, configDiagnostics) = DossierConfig.read(loaded.configFile)

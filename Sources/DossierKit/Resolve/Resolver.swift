@@ -182,13 +182,14 @@ public struct Resolver: Sendable {
         let tokens = InlineSyntax.scan(literal)
         guard !tokens.isEmpty else { return }
         var cursor = literal.startIndex
-        // How many times each token text came before in this node, counted on the
-        // Strings made for the places anyway (hashing Substrings was 3 % of a build).
-        // Nearly every node holds one to three tokens: their earlier texts are compared
-        // one by one, and a table counts them only in a node with many (a scan of every
-        // earlier token made a paragraph of 20,000 quadratic).
+        // How many times each token text came before in this node, byte for byte, as
+        // `TokenPlace.location` searches for it (String equality would count a token
+        // spelt with decomposed accents as the same). Nearly every node holds one to
+        // three tokens: their earlier texts are compared one by one, and a table counts
+        // them only in a node with many (a scan of every earlier token made a paragraph
+        // of 20,000 quadratic).
         var earlier: [String] = []
-        var seen: [String: Int] = [:]
+        var seen: [[UInt8]: Int] = [:]
         let few = tokens.count <= 16
         for token in tokens {
             if cursor < token.range.lowerBound { node.insertBefore(.text(String(literal[cursor..<token.range.lowerBound]))) }
@@ -196,11 +197,11 @@ public struct Resolver: Sendable {
             let text = String(literal[token.range])
             let occurrence: Int
             if few {
-                occurrence = earlier.count { $0 == text }
+                occurrence = earlier.count { $0.utf8.elementsEqual(text.utf8) }
                 if tokens.count > 1 { earlier.append(text) }
             } else {
-                occurrence = seen[text, default: 0]
-                seen[text, default: 0] += 1
+                occurrence = seen[Array(text.utf8), default: 0]
+                seen[Array(text.utf8), default: 0] += 1
             }
             let place = TokenPlace(node: node, token: text, occurrence: occurrence)
             node.insertBefore(.customInline(enter: gap(PendingToken(kind: token.kind, inner: literal[token.inner], place: place))))

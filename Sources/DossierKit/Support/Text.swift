@@ -219,11 +219,8 @@ extension Substring {
     /// the parts (every cross-reference is split twice).
     func splittingOnce(at separator: UInt8) -> (before: Substring, after: Substring?) {
         let utf8 = self.utf8
-        let offset: Int? = switch utf8.withContiguousStorageIfAvailable({ $0.firstIndex(of: separator) }) {
-        case .some(let found): found
-        case .none: utf8.firstIndex(of: separator).map { utf8.distance(from: utf8.startIndex, to: $0) }
-        }
-        guard let offset else { return (self, nil) }
+        let found = utf8.withContiguousStorageIfAvailable { $0.firstIndex(of: separator) } ?? Array(utf8).firstIndex(of: separator)
+        guard let offset = found else { return (self, nil) }
         let at = utf8.index(utf8.startIndex, offsetBy: offset)
         return (self[..<at], self[utf8.index(after: at)...])
     }
@@ -233,7 +230,7 @@ extension Substring {
         // On the text's own bytes when it has them in one piece: a walk of the UTF8View
         // was nearly 1 % of a build (every reference and citation is split).
         let utf8 = self.utf8
-        let split = utf8.withContiguousStorageIfAvailable { bytes -> [Substring] in
+        func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [Substring] {
             var parts: [Substring] = []
             var start = 0
             for offset in bytes.indices where bytes[offset] == separator && parts.count < maxSplits {
@@ -243,14 +240,6 @@ extension Substring {
             parts.append(self[utf8.index(utf8.startIndex, offsetBy: start)...])
             return parts
         }
-        if let split { return split }
-        var parts: [Substring] = []
-        var start = startIndex
-        while parts.count < maxSplits, let found = utf8[start...].firstIndex(of: separator) {
-            parts.append(self[start..<found])
-            start = utf8.index(after: found)
-        }
-        parts.append(self[start...])
-        return parts
+        return utf8.withContiguousStorageIfAvailable(split) ?? Array(utf8).withUnsafeBufferPointer(split)
     }
 }
