@@ -155,6 +155,29 @@ import Testing
         #expect(try dossier.differencesFromFreshBuild() == [])
     }
 
+    /// A first build (no cache beside the output) stamps each note through the
+    /// descriptor it reads it from, and the other content files after the analysis:
+    /// its cache holds the same stamps as a pass over the content folder would.
+    @Test func aFirstBuildRecordsTheStampOfEveryContentFile() throws {
+        var files = Self.everyField
+        files["dossier.yml"] = "title: Stamped\n"
+        files["assets/map.txt"] = "a map\n"
+        let dossier = try ScratchDossier(files)
+        defer { dossier.remove() }
+        try dossier.ageContent()
+        #expect(try dossier.build().notesOpened == Self.everyField.count)
+        let recorded = try #require(BuildCache.Head(for: dossier.output)).cache.inputs.filter { $0.key.hasPrefix("content/") }
+        #expect(recorded == BuildCache.stamps(of: [("content", dossier.content)]))
+        #expect(Set(recorded.keys) == Set(files.keys.map { "content/" + $0 }))
+        // So a rebuild with nothing changed reads no note, and an edited asset is seen.
+        #expect(try dossier.build().notesOpened == 0)
+        try dossier.write("assets/map.txt", "a larger map\n")
+        try dossier.setModificationDate("assets/map.txt", Date().addingTimeInterval(-1800))
+        let assetEdited = try dossier.build()
+        #expect(assetEdited.stats.written == 1)
+        #expect(assetEdited.notesOpened == 0)
+    }
+
     @Test func aNoteIsReadOnlyIfItsStampChangedOrCouldChangeUnseen() throws {
         let dossier = try ScratchDossier(Self.everyField)
         defer { dossier.remove() }

@@ -10,6 +10,8 @@ public struct ContentFile: Sendable {
     /// Path as shown in diagnostics (`Content/people/x.md`).
     public var displayPath: String
     public var text: String
+    /// The file's size, time and inode just before it was read (see BuildCache.inputs).
+    var stamp: FileStamp? = nil
 }
 
 /// A file copied to the site unchanged.
@@ -107,8 +109,8 @@ public struct ContentLoader: Sendable {
         let results = readable.parallelMap { item in read(item, display: displayRoot + "/" + item.path) }
         for (relative, result) in zip(readable.map(\.path), results) {
             switch result {
-            case .success(let text):
-                let file = ContentFile(relativePath: relative, displayPath: displayRoot + "/" + relative, text: text)
+            case .success(let (text, stamp)):
+                let file = ContentFile(relativePath: relative, displayPath: displayRoot + "/" + relative, text: text, stamp: stamp)
                 if relative == "dossier.yml" { content.configFile = file } else { content.notes.append(.read(file)) }
             case .failure(let diagnostic):
                 content.diagnostics.append(diagnostic)
@@ -141,14 +143,14 @@ public struct ContentLoader: Sendable {
         var info = stat()
         let isLink = isSymbolicLink ?? (lstat(root.path + "/" + relativePath, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK)
         return read(FileTree.Item(path: relativePath, isSymbolicLink: isLink), display: display).map {
-            ContentFile(relativePath: relativePath, displayPath: display, text: $0)
+            ContentFile(relativePath: relativePath, displayPath: display, text: $0.text, stamp: $0.stamp)
         }
     }
 
     /// Every file below the root, as root-relative paths, for copying as assets.
     public func assetList() -> [String] { FileTree.files(under: root.path).map(\.path) }
 
-    private func read(_ item: FileTree.Item, display: String) -> Result<String, Diagnostic> {
+    private func read(_ item: FileTree.Item, display: String) -> Result<(text: String, stamp: FileStamp), Diagnostic> {
         let start = SourceLocation(file: display, line: 1, column: 1)
         // The walk never enters a linked folder, so only a link itself can lead outside.
         let path: String
@@ -158,7 +160,7 @@ public struct ContentLoader: Sendable {
         } else {
             path = root.path + "/" + item.path
         }
-        guard let data = FileTree.contents(of: path) else {
+        guard let (data, stamp) = FileTree.stampedContents(of: path) else {
             return .failure(.error(start, "cannot read the file", notes: ["check that it exists and is readable"]))
         }
         if data.isEmpty {
@@ -188,7 +190,7 @@ public struct ContentLoader: Sendable {
                 "invalid UTF-8 at byte offset \(offset)",
                 notes: ["save the file as UTF-8 (most editors have an 'encoding' menu)"]))
         }
-        return .success(TextLines.normalizingLineEnds(text))
+        return .success((TextLines.normalizingLineEnds(text), stamp))
     }
 
     /// Offset of the first NUL byte, the mark of a binary file.

@@ -31,6 +31,9 @@ public struct AnalyzedDossier: Sendable {
     var notesOpened = 0
     /// False when every front-matter reference was taken from the last build's memos.
     var frontMatterResolved = true
+    /// The stamp of every file the analysis read (the config and notes), by path in the
+    /// content folder, as it was just before it was read.
+    var readStamps: [(path: String, stamp: FileStamp)] = []
 
     /// An entry's resolved body and citation notes; nil only when a note resolved late
     /// is no longer as the analysis saw it (it changed during the build).
@@ -140,6 +143,8 @@ public enum Analysis {
                 return note
             }
         }
+        var readStamps = parsed.compactMap { note in note.file?.stamp.map { (note.source.relativePath, $0) } }
+        if let config = loaded.configFile, let stamp = config.stamp { readStamps.append((config.relativePath, stamp)) }
         timer.lap("read notes, front-matter and cmark parse")
         diagnostics += parsed.flatMap(\.diagnostics)
         let entries = parsed.compactMap(\.entry)
@@ -309,6 +314,7 @@ public enum Analysis {
         dossier.notesRead = parsed.count { $0.readFromFile }
         dossier.notesOpened = parsed.count(where: \.opened)
         dossier.frontMatterResolved = frontMatterResolved
+        dossier.readStamps = readStamps
         if addsWarnings {
             dossier.diagnostics += editorialWarnings(dossier)
             timer.lap("editorial warnings")

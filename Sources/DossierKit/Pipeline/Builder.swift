@@ -92,13 +92,25 @@ public enum Builder {
         // are stamped. (Reading the rest there too made a no-change rebuild 30 % slower,
         // for 2 % off a one-edit rebuild.)
         let output = options.output
-        let headRead = Concurrent { BuildCache.Head(for: output) }
-        // Nothing read has changed and the output is as the last build left it: done.
         let stampedAt = FileStamp.now()
-        let (inputs, listings) = BuildCache.stampsAndListings(of: [("content", options.content), ("templates", options.templates)])
+        // With no cache beside the output (a first build, or the cache deleted) there is
+        // nothing to compare the notes with: each is stamped as it is read, from the
+        // descriptor it is read through, instead of in a pass over every file first.
+        let isFirstBuild = !FileManager.default.fileExists(atPath: BuildCache.url(for: output).path)
+        let headRead = isFirstBuild ? nil : Concurrent { BuildCache.Head(for: output) }
+        var inputs: [String: FileStamp]
+        let contentListing: [FileTree.Item]
+        if isFirstBuild {
+            contentListing = FileTree.files(under: options.content.path)
+            inputs = BuildCache.stamps(of: [("templates", options.templates)])
+        } else {
+            let (stamps, listings) = BuildCache.stampsAndListings(of: [("content", options.content), ("templates", options.templates)])
+            (inputs, contentListing) = (stamps, listings[0])
+        }
         timer.lap("input stamps")
-        let head = headRead.value
-        if !options.freesMemory { ProcessLifetime.keep(headRead) }
+        // Nothing read has changed and the output is as the last build left it: done.
+        let head = headRead?.value
+        if !options.freesMemory { ProcessLifetime.keep(headRead as Any) }
         if let last = head?.cache, last.inputs == inputs, inputs.allSatisfy({ last.saw($1, as: $0) }),
            last.siteIsAsLeft(at: options.output) {
             var result = BuildResult(report: DiagnosticReport(last.diagnostics), pages: last.pageCount)
@@ -119,15 +131,20 @@ public enum Builder {
         let (templatesFolder, templatesDisplay) = (options.templates, options.templatesDisplay)
         let templateLoad = Concurrent { TemplateSet.load(from: templatesFolder, displayPath: templatesDisplay) }
         let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay,
-                                       listing: ContentListing(files: listings[0]), memos: previous?.memos,
+                                       listing: ContentListing(files: contentListing), memos: previous?.memos,
                                        freesMemory: options.freesMemory, editorialWarnings: false,
-                                       isUnchanged: { path in
+                                       isUnchanged: { [inputs] path in
             // Not `if let previous`: that copies the whole cache for each of 10,000 notes.
             let key = "content/" + path
             guard let stamp = inputs[key] else { return false }
             return previous?.saw(stamp, as: key) ?? false
         })
         if !options.freesMemory { ProcessLifetime.keep(dossier) }
+        // A first build's content stamps: the notes' and the config's as they were read,
+        // the other files' (assets) taken now. Made beside the pages; the cache needs them.
+        let contentStamps = isFirstBuild ? Concurrent { [content = options.content.path, dossier] in
+            BuildCache.stamps(label: "content", under: content, listing: contentListing, known: dossier.readStamps)
+        } : nil
         timer.lap("read, parse and resolve")
         let lastWarnings = previous?.editorialWarnings
         let warnings = Concurrent { Analysis.editorialWarnings(dossier, last: lastWarnings) }
@@ -271,6 +288,7 @@ public enum Builder {
         }
         for asset in assets { outputs?["site/" + asset.path] = FileStamp(path: options.output.path + "/" + asset.path) }
         if outputs?.count != plan.count + assets.count { outputs = nil }
+        if let contentStamps { inputs.merge(contentStamps.value) { template, _ in template } }
         var cache = BuildCache(stampedAt: stampedAt, inputs: inputs, outputs: outputs ?? BuildCache.stamps(of: [("site", options.output)]),
                                pageCount: result.pages, diagnostics: result.report.diagnostics)
         cache.pages = PageRecords(paths: planPaths, inputs: pages.map(\.inputs), digests: pages.map { $0.digest ?? "" })

@@ -14,7 +14,10 @@ enum FileTree {
     enum Kind: Sendable { case folder, file, symbolicLink, other }
 
     /// A regular file's bytes in one read (nil for folders and unreadable files).
-    static func contents(of path: String) -> [UInt8]? {
+    static func contents(of path: String) -> [UInt8]? { stampedContents(of: path)?.bytes }
+
+    /// A regular file's bytes, with its stamp as it was just before they were read.
+    static func stampedContents(of path: String) -> (bytes: [UInt8], stamp: FileStamp)? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -30,7 +33,7 @@ enum FileTree {
             }
         }
         // A file that shrank while being read: keep what is there.
-        return complete ? bytes : nil
+        return complete ? (bytes, FileStamp(info)) : nil
     }
 
     /// Regular files and symbolic links below `root`, sorted; hidden names (starting

@@ -171,6 +171,22 @@ struct BuildCache: Sendable {
         stampsAndListings(of: folders).stamps
     }
 
+    /// The stamps of the files in `listing` (a folder's, as `FileTree.files` lists it),
+    /// keyed as `stampsAndListings` keys them: those `known` (taken as the files were
+    /// read, by path in the folder) as they are, the others taken now.
+    static func stamps(label: String, under folder: String, listing: [FileTree.Item],
+                       known: [(path: String, stamp: FileStamp)]) -> [String: FileStamp] {
+        var result: [String: FileStamp] = [:]
+        result.reserveCapacity(listing.count)
+        for (path, stamp) in known { result[label + "/" + path] = stamp }
+        let missing = listing.map(\.path).filter { result[label + "/" + $0] == nil }
+        let opened = OpenFolder(folder)
+        for (path, stamp) in zip(missing, missing.parallelMap { opened.stamp($0) }) {
+            if let stamp, !stamp.isDirectory { result[label + "/" + path] = stamp }
+        }
+        return result
+    }
+
     /// The stamps, and each folder's files as `FileTree.files` lists them: the content's
     /// listing is the loader's too, so a build walks the content folder once.
     static func stampsAndListings(of folders: [(label: String, url: URL)]) -> (stamps: [String: FileStamp], listings: [[FileTree.Item]]) {
