@@ -60,6 +60,8 @@ public struct LoadedContent: Sendable {
 public struct ContentLoader: Sendable {
     public var root: URL
     public var displayRoot: String
+    /// The root, opened: notes are read by paths from there, not walked from `/` again.
+    private let opened: OpenFolder
 
     public init(root: URL, displayRoot: String) {
         let standardized = root.standardizedFileURL
@@ -71,6 +73,7 @@ public struct ContentLoader: Sendable {
             self.root = standardized
         }
         self.displayRoot = displayRoot
+        opened = OpenFolder(self.root.path)
     }
 
     /// Finds and reads the dossier's files. Without `readingNotes`, notes are found but
@@ -153,14 +156,14 @@ public struct ContentLoader: Sendable {
     private func read(_ item: FileTree.Item, display: String) -> Result<(text: String, stamp: FileStamp), Diagnostic> {
         let start = SourceLocation(file: display, line: 1, column: 1)
         // The walk never enters a linked folder, so only a link itself can lead outside.
-        let path: String
+        let read: (bytes: [UInt8], stamp: FileStamp)?
         if item.isSymbolicLink {
             guard let resolved = resolvedInsideRoot(item.path) else { return .failure(outsideLink(display)) }
-            path = resolved
+            read = FileTree.stampedContents(of: resolved)
         } else {
-            path = root.path + "/" + item.path
+            read = FileTree.stampedContents(of: item.path, in: opened)
         }
-        guard let (data, stamp) = FileTree.stampedContents(of: path) else {
+        guard let (data, stamp) = read else {
             return .failure(.error(start, "cannot read the file", notes: ["check that it exists and is readable"]))
         }
         if data.isEmpty {

@@ -18,7 +18,15 @@ enum FileTree {
 
     /// A regular file's bytes, with its stamp as it was just before they were read.
     static func stampedContents(of path: String) -> (bytes: [UInt8], stamp: FileStamp)? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        stampedContents(open(path, O_RDONLY | O_CLOEXEC))
+    }
+
+    /// `stampedContents(of:)` for a path below an opened folder.
+    static func stampedContents(of relative: String, in folder: OpenFolder) -> (bytes: [UInt8], stamp: FileStamp)? {
+        stampedContents(folder.openForReading(relative))
+    }
+
+    private static func stampedContents(_ descriptor: Int32) -> (bytes: [UInt8], stamp: FileStamp)? {
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()

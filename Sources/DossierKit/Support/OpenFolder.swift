@@ -74,6 +74,12 @@ final class OpenFolder: @unchecked Sendable {
         unlinkat(at, rest, 0)
     }
 
+    /// A file below the folder opened for reading (-1 if it cannot be).
+    func openForReading(_ relative: String) -> Int32 {
+        let (at, rest) = start(relative)
+        return openat(at, rest, O_RDONLY | O_CLOEXEC)
+    }
+
     /// A new file, never one opened through a link or over an existing file.
     func create(_ relative: String) -> Int32 {
         let (at, rest) = start(relative)
