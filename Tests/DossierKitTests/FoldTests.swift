@@ -19,6 +19,18 @@ import Testing
         }
     }
 
+    @Test func textThatIsItsOwnKeyIsWhatFoundationFoldsItTo() async {
+        let ascii = (0..<0x80).map { String(Unicode.Scalar(UInt8($0))) }
+        #expect(Fold.isOwnKey("ismael-omar-mostefai") && Fold.isOwnKey("13-november-2015"))
+        #expect(!Fold.isOwnKey("Paris") && !Fold.isOwnKey("two words") && !Fold.isOwnKey("é"))
+        for text in ascii + ascii.map { "a" + $0 + "b" } where Fold.isOwnKey(text) {
+            #expect(Fold.foundationKey(text) == text, "\(Array(text.utf8))")
+        }
+        await propertyCheck(count: 3000, input: Self.text) { text in
+            if Fold.isOwnKey(text) { #expect(Fold.foundationKey(text) == text, "\(Array(text.unicodeScalars.map(\.value)))") }
+        }
+    }
+
     @Test func everyCoveredScalarAgreesWithFoundationOnItsOwnAndBetweenLetters() {
         for value in 0..<0x250 {
             let scalar = String(Unicode.Scalar(value)!)

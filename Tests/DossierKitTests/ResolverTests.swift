@@ -88,6 +88,7 @@ import Testing
         let (report, dossier) = try check(body: "The [[Durand]] affair.\n", extra: [
             "people/jerome-durand.md": Notes.person("Jérôme Durand", aliases: ["Durand"]),
             "people/marie-durand.md": Notes.person("Marie Durand", aliases: ["Durand"]),
+            "people/paul-durand.md": Notes.person("Paul Durand", aliases: ["Durand"]),
         ])
         defer { dossier.remove() }
         let diagnostic = try #require(report.first(containing: "ambiguous cross-reference [[Durand]]"))
@@ -95,6 +96,7 @@ import Testing
         #expect(diagnostic.location.column == 5)
         #expect(diagnostic.notes.contains { $0.contains("[[jerome-durand]]") })
         #expect(diagnostic.notes.contains { $0.contains("[[marie-durand]]") })
+        #expect(diagnostic.notes.contains { $0.contains("[[paul-durand]]") })
     }
 
     @Test func anchorMustNameAHeading() throws {

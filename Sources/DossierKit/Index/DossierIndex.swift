@@ -8,8 +8,11 @@ public struct DossierIndex: Sendable {
     public private(set) var orderedIDs: [String] = []
     /// Where each type's ids lie in `orderedIDs` (one run each, since they come first by type).
     private var runs: [EntryType: Range<Int>] = [:]
-    /// Folded id, title or alias → the ids it names (more than one: ambiguous).
-    private var names: [String: [String]] = [:]
+    /// Folded id, title or alias → the id it names: the first, in `orderedIDs` order,
+    /// when it names several, which `sharedNames` then lists (ambiguous). One table of
+    /// lists was a list made for each of some 30,000 names.
+    private var names: [String: String] = [:]
+    private var sharedNames: [String: [String]] = [:]
     /// Each title and alias as written → its folded key: most references write one of
     /// them exactly, and are then looked up without folding them again.
     private var foldedAsWritten: [String: String] = [:]
@@ -29,43 +32,44 @@ public struct DossierIndex: Sendable {
     public init(entries list: [Entry], anchors: [String: [String]], ranking: Bool = true) {
         var diagnostics: [Diagnostic] = []
         entries.reserveCapacity(list.count)
-        var kept: [Entry] = []
-        kept.reserveCapacity(list.count)
+        // By type, in declaration order, then by id. The notes come by path (a folder
+        // per type, a file per id), so each type's entries are nearly always in id
+        // order already: gathered by type, each run is only checked.
+        var byType = Array(repeating: [Entry](), count: EntryType.allCases.count)
         for entry in list {
-            if let first = entries[entry.id] {
+            // One hash per entry: an id taken already gets its first claimant back.
+            if let first = entries.updateValue(entry, forKey: entry.id) {
+                entries[entry.id] = first
                 diagnostics.append(.error(entry.idLocation, "duplicate id '\(entry.id)'",
                                           notes: ["also used by \(first.idLocation.description)", "rename one of the two files (or change its 'id:')"]))
                 continue
             }
-            entries[entry.id] = entry
-            kept.append(entry)
+            byType[entry.type.rank].append(entry)
         }
         duplicateDiagnostics = diagnostics
-        // Sorted from the notes' order (by path: a folder per type, a file per id), which
-        // is nearly this order already: a handful of runs for the sort to merge. The
-        // entries themselves, so none is looked up again by id.
-        let inOrder = kept.sorted { ($0.type, $0.id) < ($1.type, $1.id) }
-        orderedIDs = inOrder.map(\.id)
-        var start = 0
-        while start < inOrder.count {
-            let type = inOrder[start].type
-            var end = start + 1
-            while end < inOrder.count, inOrder[end].type == type { end += 1 }
-            runs[type] = start..<end
-            start = end
+        var ordered: [Entry] = []
+        ordered.reserveCapacity(entries.count)
+        for (type, run) in zip(EntryType.allCases, byType) where !run.isEmpty {
+            let isInOrder = zip(run, run.dropFirst()).allSatisfy { $0.id < $1.id }
+            runs[type] = ordered.count..<(ordered.count + run.count)
+            ordered += isInOrder ? run : run.sorted { $0.id < $1.id }
         }
+        let inOrder = ordered
+        orderedIDs = inOrder.map(\.id)
         // Folding (Foundation, diacritics and case) is the slow part: both cores.
         let folded = inOrder.parallelMap { entry -> (title: String, others: [String]) in
             let title = Fold.key(entry.title)
             entry.foldedTitle = title
             return (title, [Fold.key(entry.id)] + entry.aliases.map { Fold.key($0.value) })
         }
-        // The two name tables and the title order are made at the same time on both
-        // cores; each variable is written by one part and read once all have finished.
-        nonisolated(unsafe) var names: [String: [String]] = [:]
+        // The two name tables and each type's title order are made at the same time on
+        // both cores; each variable is written by one part and read once all have
+        // finished, and each entry's rank by the part of its type.
+        nonisolated(unsafe) var names: [String: String] = [:]
+        nonisolated(unsafe) var sharedNames: [String: [String]] = [:]
         nonisolated(unsafe) var foldedAsWritten: [String: String] = [:]
-        nonisolated(unsafe) var titleRanks: [String: Int]? = nil
-        DispatchQueue.concurrentPerform(iterations: ranking ? 3 : 2) { part in
+        let typeRuns = ranking ? EntryType.allCases.compactMap { runs[$0] } : []
+        DispatchQueue.concurrentPerform(iterations: 2 + typeRuns.count) { part in
             switch part {
             case 0:
                 // Sized up front, and each entry's few keys deduplicated in place: growing
@@ -75,7 +79,12 @@ public struct DossierIndex: Sendable {
                 for (entry, folded) in zip(inOrder, folded) {
                     keys.removeAll(keepingCapacity: true)
                     for key in [folded.title] + folded.others where !key.isEmpty && !keys.contains(key) { keys.append(key) }
-                    for key in keys { names[key, default: []].append(entry.id) }
+                    for key in keys {
+                        if let first = names.updateValue(entry.id, forKey: key) {
+                            names[key] = first
+                            sharedNames[key, default: [first]].append(entry.id)
+                        }
+                    }
                 }
             case 1:
                 foldedAsWritten.reserveCapacity(inOrder.count * 2)
@@ -84,17 +93,19 @@ public struct DossierIndex: Sendable {
                     for (alias, key) in zip(entry.aliases, folded.others.dropFirst()) { foldedAsWritten[alias.value] = key }
                 }
             default:
-                let ordered = inOrder.sorted(by: Self.titleOrder).map(\.id)
-                titleRanks = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1, $0) })
+                // Title order is by type first: each type's run is sorted on its own, and
+                // its entries ranked after the types before it.
+                let run = typeRuns[part - 2]
+                for (rank, entry) in zip(run, inOrder[run].sorted(by: Self.titleOrder)) { entry.titleRank = rank }
             }
         }
-        (self.names, self.foldedAsWritten, self.titleRanks) = (names, foldedAsWritten, titleRanks)
+        (self.names, self.sharedNames, self.foldedAsWritten, isRanked) = (names, sharedNames, foldedAsWritten, ranking)
         self.anchors = anchors
     }
 
-    /// Position of every id in title order, so sorting a list compares two integers; nil
-    /// when the index was made without ranking.
-    private var titleRanks: [String: Int]? = nil
+    /// Whether every entry has its `titleRank`, its position in title order (so sorting a
+    /// list compares two integers); false when the index was made without ranking.
+    private var isRanked = false
 
     /// By kind, then folded title, then id.
     private static func titleOrder(_ a: Entry, _ b: Entry) -> Bool {
@@ -111,16 +122,16 @@ public struct DossierIndex: Sendable {
 
     /// The ids sorted by kind, then folded title, then id.
     public func inTitleOrder<S: Sequence<String>>(_ ids: S) -> [String] {
-        guard let titleRanks else { return ids.map { entries[$0]! }.sorted(by: Self.titleOrder).map(\.id) }
-        return ids.map { (titleRanks[$0]!, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        guard isRanked else { return ids.map { entries[$0]! }.sorted(by: Self.titleOrder).map(\.id) }
+        return ids.map { (entries[$0]!.titleRank, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// Finds what `text` names. An exact id wins over titles and aliases.
     public func lookup(_ text: String) -> Lookup {
         if entries[text] != nil { return .found(text) }
         let key = foldedAsWritten[text] ?? Fold.key(text)
-        if let ids = names[key] {
-            if ids.count == 1 { return .found(ids[0]) }
+        if let id = names[key] {
+            guard let ids = sharedNames[key] else { return .found(id) }
             if let exactID = ids.first(where: { $0 == key }) { return .found(exactID) }
             return .ambiguous(ids.sorted())
         }
@@ -131,10 +142,10 @@ public struct DossierIndex: Sendable {
     public func suggestions(for key: String, types: Set<EntryType>? = nil) -> [String] {
         let limit = max(2, key.count / 3)
         var best: [String: Int] = [:]
-        for (name, ids) in names {
+        for (name, first) in names {
             let distance = Suggest.distance(key, name, limit: limit)
             guard distance <= limit else { continue }
-            for id in ids where types?.contains(entries[id]!.type) ?? true {
+            for id in sharedNames[name] ?? [first] where types?.contains(entries[id]!.type) ?? true {
                 best[id] = min(best[id] ?? .max, distance)
             }
         }

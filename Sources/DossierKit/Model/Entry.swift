@@ -42,7 +42,7 @@ public enum EntryType: String, Sendable, CaseIterable, Comparable {
     }
 
     /// Declaration order, the order of sections and of sorting by kind.
-    private var rank: Int {
+    var rank: Int {
         switch self {
         case .person: 0
         case .organization: 1
@@ -133,6 +133,9 @@ public final class Entry: @unchecked Sendable {
 
     /// The title folded as the index compares titles (set when the index is made).
     var foldedTitle = ""
+    /// The entry's position among all entries in the index's title order (set when the
+    /// index is made with ranking).
+    var titleRank = 0
 
     /// Keys the format does not define, kept for templates (scalars only).
     public var extra: [String: String] = [:]

@@ -44,7 +44,20 @@ public enum Slug {
 /// (NFC and NFD spell the same key), runs of spaces collapsed.
 public enum Fold {
     public static func key(_ text: String) -> String {
-        latinKey(text) ?? foundationKey(text)
+        isOwnKey(text) ? text : latinKey(text) ?? foundationKey(text)
+    }
+
+    /// Whether `text` folds to itself: ASCII without whitespace that folding leaves as it
+    /// is (lower case, digits, punctuation), as every id is. Its key is then the text
+    /// itself, not a copy of it made byte by byte.
+    static func isOwnKey(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 && asciiFoldsToItself[Int($0)] } }
+    }
+
+    /// Which ASCII bytes `latinFolds` leaves as they are.
+    private static let asciiFoldsToItself: [Bool] = (0..<0x80).map { value in
+        if case .ascii(let byte) = latinFolds[value] { byte == value } else { false }
     }
 
     /// The definition: Foundation's folding, then compatibility composition and
