@@ -142,8 +142,9 @@ public enum Builder {
         if !options.freesMemory { ProcessLifetime.keep(dossier) }
         // A first build's content stamps: the notes' and the config's as they were read,
         // the other files' (assets) taken now. Made beside the pages; the cache needs them.
-        let contentStamps = isFirstBuild ? Concurrent { [content = options.content.path, dossier] in
+        let firstInputs = isFirstBuild ? Concurrent { [content = options.content.path, dossier, inputs] in
             BuildCache.stamps(label: "content", under: content, listing: contentListing, known: dossier.readStamps)
+                .merging(inputs) { content, _ in content }
         } : nil
         timer.lap("read, parse and resolve")
         let lastWarnings = previous?.editorialWarnings
@@ -273,6 +274,9 @@ public enum Builder {
             throw EnvironmentError(error.description)
         }
         timer.lap("assets and swap")
+        // The new site's folders are stamped on both cores while this thread makes the
+        // cache's tables (a third of saving the cache, each after the other).
+        let siteListing = Concurrent { [staged] in staged.listing() }
         result.report = DiagnosticReport(diagnostics + warnings.value)
         // The site holds exactly the planned pages and the assets: their stamps are known
         // (a reused page is the previous build's file), so no walk over the new site. With
@@ -288,7 +292,7 @@ public enum Builder {
         }
         for asset in assets { outputs?["site/" + asset.path] = FileStamp(path: options.output.path + "/" + asset.path) }
         if outputs?.count != plan.count + assets.count { outputs = nil }
-        if let contentStamps { inputs.merge(contentStamps.value) { template, _ in template } }
+        if let firstInputs { inputs = firstInputs.value }
         var cache = BuildCache(stampedAt: stampedAt, inputs: inputs, outputs: outputs ?? BuildCache.stamps(of: [("site", options.output)]),
                                pageCount: result.pages, diagnostics: result.report.diagnostics)
         cache.pages = PageRecords(paths: planPaths, inputs: pages.map(\.inputs), digests: pages.map { $0.digest ?? "" })
@@ -296,8 +300,9 @@ public enum Builder {
         cache.memos = dossier.memos
         cache.editorialWarnings = warnings.value
         cache.memoBase = previous?.memoBase ?? freshMemoBase?.value
+        cache.memosAreTheBase = previous == nil && cache.memoBase != nil
         // The site just replaced is the next build's staging folder; this one, the next but one's.
-        (cache.site, cache.spare) = (staged.listing(), previous?.site)
+        (cache.site, cache.spare) = (siteListing.value, previous?.site)
         cache.placed = staged.placed.sorted()
         cache.save(for: options.output)
         if !options.freesMemory { ProcessLifetime.keep((cache, staged, planner, pages)) }

@@ -35,6 +35,9 @@ struct BuildCache: Sendable {
     var memos: NoteMemos?
     /// The memo base the memos were read with (kept by the next cache if still valid).
     var memoBase: MemoBase?
+    /// The memo base was written from this build's very memos (a first build's): none
+    /// differs from it, and `save` does not look. Not saved.
+    var memosAreTheBase = false
     /// The site's folder tree as this build left it, and the spare's (the site this
     /// build replaced, as the build before listed it): the next build stages into the
     /// spare, and the one after into this site (see SiteWriter).
@@ -116,7 +119,10 @@ struct BuildCache: Sendable {
     /// the old cache does not match the new base, and the next build starts afresh.
     func save(for output: URL) {
         var cache = self
-        if let memos {
+        if memosAreTheBase {
+            cache.memos?.byPath = [:]
+            cache.memoBase?.removed = []
+        } else if let memos {
             // The memos that are not the base's and the paths the base has no longer, found
             // at the same time; each variable is written by one part.
             nonisolated(unsafe) var differing: [String: NoteMemo] = [:]
