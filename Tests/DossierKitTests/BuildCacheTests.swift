@@ -88,12 +88,12 @@ import Testing
             #expect(EntryCodec.decode(Array(bytes.dropLast()), lines: TextLines(file.text)) == nil)
         }
         #expect(read > 100)
-        // Every stored property but the body, the folded title, the title rank and the
-        // content hash (never cached: the body is parsed, the title folded and ranked by
-        // the index, the file hashed as it is read, in every build) was exercised, so a
-        // property the codec forgets makes the comparison above fail.
+        // Every stored property but the body, the folded title and names, the title rank
+        // and the content hash (not the codec's: the body is parsed, the names folded (or
+        // kept by the note's memo) and ranked by the index, the file hashed as it is
+        // read) was exercised, so a property the codec forgets makes the comparison above fail.
         let all = Set(Mirror(reflecting: Entry(id: "", type: .note, file: "", idLocation: SourceLocation(file: "", line: 1, column: 1), title: "", lines: TextLines(""))).children.compactMap(\.label))
-        #expect(all.subtracting(covered) == ["body", "foldedTitle", "titleRank", "contentHash"])
+        #expect(all.subtracting(covered) == ["body", "foldedTitle", "foldedNames", "titleRank", "contentHash"])
     }
 
     @Test func anUnchangedNoteIsNotReadAgainAndAnEditedOneIs() throws {
@@ -176,6 +176,26 @@ import Testing
         let assetEdited = try dossier.build()
         #expect(assetEdited.stats.written == 1)
         #expect(assetEdited.notesOpened == 0)
+    }
+
+    /// Each note's memo keeps its entry's names as the index folded them, for the next
+    /// build's index, whether the note was read or its memo stood in for it.
+    @Test func memosKeepTheNamesTheIndexFolded() throws {
+        let dossier = try ScratchDossier(Self.everyField)
+        defer { dossier.remove() }
+        try dossier.ageContent()
+        _ = try dossier.build()
+        try dossier.write("places/town.md", Self.everyField["places/town.md"]! + "A market town.\n")
+        _ = try dossier.build()
+        let memos = try #require(BuildCache.Head(for: dossier.output)?.complete()?.memos?.byPath)
+        #expect(memos.count == Self.everyField.count)
+        for (path, memo) in memos {
+            let names = try #require(memo.foldedNames, "\(path)")
+            let entry = try #require(EntryCodec.decode(memo.entry, lines: TextLines.none), "\(path)")
+            #expect(names.title == memo.body.title, "\(path)")
+            #expect(names.titleKey == Fold.key(names.title), "\(path)")
+            #expect(names.others == [Fold.key(entry.id)] + entry.aliases.map { Fold.key($0.value) }, "\(path)")
+        }
     }
 
     @Test func aNoteIsReadOnlyIfItsStampChangedOrCouldChangeUnseen() throws {

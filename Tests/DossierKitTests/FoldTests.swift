@@ -31,6 +31,24 @@ import Testing
         }
     }
 
+    /// An entry's names folded by an earlier build (kept by its note's memo) are used as
+    /// they are while its title is the one they were folded from, and folded anew once not.
+    @Test func namesFoldedEarlierHoldOnlyForTheTitleTheyWereFoldedFrom() {
+        func entry(_ id: String, title: String, kept: FoldedNames) -> Entry {
+            let entry = Entry(id: id, type: .note, file: "notes/\(id).md", idLocation: SourceLocation(file: "notes/\(id).md", line: 1, column: 1),
+                              title: title, lines: TextLines(""))
+            entry.foldedNames = kept
+            return entry
+        }
+        let same = entry("kept", title: "Réunion à Molenbeek", kept: FoldedNames(title: "Réunion à Molenbeek", titleKey: "kept key", others: ["kept"]))
+        let renamed = entry("renamed", title: "Nouveau Titre", kept: FoldedNames(title: "Ancien titre", titleKey: "ancien titre", others: ["renamed"]))
+        let index = DossierIndex(entries: [same, renamed], anchors: [[], []])
+        #expect(index.lookup("kept key") == .found("kept"))
+        #expect(index.lookup("nouveau titre") == .found("renamed"))
+        #expect(index.lookup("Ancien titre") != .found("renamed"))
+        #expect(renamed.foldedNames == FoldedNames(title: "Nouveau Titre", titleKey: "nouveau titre", others: ["renamed"]))
+    }
+
     @Test func everyCoveredScalarAgreesWithFoundationOnItsOwnAndBetweenLetters() {
         for value in 0..<0x250 {
             let scalar = String(Unicode.Scalar(value)!)

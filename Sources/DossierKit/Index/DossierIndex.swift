@@ -29,7 +29,8 @@ public struct DossierIndex: Sendable {
     /// Builds the index; a second entry with an id already taken is reported and left out.
     /// Without `ranking`, titles are compared each time a list is put in title order
     /// instead of ranked once for all: cheaper for a rebuild that sorts a few lists.
-    public init(entries list: [Entry], anchors: [String: [String]], ranking: Bool = true) {
+    /// `anchors` are the heading anchors of each entry's body, in the order of `list`.
+    public init(entries list: [Entry], anchors anchorLists: [[String]], ranking: Bool = true) {
         var diagnostics: [Diagnostic] = []
         entries.reserveCapacity(list.count)
         // By type, in declaration order, then by id. The notes come by path (a folder
@@ -56,11 +57,17 @@ public struct DossierIndex: Sendable {
         }
         let inOrder = ordered
         orderedIDs = inOrder.map(\.id)
-        // Folding (Foundation, diacritics and case) is the slow part: both cores.
+        // Folding (Foundation, diacritics and case) is the slow part: both cores, and
+        // only for what is not folded already (an unchanged note's names, kept by its memo).
         let folded = inOrder.parallelMap { entry -> (title: String, others: [String]) in
-            let title = Fold.key(entry.title)
-            entry.foldedTitle = title
-            return (title, [Fold.key(entry.id)] + entry.aliases.map { Fold.key($0.value) })
+            if let kept = entry.foldedNames, kept.title == entry.title {
+                entry.foldedTitle = kept.titleKey
+                return (kept.titleKey, kept.others)
+            }
+            let names = FoldedNames(title: entry.title, titleKey: Fold.key(entry.title),
+                                    others: [Fold.key(entry.id)] + entry.aliases.map { Fold.key($0.value) })
+            (entry.foldedTitle, entry.foldedNames) = (names.titleKey, names)
+            return (names.titleKey, names.others)
         }
         // The two name tables and each type's title order are made at the same time on
         // both cores; each variable is written by one part and read once all have
@@ -68,8 +75,9 @@ public struct DossierIndex: Sendable {
         nonisolated(unsafe) var names: [String: String] = [:]
         nonisolated(unsafe) var sharedNames: [String: [String]] = [:]
         nonisolated(unsafe) var foldedAsWritten: [String: String] = [:]
+        nonisolated(unsafe) var anchors: [String: [String]] = [:]
         let typeRuns = ranking ? EntryType.allCases.compactMap { runs[$0] } : []
-        DispatchQueue.concurrentPerform(iterations: 2 + typeRuns.count) { part in
+        DispatchQueue.concurrentPerform(iterations: 3 + typeRuns.count) { part in
             switch part {
             case 0:
                 // Sized up front, and each entry's few keys deduplicated in place: growing
@@ -92,10 +100,15 @@ public struct DossierIndex: Sendable {
                     foldedAsWritten[entry.title] = folded.title
                     for (alias, key) in zip(entry.aliases, folded.others.dropFirst()) { foldedAsWritten[alias.value] = key }
                 }
+            case 2:
+                // By id; a duplicate (an error, reported above) adds its anchors to the first's.
+                for (entry, entryAnchors) in zip(list, anchorLists) where !entryAnchors.isEmpty {
+                    anchors[entry.id, default: []] += entryAnchors
+                }
             default:
                 // Title order is by type first: each type's run is sorted on its own, and
                 // its entries ranked after the types before it.
-                let run = typeRuns[part - 2]
+                let run = typeRuns[part - 3]
                 for (rank, entry) in zip(run, inOrder[run].sorted(by: Self.titleOrder)) { entry.titleRank = rank }
             }
         }
@@ -160,4 +173,15 @@ public struct DossierIndex: Sendable {
             return title == id ? "did you mean \(shown)?" : "did you mean \(shown) (\(title))?"
         }
     }
+}
+
+/// An entry's names as the index looks them up: its title, id and aliases folded (see
+/// `Fold.key`), with the title they were folded from. Kept in the note's memo: the id and
+/// aliases come from the front-matter the memo stands for, and the title is folded again
+/// if it is no longer this one (a note titled by its first heading).
+struct FoldedNames: Sendable, Equatable {
+    var title: String
+    var titleKey: String
+    /// The id's key, then each alias's.
+    var others: [String]
 }

@@ -133,6 +133,9 @@ public final class Entry: @unchecked Sendable {
 
     /// The title folded as the index compares titles (set when the index is made).
     var foldedTitle = ""
+    /// The keys the index folded the title, id and aliases to (set when the index is
+    /// made, or by the memo of an unchanged note: see `FoldedNames`).
+    var foldedNames: FoldedNames?
     /// The entry's position among all entries in the index's title order (set when the
     /// index is made with ranking).
     var titleRank = 0

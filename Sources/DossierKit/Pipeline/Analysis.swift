@@ -147,10 +147,13 @@ public enum Analysis {
         if let config = loaded.configFile, let stamp = config.stamp { readStamps.append((config.relativePath, stamp)) }
         timer.lap("read notes, front-matter and cmark parse")
         diagnostics += parsed.flatMap(\.diagnostics)
-        let entries = parsed.compactMap(\.entry)
-        var anchors: [String: [String]] = [:]
-        for note in parsed where !note.anchors.isEmpty {
-            if let entry = note.entry { anchors[entry.id, default: []] += note.anchors }
+        var entries: [Entry] = [], anchors: [[String]] = []
+        entries.reserveCapacity(parsed.count)
+        anchors.reserveCapacity(parsed.count)
+        for note in parsed {
+            guard let entry = note.entry else { continue }
+            entries.append(entry)
+            anchors.append(note.anchors)
         }
         // A rebuild whose shared inputs are the last build's renders a few pages: their
         // lists are sorted by title as they are made, without ranking every title first.
@@ -227,7 +230,8 @@ public enum Analysis {
                                 sharedPart: note.sharedPart.isEmpty
                                     ? SharedInputs.part(note: note.source.relativePath, frontMatterHash: note.frontMatterHash,
                                                         title: body!.title, anchors: body!.anchors)
-                                    : note.sharedPart)
+                                    : note.sharedPart,
+                                foldedNames: entry.foldedNames)
             note.resolved()
             return (entry.id, page, memo)
         }
@@ -379,6 +383,7 @@ public enum Analysis {
                       diagnostics: memo.readDiagnostics, contentHash: memo.contentHash,
                       frontMatterHash: memo.frontMatterHash, readFromFile: false, memo: memo.body)
             previousMemo = memo
+            entry.foldedNames = memo.foldedNames
         }
 
         init(note: LoadedNote, entry: Entry?, entryBytes: [UInt8], bodyLength: Int, diagnostics: [Diagnostic],

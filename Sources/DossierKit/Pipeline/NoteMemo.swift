@@ -27,15 +27,18 @@ final class NoteMemo: Sendable {
     /// Digest of what other notes read of this one, as it stands in for the note (see
     /// SharedInputs): the same for these memo values in any build, so it is kept.
     let sharedPart: [UInt8]
+    /// The entry's names as the index folded them (nil for a note with no entry).
+    let foldedNames: FoldedNames?
     /// The memo as the build cache held it, written back as is while it still holds
     /// (re-encoding 10,000 unchanged memos was most of saving the cache).
     let encoded: ArraySlice<UInt8>?
 
     init(contentHash: String, displayPath: String, entry: [UInt8], readDiagnostics: [Diagnostic], bodyLength: Int,
-         frontMatterHash: String, body: BodyMemo, frontMatterLinks: [String], sharedPart: [UInt8], encoded: ArraySlice<UInt8>? = nil) {
+         frontMatterHash: String, body: BodyMemo, frontMatterLinks: [String], sharedPart: [UInt8], foldedNames: FoldedNames?,
+         encoded: ArraySlice<UInt8>? = nil) {
         (self.contentHash, self.displayPath, self.entry, self.readDiagnostics) = (contentHash, displayPath, entry, readDiagnostics)
         (self.bodyLength, self.frontMatterHash, self.body, self.encoded) = (bodyLength, frontMatterHash, body, encoded)
-        (self.frontMatterLinks, self.sharedPart) = (frontMatterLinks, sharedPart)
+        (self.frontMatterLinks, self.sharedPart, self.foldedNames) = (frontMatterLinks, sharedPart, foldedNames)
     }
 }
 

@@ -51,13 +51,16 @@ public enum Fold {
     /// is (lower case, digits, punctuation), as every id is. Its key is then the text
     /// itself, not a copy of it made byte by byte.
     static func isOwnKey(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 && asciiFoldsToItself[Int($0)] } }
+        let (low, high) = asciiFoldingToItself
+        return text.utf8.allSatisfy { byte in
+            byte < 64 ? low >> byte & 1 == 1 : byte < 128 && high >> (byte - 64) & 1 == 1
+        }
     }
 
-    /// Which ASCII bytes `latinFolds` leaves as they are.
-    private static let asciiFoldsToItself: [Bool] = (0..<0x80).map { value in
-        if case .ascii(let byte) = latinFolds[value] { byte == value } else { false }
+    /// Which ASCII bytes `latinFolds` leaves as they are, one bit each (bytes 0–63, 64–127).
+    private static let asciiFoldingToItself: (UInt64, UInt64) = (0..<0x80).reduce(into: (0, 0)) { masks, value in
+        guard case .ascii(let byte) = latinFolds[value], byte == value else { return }
+        if value < 64 { masks.0 |= 1 << UInt64(value) } else { masks.1 |= 1 << UInt64(value - 64) }
     }
 
     /// The definition: Foundation's folding, then compatibility composition and

@@ -18,7 +18,7 @@ import Glibc
 /// a sixth of a one-edit rebuild at 50,000 notes).
 struct BuildCache: Sendable {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 17"
+    static let header = "dossier build cache 18"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
@@ -375,7 +375,7 @@ struct PageRecords: Sendable {
 /// in parts read at the same time on both cores. Only the cache says which of them
 /// still hold.
 struct MemoBase: Sendable {
-    static let header = "dossier memo base 3"
+    static let header = "dossier memo base 4"
     /// Four parts and the rest of the cache keep both cores busy to the end of reading.
     static let partCount = 4
 
@@ -481,9 +481,10 @@ extension NoteMemo {
         let (contentHash, displayPath, entry) = (try reader.string(), try reader.string(), try reader.blob())
         let (readDiagnostics, bodyLength) = (try Diagnostic.list(reading: &reader), try reader.int())
         let (frontMatterHash, body, links, sharedPart) = (try reader.string(), try BodyMemo(reading: &reader), try reader.strings(), try reader.blob())
+        let foldedNames = try reader.int() == 0 ? nil : FoldedNames(title: try reader.string(), titleKey: try reader.string(), others: try reader.strings())
         self.init(contentHash: contentHash, displayPath: displayPath, entry: entry, readDiagnostics: readDiagnostics,
                   bodyLength: bodyLength, frontMatterHash: frontMatterHash, body: body, frontMatterLinks: links,
-                  sharedPart: sharedPart, encoded: reader.bytes(since: start))
+                  sharedPart: sharedPart, foldedNames: foldedNames, encoded: reader.bytes(since: start))
     }
 
     func write(to writer: inout CacheWriter) {
@@ -497,6 +498,12 @@ extension NoteMemo {
         body.write(to: &writer)
         writer.write(frontMatterLinks)
         writer.write(bytes: sharedPart)
+        writer.write(foldedNames == nil ? 0 : 1)
+        if let foldedNames {
+            writer.write(foldedNames.title)
+            writer.write(foldedNames.titleKey)
+            writer.write(foldedNames.others)
+        }
     }
 }
 
