@@ -138,6 +138,26 @@ import Testing
         #expect(her.contains("<span class=\"alias\">La Comtesse</span>"))
     }
 
+    /// "Mentioned in" lists each entry once, however often it links, in title order
+    /// (folded: "Émile" between "Alpha" and "Zeta"), front-matter and body together.
+    @Test func mentionsListEachEntryOnceInTitleOrder() throws {
+        let dossier = try ScratchDossier([
+            "sources/src.md": Notes.source,
+            "people/target.md": Notes.person("Target Person"),
+            "people/zeta.md": Notes.person("Zeta Person", body: "Met [[target]], then [[Target Person]] again."),
+            "people/alpha.md": "---\nname: Alpha Person\nsources: [src]\nrelations:\n  - with: target\n    kind: colleague\n---\nSee [[target]].\n",
+            "people/emile.md": Notes.person("Émile Person", body: "Knows [[target]]."),
+        ])
+        defer { dossier.remove() }
+        #expect(try dossier.build().report.hasErrors == false)
+        let html = try dossier.page("people/target/index.html")
+        let section = try #require(html.components(separatedBy: "id=\"section-mentions\"").dropFirst().first?.components(separatedBy: "</section>").first)
+        let names = ["Alpha Person", "Émile Person", "Zeta Person"]
+        #expect(names.map { section.components(separatedBy: ">\($0)</a>").count - 1 } == [1, 1, 1], "\(section)")
+        let positions = names.compactMap { section.range(of: ">\($0)</a>")?.lowerBound }
+        #expect(positions.count == 3 && positions == positions.sorted())
+    }
+
     @Test func sourcePageListsCitingPagesWithLocators() throws {
         let html = try dossier.page("sources/gazette-2019/index.html")
         let citedBy = try #require(html.range(of: "id=\"section-cited-by\"")).upperBound

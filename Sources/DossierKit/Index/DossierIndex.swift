@@ -139,6 +139,17 @@ public struct DossierIndex: Sendable {
         return ids.map { (entries[$0]!.titleRank, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
+    /// The ids sorted as `inTitleOrder` sorts them, each once. Ranked, the repeats are
+    /// dropped once sorted (side by side then), without a set made for every list.
+    public func inTitleOrder(withoutRepeats ids: [String]) -> [String] {
+        guard isRanked else { return inTitleOrder(Set(ids)) }
+        let ranked = ids.map { (entries[$0]!.titleRank, $0) }.sorted { $0.0 < $1.0 }
+        var result: [String] = []
+        result.reserveCapacity(ranked.count)
+        for (offset, (rank, id)) in ranked.enumerated() where offset == 0 || ranked[offset - 1].0 != rank { result.append(id) }
+        return result
+    }
+
     /// Finds what `text` names. An exact id wins over titles and aliases.
     public func lookup(_ text: String) -> Lookup {
         if entries[text] != nil { return .found(text) }

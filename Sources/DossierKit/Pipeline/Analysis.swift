@@ -259,11 +259,12 @@ public enum Analysis {
                 }
             }
         }
-        // Two independent gatherings, one per core: what the next build and the renderer
-        // look up by note (memos, resolved pages) with what the front-matter links to, and
-        // what the bodies link to and cite. Each variable is written by one part
-        // and read once both have finished. The mention lists are gathered only for the
-        // touched entries when they are known (see BackLinks).
+        // Four independent parts over both cores, the longest first: what the bodies
+        // cite; what the front-matter links to; what the bodies link to; what the next
+        // build and the renderer look up by note (memos, resolved pages) with the timeline.
+        // Each variable is written by one part and read once all have finished. The
+        // mention lists are gathered only for the touched entries when they are known
+        // (see BackLinks).
         let linking = resolved.indices.map { MentionLists.Note(entry: kept[$0].entry!, memo: resolved[$0].memo) }
         let touched = touchedByBodies.map(MentionLists.Wanted.init)
         let memoTable = newMemos.map { changed in (last: previous!.byPath, changed: changed) }
@@ -273,8 +274,20 @@ public enum Analysis {
         nonisolated(unsafe) var bodyDiagnostics: [Diagnostic] = []
         nonisolated(unsafe) var frontMatterLists = MentionLists()
         nonisolated(unsafe) var bodyLists = MentionLists()
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
+        nonisolated(unsafe) var citationLists = MentionLists()
+        DispatchQueue.concurrentPerform(iterations: 4) { part in
+            switch part {
+            case 0:
+                citationLists.gatherCitations(linking, only: touched)
+            case 1:
+                frontMatterLists.gatherFrontMatter(linking, only: touched)
+            case 2:
+                for i in resolved.indices {
+                    let body = resolved[i].memo.body
+                    if !body.diagnostics.isEmpty { bodyDiagnostics += body.diagnostics }
+                }
+                bodyLists.gatherBodyMentions(linking, only: touched)
+            default:
                 // By index, reading the memos in place: copying each note and memo out of
                 // the arrays retained and released a dozen fields per note.
                 if let memoTable {
@@ -288,26 +301,19 @@ public enum Analysis {
                 for i in resolved.indices {
                     if let page = resolved[i].page { resolvedPages[resolved[i].id] = page }
                 }
-                frontMatterLists.gatherFrontMatter(linking, only: touched)
                 // Sort keys computed once per event, not once per comparison; the sort is
                 // stable, so events on the same date keep the index order.
                 timeline = index.ids(of: .event)
                     .compactMap { id in index[id]!.date.map { (id, $0.value.sortKey) } }
                     .sorted { $0.1 < $1.1 }
                     .map(\.0)
-                return
             }
-            for i in resolved.indices {
-                let body = resolved[i].memo.body
-                if !body.diagnostics.isEmpty { bodyDiagnostics += body.diagnostics }
-            }
-            bodyLists.gatherBodies(linking, only: touched)
         }
         diagnostics += bodyDiagnostics
         timer.lap("memos, mention lists and timeline")
         // A rebuild that takes the last build's inputs for the pages no changed body
         // touches renders few pages: they sort their own lists.
-        let backLinks = BackLinks(frontMatterLists.withBodies(of: bodyLists), index: index, timeline: timeline, sortingAll: touchedByBodies == nil,
+        let backLinks = BackLinks(frontMatterLists.withBodies(mentions: bodyLists, citations: citationLists), index: index, timeline: timeline, sortingAll: touchedByBodies == nil,
                                   partial: touchedByBodies.map { ($0, { MentionLists.gather(linking) }) })
         timer.lap("back-links")
         var dossier = AnalyzedDossier(

@@ -102,7 +102,7 @@ public struct BackLinks: Sendable {
         return citing.contains(id)
     }
 
-    private func inTitleOrder(_ ids: [String]) -> [String] { index.inTitleOrder(Set(ids)) }
+    private func inTitleOrder(_ ids: [String]) -> [String] { index.inTitleOrder(withoutRepeats: ids) }
 
     private func inTimelineOrder(_ ids: [String]) -> [String] {
         Set(ids).map { (timelineOrder[$0] ?? .max, $0) }.sorted { $0 < $1 }.map(\.1)

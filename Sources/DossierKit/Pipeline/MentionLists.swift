@@ -56,19 +56,25 @@ struct MentionLists: Sendable {
 
     /// Every list, or (`only`) the lists of those targets, on both cores.
     static func gather(_ notes: [Note], only wanted: Wanted? = nil) -> MentionLists {
-        // Each variable is written by one part and read once both have finished.
+        // Each variable is written by one part and read once all have finished.
         nonisolated(unsafe) var frontMatter = MentionLists()
-        nonisolated(unsafe) var bodies = MentionLists()
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 { frontMatter.gatherFrontMatter(notes, only: wanted) } else { bodies.gatherBodies(notes, only: wanted) }
+        nonisolated(unsafe) var mentions = MentionLists()
+        nonisolated(unsafe) var citations = MentionLists()
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            switch part {
+            case 0: frontMatter.gatherFrontMatter(notes, only: wanted)
+            case 1: mentions.gatherBodyMentions(notes, only: wanted)
+            default: citations.gatherCitations(notes, only: wanted)
+            }
         }
-        return frontMatter.withBodies(of: bodies)
+        return frontMatter.withBodies(mentions: mentions, citations: citations)
     }
 
-    /// These front-matter lists with the body lists of `other`.
-    consuming func withBodies(of other: consuming MentionLists) -> MentionLists {
+    /// These front-matter lists with the body mentions of `mentions` and the citations of
+    /// `citations`, each gathered on its own.
+    consuming func withBodies(mentions: consuming MentionLists, citations: consuming MentionLists) -> MentionLists {
         var lists = self
-        (lists.bodyMentions, lists.citedBy, lists.citing) = (other.bodyMentions, other.citedBy, other.citing)
+        (lists.bodyMentions, lists.citedBy, lists.citing) = (mentions.bodyMentions, citations.citedBy, citations.citing)
         return lists
     }
 
@@ -94,16 +100,23 @@ struct MentionLists: Sendable {
         }
     }
 
-    /// What the notes' bodies link to and cite. Writes `bodyMentions`, `citedBy` and
-    /// `citing` only.
-    mutating func gatherBodies(_ notes: [Note], only wanted: Wanted?) {
+    /// What the notes' bodies link to. Writes `bodyMentions` only.
+    mutating func gatherBodyMentions(_ notes: [Note], only wanted: Wanted?) {
         if wanted == nil { bodyMentions.reserveCapacity(notes.count) }
         for note in notes {
             let id = note.entry.id
-            let body = note.memo.body
-            for target in body.references where target != id && wanted?.contains(target) ?? true {
+            for target in note.memo.body.references where target != id && wanted?.contains(target) ?? true {
                 bodyMentions[target, default: []].append(id)
             }
+        }
+    }
+
+    /// What the notes' bodies (and front-matter `sources:`) cite. Writes `citedBy` and
+    /// `citing` only.
+    mutating func gatherCitations(_ notes: [Note], only wanted: Wanted?) {
+        for note in notes {
+            let id = note.entry.id
+            let body = note.memo.body
             for source in body.cited where wanted?.contains(source.sourceID) ?? true {
                 citedBy[source.sourceID, default: []].append((id, source.locators))
             }
