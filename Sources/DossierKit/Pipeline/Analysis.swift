@@ -143,7 +143,7 @@ public enum Analysis {
                 return note
             }
         }
-        var readStamps = parsed.compactMap { note in note.file?.stamp.map { (note.source.relativePath, $0) } }
+        var readStamps = parsed.compactMap { note in note.readStamp.map { (note.source.relativePath, $0) } }
         if let config = loaded.configFile, let stamp = config.stamp { readStamps.append((config.relativePath, stamp)) }
         timer.lap("read notes, front-matter and cmark parse")
         diagnostics += parsed.flatMap(\.diagnostics)
@@ -368,6 +368,8 @@ public enum Analysis {
         var memo: BodyMemo? = nil
         /// The last build's memo of the whole note, when it stands in for the file.
         var previousMemo: NoteMemo? = nil
+        /// The file's stamp just before this build read it (nil if it did not).
+        var readStamp: FileStamp? = nil
 
         var anchors: [String] { parsedAnchors ?? memo?.anchors ?? [] }
         /// The file with its text, if it was read and is still needed.
@@ -406,12 +408,15 @@ public enum Analysis {
             let contentHash = SharedInputs.hash(bytes)
             if let memo, memo.contentHash == contentHash, memo.displayPath == file.displayPath,
                let entry = EntryCodec.decode(memo.entry, lines: TextLines(file.text)) {
-                return ParsedNote(note: .read(file), entry: entry, memo: memo)
+                let note = ParsedNote(note: .read(file), entry: entry, memo: memo)
+                note.readStamp = file.stamp
+                return note
             }
             let (entry, body, readDiagnostics) = EntryReader.read(file)
             let note = ParsedNote(note: .read(file), entry: entry, entryBytes: entry.map(EntryCodec.encode) ?? [],
                                   bodyLength: body.utf8.count, diagnostics: readDiagnostics, contentHash: contentHash,
                                   frontMatterHash: SharedInputs.hash(bytes.dropLast(body.utf8.count)), readFromFile: true)
+            note.readStamp = file.stamp
             if let entry { note.readBody(body, into: entry, allowHTML: allowHTML) }
             return note
         }
