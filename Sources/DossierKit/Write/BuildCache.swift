@@ -18,7 +18,7 @@ import Glibc
 /// a sixth of a one-edit rebuild at 50,000 notes).
 struct BuildCache: Sendable {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 18"
+    static let header = "dossier build cache 19"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
@@ -375,7 +375,7 @@ struct PageRecords: Sendable {
 /// in parts read at the same time on both cores. Only the cache says which of them
 /// still hold.
 struct MemoBase: Sendable {
-    static let header = "dossier memo base 4"
+    static let header = "dossier memo base 5"
     /// Four parts and the rest of the cache keep both cores busy to the end of reading.
     static let partCount = 4
 
@@ -510,8 +510,10 @@ extension NoteMemo {
 extension BodyMemo {
     convenience init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
         let (title, anchors, references) = (try reader.string(), try reader.strings(), try reader.strings())
+        let citedCount = try reader.count()
         var cited: [CitedSource] = []
-        for _ in 0..<(try reader.count()) { cited.append(CitedSource(sourceID: try reader.string(), locators: try reader.strings())) }
+        cited.reserveCapacity(citedCount)
+        for _ in 0..<citedCount { cited.append(CitedSource(sourceID: try reader.string(), locators: try reader.strings())) }
         self.init(title: title, anchors: anchors, references: references, cited: cited,
                   diagnostics: try Diagnostic.list(reading: &reader))
     }

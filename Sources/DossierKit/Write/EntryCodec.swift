@@ -8,7 +8,7 @@ enum EntryCodec {
     static func encode(_ entry: Entry) -> [UInt8] {
         var writer = CacheWriter()
         writer.write(entry.id)
-        writer.write(entry.type.rawValue)
+        writer.write(entry.type.rank)
         writer.write(entry.file)
         write(entry.idLocation, to: &writer)
         writer.write(entry.title)
@@ -64,7 +64,9 @@ enum EntryCodec {
 
     private static func decode(from reader: inout CacheReader, lines: TextLines) throws(CacheReader.CacheBytesError) -> Entry {
         let id = try reader.string()
-        guard let type = EntryType(rawValue: try reader.string()) else { throw CacheReader.CacheBytesError() }
+        let rank = try reader.int()
+        guard EntryType.allCases.indices.contains(rank) else { throw CacheReader.CacheBytesError() }
+        let type = EntryType.allCases[rank]
         let entry = Entry(id: id, type: type, file: try reader.string(), idLocation: try location(&reader),
                           title: try reader.string(), lines: lines)
         entry.aliases = try references(&reader)
@@ -145,8 +147,10 @@ enum EntryCodec {
     }
 
     private static func references(_ reader: inout CacheReader) throws(CacheReader.CacheBytesError) -> [Reference] {
+        let count = try reader.count()
         var list: [Reference] = []
-        for _ in 0..<(try reader.count()) { list.append(try reference(&reader)) }
+        list.reserveCapacity(count)
+        for _ in 0..<count { list.append(try reference(&reader)) }
         return list
     }
 
