@@ -16,7 +16,8 @@ final class OpenFolder: @unchecked Sendable {
     let path: String
     private let descriptor: Int32
     private let lock = NSLock()
-    private var topLevel: [Substring: Int32] = [:]
+    /// The top-level folders opened so far, by name (a handful: a scan, not a table).
+    private var topLevel: [(name: [UInt8], descriptor: Int32)] = []
 
     /// The folder at `path`; a folder that cannot be opened makes every call fail, as
     /// the calls on its paths would have.
@@ -27,27 +28,40 @@ final class OpenFolder: @unchecked Sendable {
 
     deinit {
         if descriptor >= 0 { close(descriptor) }
-        for folder in topLevel.values { close(folder) }
+        for folder in topLevel { close(folder.descriptor) }
     }
 
-    /// The descriptor to start from and the path from there, for a `/`-separated path
-    /// below the folder ("" is the folder itself). A top-level folder that cannot be
-    /// opened (not made yet, or not a folder) is not remembered: the path is then
-    /// walked from the folder itself, with the same outcome.
-    private func start(_ relative: String) -> (Int32, String) {
-        guard let slash = relative.utf8.firstIndex(of: UInt8(ascii: "/")) else { return (descriptor, relative) }
-        let name = relative[..<slash]
-        let rest = String(relative[relative.utf8.index(after: slash)...])
-        if let known = lock.withLock({ topLevel[name] }) { return (known, rest) }
-        let opened = openat(descriptor, String(name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard opened >= 0 else { return (descriptor, relative) }
+    /// Calls `body` with the descriptor to start from and the path from there, for a
+    /// `/`-separated path below the folder ("" is the folder itself): a pointer into the
+    /// path's own bytes, not a string made for each of the tens of thousands of calls a
+    /// build makes. A top-level folder that cannot be opened (not made yet, or not a
+    /// folder) is not remembered: the path is then walked from the folder itself, with
+    /// the same outcome.
+    private func start<R>(_ relative: String, _ body: (Int32, UnsafePointer<CChar>) -> R) -> R {
+        relative.withCString { path in
+            guard let slash = strchr(path, Int32(UInt8(ascii: "/"))) else { return body(descriptor, path) }
+            let name = UnsafeRawBufferPointer(start: path, count: path.distance(to: slash))
+            let folder = topLevelFolder(name)
+            return folder >= 0 ? body(folder, UnsafePointer(slash) + 1) : body(descriptor, path)
+        }
+    }
+
+    /// The descriptor of the top-level folder `name`, opened on first use (-1 if it
+    /// cannot be).
+    private func topLevelFolder(_ name: UnsafeRawBufferPointer) -> Int32 {
+        func known() -> Int32? {
+            topLevel.first { $0.name.count == name.count && $0.name.withUnsafeBytes { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 } }?.descriptor
+        }
+        if let found = lock.withLock(known) { return found }
+        let opened = openat(descriptor, String(decoding: name, as: UTF8.self), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard opened >= 0 else { return -1 }
         return lock.withLock {
-            if let raced = topLevel[name] {
+            if let raced = known() {
                 close(opened)
-                return (raced, rest)
+                return raced
             }
-            topLevel[name] = opened
-            return (opened, rest)
+            topLevel.append((Array(name), opened))
+            return opened
         }
     }
 
@@ -55,8 +69,7 @@ final class OpenFolder: @unchecked Sendable {
     func status(_ relative: String, followingLinks: Bool = true) -> stat? {
         var info = stat()
         if relative.isEmpty { return fstat(descriptor, &info) == 0 ? info : nil }
-        let (at, rest) = start(relative)
-        return fstatat(at, rest, &info, followingLinks ? 0 : AT_SYMLINK_NOFOLLOW) == 0 ? info : nil
+        return start(relative) { at, rest in fstatat(at, rest, &info, followingLinks ? 0 : AT_SYMLINK_NOFOLLOW) } == 0 ? info : nil
     }
 
     /// The stamp of a path below the folder (its target's, for a symbolic link).
@@ -65,31 +78,27 @@ final class OpenFolder: @unchecked Sendable {
     }
 
     func makeFolder(_ relative: String) -> Bool {
-        let (at, rest) = start(relative)
-        return mkdirat(at, rest, 0o755) == 0
+        start(relative) { at, rest in mkdirat(at, rest, 0o755) } == 0
     }
 
     func remove(_ relative: String) {
-        let (at, rest) = start(relative)
-        unlinkat(at, rest, 0)
+        _ = start(relative) { at, rest in unlinkat(at, rest, 0) }
     }
 
     /// A file below the folder opened for reading (-1 if it cannot be).
     func openForReading(_ relative: String) -> Int32 {
-        let (at, rest) = start(relative)
-        return openat(at, rest, O_RDONLY | O_CLOEXEC)
+        start(relative) { at, rest in openat(at, rest, O_RDONLY | O_CLOEXEC) }
     }
 
     /// A new file, never one opened through a link or over an existing file.
     func create(_ relative: String) -> Int32 {
-        let (at, rest) = start(relative)
-        return openat(at, rest, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        start(relative) { at, rest in openat(at, rest, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644) }
     }
 
     /// A hard link at `relative` below this folder to the file at `source` below `from`.
     func link(_ relative: String, to source: String, in from: OpenFolder) -> Bool {
-        let (fromAt, fromRest) = from.start(source)
-        let (at, rest) = start(relative)
-        return linkat(fromAt, fromRest, at, rest, 0) == 0
+        from.start(source) { fromAt, fromRest in
+            start(relative) { at, rest in linkat(fromAt, fromRest, at, rest, 0) }
+        } == 0
     }
 }
