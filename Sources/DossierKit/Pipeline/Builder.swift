@@ -130,21 +130,28 @@ public enum Builder {
         // after the analysis: each is made beside other serial work.
         let (templatesFolder, templatesDisplay) = (options.templates, options.templatesDisplay)
         let templateLoad = Concurrent { TemplateSet.load(from: templatesFolder, displayPath: templatesDisplay) }
+        // Whether a note is as the last build saw it; a first build asks nothing per note.
+        let isUnchanged: @Sendable (String) -> Bool
+        if previous == nil {
+            isUnchanged = { _ in false }
+        } else {
+            isUnchanged = { [inputs] path in
+                // Not `if let previous`: that copies the whole cache for each of 10,000 notes.
+                let key = "content/" + path
+                guard let stamp = inputs[key] else { return false }
+                return previous?.saw(stamp, as: key) ?? false
+            }
+        }
         let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay,
                                        listing: ContentListing(files: contentListing), memos: previous?.memos,
-                                       freesMemory: options.freesMemory, editorialWarnings: false,
-                                       isUnchanged: { [inputs] path in
-            // Not `if let previous`: that copies the whole cache for each of 10,000 notes.
-            let key = "content/" + path
-            guard let stamp = inputs[key] else { return false }
-            return previous?.saw(stamp, as: key) ?? false
-        })
+                                       freesMemory: options.freesMemory, editorialWarnings: false, isUnchanged: isUnchanged)
         if !options.freesMemory { ProcessLifetime.keep(dossier) }
         // A first build's content stamps: the notes' and the config's as they were read,
         // the other files' (assets) taken now. Made beside the pages; the cache needs them.
         let firstInputs = isFirstBuild ? Concurrent { [content = options.content.path, dossier, inputs] in
-            BuildCache.stamps(label: "content", under: content, listing: contentListing, known: dossier.readStamps)
-                .merging(inputs) { content, _ in content }
+            var stamps = inputs
+            BuildCache.addStamps(label: "content", under: content, listing: contentListing, known: dossier.readStamps, to: &stamps)
+            return stamps
         } : nil
         timer.lap("read, parse and resolve")
         let lastWarnings = previous?.editorialWarnings

@@ -177,20 +177,18 @@ struct BuildCache: Sendable {
         stampsAndListings(of: folders).stamps
     }
 
-    /// The stamps of the files in `listing` (a folder's, as `FileTree.files` lists it),
-    /// keyed as `stampsAndListings` keys them: those `known` (taken as the files were
-    /// read, by path in the folder) as they are, the others taken now.
-    static func stamps(label: String, under folder: String, listing: [FileTree.Item],
-                       known: [(path: String, stamp: FileStamp)]) -> [String: FileStamp] {
-        var result: [String: FileStamp] = [:]
-        result.reserveCapacity(listing.count)
-        for (path, stamp) in known { result[label + "/" + path] = stamp }
-        let missing = listing.map(\.path).filter { result[label + "/" + $0] == nil }
+    /// Adds to `stamps` those of the files in `listing` (a folder's, as `FileTree.files`
+    /// lists it), keyed `label/path`: those `known` (taken as the files were read, by path
+    /// in the folder) as they are, the others taken now.
+    static func addStamps(label: String, under folder: String, listing: [FileTree.Item],
+                          known: [(path: String, stamp: FileStamp)] = [], to stamps: inout [String: FileStamp]) {
+        stamps.reserveCapacity(stamps.count + listing.count)
+        for (path, stamp) in known { stamps[label + "/" + path] = stamp }
+        let missing = known.isEmpty ? listing.map(\.path) : listing.map(\.path).filter { stamps[label + "/" + $0] == nil }
         let opened = OpenFolder(folder)
         for (path, stamp) in zip(missing, missing.parallelMap { opened.stamp($0) }) {
-            if let stamp, !stamp.isDirectory { result[label + "/" + path] = stamp }
+            if let stamp, !stamp.isDirectory { stamps[label + "/" + path] = stamp }
         }
-        return result
     }
 
     /// The stamps, and each folder's files as `FileTree.files` lists them: the content's
@@ -200,12 +198,7 @@ struct BuildCache: Sendable {
         var listings: [[FileTree.Item]] = []
         for (label, folder) in folders {
             let files = FileTree.files(under: folder.path)
-            let paths = files.map(\.path)
-            let opened = OpenFolder(folder.path)
-            result.reserveCapacity(result.count + paths.count)
-            for (path, stamp) in zip(paths, paths.parallelMap { opened.stamp($0) }) {
-                if let stamp, !stamp.isDirectory { result[label + "/" + path] = stamp }
-            }
+            addStamps(label: label, under: folder.path, listing: files, to: &result)
             listings.append(files)
         }
         return (result, listings)
