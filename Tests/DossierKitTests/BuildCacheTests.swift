@@ -77,15 +77,19 @@ import Testing
             guard let entry = EntryReader.read(file).entry else { continue }
             read += 1
             let bytes = EntryCodec.encode(entry)
-            let decoded = try #require(EntryCodec.decode(bytes, lines: TextLines(file.text)), "\(file.relativePath)")
+            let decoded = try #require(EntryCodec.decode(bytes[...], lines: TextLines(file.text)), "\(file.relativePath)")
             #expect(Self.fields(decoded) == Self.fields(entry), "\(file.relativePath)")
+            // As a memo holds it: a part of the cache's buffer, not starting at its first byte.
+            let inBuffer = ([0x80, 0x00] + bytes + [0x01])[2..<(bytes.count + 2)]
+            let decodedInPlace = try #require(EntryCodec.decode(inBuffer, lines: TextLines(file.text)), "\(file.relativePath)")
+            #expect(Self.fields(decodedInPlace) == Self.fields(entry), "\(file.relativePath)")
             // Which properties this entry gives a value that is not the empty default.
             let blank = Entry(id: "", type: .note, file: "", idLocation: SourceLocation(file: "", line: 1, column: 1), title: "", lines: TextLines(""))
             for (child, empty) in zip(Mirror(reflecting: entry).children, Mirror(reflecting: blank).children) {
                 if String(describing: child.value) != String(describing: empty.value) { covered.insert(child.label ?? "") }
             }
             // A damaged copy is refused, never half read.
-            #expect(EntryCodec.decode(Array(bytes.dropLast()), lines: TextLines(file.text)) == nil)
+            #expect(EntryCodec.decode(bytes.dropLast(), lines: TextLines(file.text)) == nil)
         }
         #expect(read > 100)
         // Every stored property but the body, the folded title and names, the title rank

@@ -471,9 +471,9 @@ extension NoteMemo {
 
     convenience init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
         let start = reader.position
-        let (contentHash, displayPath, entry) = (try reader.string(), try reader.string(), try reader.blob())
+        let (contentHash, displayPath, entry) = (try reader.string(), try reader.string(), try reader.slice())
         let (readDiagnostics, bodyLength) = (try Diagnostic.list(reading: &reader), try reader.int())
-        let (frontMatterHash, body, links, sharedPart) = (try reader.string(), try BodyMemo(reading: &reader), try reader.strings(), try reader.blob())
+        let (frontMatterHash, body, links, sharedPart) = (try reader.string(), try BodyMemo(reading: &reader), try reader.strings(), try reader.slice())
         let foldedNames = try reader.int() == 0 ? nil : FoldedNames(title: try reader.string(), titleKey: try reader.string(), others: try reader.strings())
         self.init(contentHash: contentHash, displayPath: displayPath, entry: entry, readDiagnostics: readDiagnostics,
                   bodyLength: bodyLength, frontMatterHash: frontMatterHash, body: body, frontMatterLinks: links,

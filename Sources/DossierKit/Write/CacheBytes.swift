@@ -88,7 +88,7 @@ struct CacheWriter: ~Copyable {
     }
 
     /// Bytes made by another writer, with their length.
-    mutating func write(bytes blob: [UInt8]) {
+    mutating func write(bytes blob: ArraySlice<UInt8>) {
         write(blob.count)
         bytes += blob
         if bytes.count >= Self.chunk { flush() }
@@ -145,7 +145,8 @@ struct CacheWriter: ~Copyable {
 /// Reads what CacheWriter wrote; any inconsistency (a truncated or foreign file) is
 /// `CacheBytesError`, and the caller then treats the cache as absent.
 struct CacheReader: Sendable {
-    private let bytes: [UInt8]
+    /// Offsets are indices into the slice's base array, as a slice's are.
+    private let bytes: ArraySlice<UInt8>
     private var offset: Int
     /// Where this reader's part of `bytes` ends.
     private let end: Int
@@ -156,19 +157,20 @@ struct CacheReader: Sendable {
     init?(_ bytes: [UInt8], header: String) {
         let expected = Array((header + "\n").utf8)
         guard bytes.starts(with: expected) else { return nil }
-        self.bytes = bytes
+        self.bytes = bytes[...]
         offset = expected.count
         end = bytes.count
     }
 
-    /// Reads bytes from a writer made with `CacheWriter()`.
-    init(_ bytes: [UInt8]) {
+    /// Reads bytes from a writer made with `CacheWriter()`, or a part of a cache read as a
+    /// `slice()` (an entry in a memo).
+    init(_ bytes: ArraySlice<UInt8>) {
         self.bytes = bytes
-        offset = 0
-        end = bytes.count
+        offset = bytes.startIndex
+        end = bytes.endIndex
     }
 
-    private init(_ bytes: [UInt8], from start: Int, to end: Int) {
+    private init(_ bytes: ArraySlice<UInt8>, from start: Int, to end: Int) {
         self.bytes = bytes
         offset = start
         self.end = end
@@ -183,11 +185,13 @@ struct CacheReader: Sendable {
         return part
     }
 
-    mutating func blob() throws(CacheBytesError) -> [UInt8] {
+    /// Bytes written with `CacheWriter.write(bytes:)`, sharing the cache's buffer rather
+    /// than copied (10,000 memos each hold an entry's bytes).
+    mutating func slice() throws(CacheBytesError) -> ArraySlice<UInt8> {
         let count = try count()
-        let blob = Array(bytes[offset..<offset + count])
+        let slice = bytes[offset..<offset + count]
         offset += count
-        return blob
+        return slice
     }
 
     mutating func bool() throws(CacheBytesError) -> Bool {
@@ -238,8 +242,9 @@ struct CacheReader: Sendable {
 
     mutating func string() throws(CacheBytesError) -> String {
         let length = try count()
+        let start = offset - bytes.startIndex
         let text = bytes.withUnsafeBufferPointer { buffer -> String? in
-            let utf8 = UnsafeBufferPointer(rebasing: buffer[offset..<offset + length])
+            let utf8 = UnsafeBufferPointer(rebasing: buffer[start..<start + length])
             // ASCII is valid UTF-8 as it stands, and most strings here are ASCII (ids,
             // paths, digests): the generic validation cost more than the rest of a read.
             if utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: utf8, as: UTF8.self) }

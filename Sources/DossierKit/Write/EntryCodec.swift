@@ -57,7 +57,7 @@ enum EntryCodec {
     }
 
     /// The entry, or nil when the bytes are not one (a damaged cache: read the file).
-    static func decode(_ bytes: [UInt8], lines: TextLines) -> Entry? {
+    static func decode(_ bytes: ArraySlice<UInt8>, lines: TextLines) -> Entry? {
         var reader = CacheReader(bytes)
         return try? decode(from: &reader, lines: lines)
     }
