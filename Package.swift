@@ -36,6 +36,10 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            // Release builds skip the run-time exclusivity checks on class properties and
+            // globals (a tenth of the instructions of decoding the build cache went to
+            // them; see Benchmarks/README.md). Debug builds, which the tests run, keep
+            // them, so an overlapping access still traps there.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // `dossier serve`: the preview server (Hummingbird), the watcher and live reload.

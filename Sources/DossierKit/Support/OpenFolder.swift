@@ -36,9 +36,11 @@ final class OpenFolder: @unchecked Sendable {
     /// path's own bytes, not a string made for each of the tens of thousands of calls a
     /// build makes. A top-level folder that cannot be opened (not made yet, or not a
     /// folder) is not remembered: the path is then walked from the folder itself, with
-    /// the same outcome.
-    private func start<R>(_ relative: String, _ body: (Int32, UnsafePointer<CChar>) -> R) -> R {
-        relative.withCString { path in
+    /// the same outcome. `dropping` skips that many bytes of `relative` first (a label
+    /// before the path, as in the build cache's keys).
+    private func start<R>(_ relative: String, dropping: Int = 0, _ body: (Int32, UnsafePointer<CChar>) -> R) -> R {
+        relative.withCString { whole in
+            let path = whole + dropping
             guard let slash = strchr(path, Int32(UInt8(ascii: "/"))) else { return body(descriptor, path) }
             let name = UnsafeRawBufferPointer(start: path, count: path.distance(to: slash))
             let folder = topLevelFolder(name)
@@ -75,6 +77,14 @@ final class OpenFolder: @unchecked Sendable {
     /// The stamp of a path below the folder (its target's, for a symbolic link).
     func stamp(_ relative: String) -> FileStamp? {
         status(relative).map(FileStamp.init)
+    }
+
+    /// The stamp of the path that follows `label` in `key` ("site/people/ada/index.html"
+    /// with the label "site/"), with no string made for the path.
+    func stamp(_ key: String, after label: String) -> FileStamp? {
+        guard key.utf8.count > label.utf8.count, key.hasPrefix(label) else { return nil }
+        var info = stat()
+        return start(key, dropping: label.utf8.count) { at, rest in fstatat(at, rest, &info, 0) } == 0 ? FileStamp(info) : nil
     }
 
     func makeFolder(_ relative: String) -> Bool {

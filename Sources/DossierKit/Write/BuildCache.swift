@@ -159,8 +159,9 @@ struct BuildCache: Sendable {
         guard let site, site.files.count == outputs.count else { return Self.stamps(of: [("site", output)]) == outputs }
         let root = OpenFolder(output.path)
         guard site.isIntact(at: root) else { return false }
-        let outputs = outputs
-        return site.files.parallelMap { file in outputs["site/" + file].map { root.stamp(file) == $0 } ?? false }.allSatisfy { $0 }
+        // Every output is then one of the listed files, if its stamp holds: the tree holds
+        // no other. As many outputs as files, each found, are every file.
+        return Array(outputs).parallelMap { root.stamp($0.key, after: "site/") == $0.value }.allSatisfy { $0 }
     }
 
     /// Whether an input (`content/…`, `templates/…`) is as this build saw it: the same

@@ -187,9 +187,8 @@ public struct SiteWriter: Sendable {
         init(_ writer: SiteWriter, pages stamps: [String: FileStamp], spare: FolderListing?) {
             let live = OpenFolder(writer.outputPath)
             var changed = Set<String>()
-            for (key, stamp) in stamps where key.hasPrefix("site/") {
-                let path = String(key.utf8.dropFirst(5))!
-                if live.stamp(path) != stamp { changed.insert(path) }
+            for (key, stamp) in stamps where key.hasPrefix("site/") && live.stamp(key, after: "site/") != stamp {
+                changed.insert(String(key.utf8.dropFirst(5))!)
             }
             changedPages = changed
             spareIsIntact = spare.map { $0.isIntact(at: OpenFolder(writer.spare.path), onBothCores: false) }
