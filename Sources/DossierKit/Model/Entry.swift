@@ -88,8 +88,11 @@ public struct Relation: Sendable, Hashable {
 /// A class: pages look entries up thousands of times, and a lookup should not copy thirty
 /// fields. Filled in by the reading stages, then only read (hence `@unchecked Sendable`).
 public final class Entry: @unchecked Sendable {
-    public var id: String
-    public var type: EntryType
+    public let id: String
+    public let type: EntryType
+    /// The page's path in `Site/` (`SitePaths.page`), made once: every link to the entry
+    /// from every page asks for it.
+    public let pagePath: String
     /// Where the entry came from: the file as displayed in diagnostics, and the id's location.
     public var file: String
     public var idLocation: SourceLocation
@@ -156,6 +159,7 @@ public final class Entry: @unchecked Sendable {
     public init(id: String, type: EntryType, file: String, idLocation: SourceLocation, title: String, lines: TextLines) {
         self.id = id
         self.type = type
+        pagePath = SitePaths.page(type: type, id: id)
         self.file = file
         self.idLocation = idLocation
         self.title = title

@@ -4,7 +4,7 @@ public enum SitePaths {
     public static let home = "index.html"
     public static let timeline = "timeline/index.html"
 
-    public static func page(of entry: Entry) -> String { page(type: entry.type, id: entry.id) }
+    public static func page(of entry: Entry) -> String { entry.pagePath }
 
     public static func page(type: EntryType, id: String) -> String { "\(type.folder)/\(id)/index.html" }
 

@@ -35,8 +35,9 @@ public struct CitationRegistry: Sendable {
 
     /// HTML for a group of citations, e.g. `[1, 3]`, each number linking to its note.
     /// A source cited twice in one group gets one marker carrying both locators.
-    /// (Built by appending: a body has a marker every few sentences, and interpolating
-    /// and joining the pieces cost more than the rest of resolving a citation.)
+    /// (Built as bytes: a body has a marker every few sentences, and interpolating and
+    /// joining the pieces, or appending them to a string, cost more than the rest of
+    /// resolving a citation.)
     public mutating func markerHTML(_ citations: [(sourceID: String, locator: String?)]) -> String {
         var groups: [(sourceID: String, locators: [String])] = []
         groups.reserveCapacity(citations.count)
@@ -56,27 +57,27 @@ public struct CitationRegistry: Sendable {
             markers.append((number, anchor, locator))
         }
         if markers.count > 1 { markers.sort { $0.number < $1.number } }
-        var html = "<sup class=\"cite\">["
-        html.reserveCapacity(markers.reduce(32) { $0 + 110 + ($1.locator?.utf8.count ?? 0) })
+        var html = HTMLBytes(capacity: markers.reduce(32) { $0 + 110 + ($1.locator?.utf8.count ?? 0) })
+        html.add("<sup class=\"cite\">[")
         for (offset, marker) in markers.enumerated() {
-            if offset > 0 { html += ", " }
+            if offset > 0 { html.add(", ") }
             let digits = String(marker.number)
-            html += "<a id=\""
-            html += marker.anchor
-            html += "\" href=\"#note-"
-            html += digits
-            html += "\" role=\"doc-noteref\" aria-label=\"Source "
-            html += digits
+            html.add("<a id=\"")
+            html.add(marker.anchor)
+            html.add("\" href=\"#note-")
+            html.add(digits)
+            html.add("\" role=\"doc-noteref\" aria-label=\"Source ")
+            html.add(digits)
             if let locator = marker.locator {
-                html += ", "
-                html += HTML.escape(locator)
+                html.add(", ")
+                html.add(escaping: locator)
             }
-            html += "\">"
-            html += digits
-            html += "</a>"
+            html.add("\">")
+            html.add(digits)
+            html.add("</a>")
         }
-        html += "]</sup>"
-        return html
+        html.add("]</sup>")
+        return html.string
     }
 }
 

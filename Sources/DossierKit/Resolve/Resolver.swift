@@ -322,21 +322,24 @@ public struct Resolver: Sendable {
                     diagnostics.append(.error(location(of: place), "no heading '#\(anchor)' on '\(id)' (\(target.title))", notes: notes))
                 }
                 references.append(id)
-                // Appended piece by piece (a body links every few sentences). Only the
+                // Built as bytes (a body links every few sentences). Only the
                 // anchor needs escaping: ids are slugs, the rest is Dossier's own.
                 let text = HTML.escapeText(label ?? target.title)
                 let page = SitePaths.page(of: target)
-                var html = "<a class=\"xref xref-"
-                html.reserveCapacity(40 + rootPrefix.utf8.count + page.utf8.count + text.utf8.count + (anchor?.utf8.count ?? 0))
-                html += target.type.rawValue
-                html += "\" href=\""
-                html += rootPrefix
-                html += page
-                if let anchor { html += HTML.escape("#" + anchor) }
-                html += "\">"
-                html += text
-                html += "</a>"
-                return html
+                var html = HTMLBytes(capacity: 60 + rootPrefix.utf8.count + page.utf8.count + text.utf8.count + (anchor?.utf8.count ?? 0))
+                html.add("<a class=\"xref xref-")
+                html.add(target.type.rawValue)
+                html.add("\" href=\"")
+                html.add(rootPrefix)
+                html.add(page)
+                if let anchor {
+                    html.add("#")
+                    html.add(escaping: anchor)
+                }
+                html.add("\">")
+                html.add(text)
+                html.add("</a>")
+                return html.string
             case .ambiguous(let ids):
                 diagnostics.append(.error(location(of: place), "ambiguous cross-reference \(token): '\(name)' names \(ids.count) entries",
                                           notes: ids.map { "could be [[\($0)]] (\(index[$0]!.title), \(index[$0]!.type.rawValue))" }

@@ -219,6 +219,29 @@ public enum HTML {
     }
 }
 
+/// A short piece of HTML built as bytes, made a string once at the end: each `+=` on a
+/// String cost some 300 instructions, and a citation marker or a cross-reference link
+/// is a dozen pieces, every few sentences of every body.
+struct HTMLBytes {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    mutating func add(_ literal: StaticString) {
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func add(_ text: String) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+        if done == nil { bytes.append(contentsOf: text.utf8) }
+    }
+
+    /// `text` escaped as `HTML.escape` escapes it.
+    mutating func add(escaping text: String) { HTML.escape(text, into: &bytes) }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+}
+
 extension Substring {
     /// Without leading and trailing spaces (U+0020), found byte by byte: going through
     /// Characters cost more than the rest of resolving a cross-reference.
