@@ -152,7 +152,7 @@ public final class Entry: @unchecked Sendable {
     public var bodyFirstLine: Int = 1
     /// SHA-256 of the note's bytes as the analysis saw them (see NoteMemo): with the
     /// shared inputs, all the entry's page takes from its own file.
-    public var contentHash = ""
+    var contentHash: ContentDigest? = nil
     /// The file's lines, for turning byte columns into character columns.
     public var lines: TextLines
 

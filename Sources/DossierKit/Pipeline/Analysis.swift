@@ -347,8 +347,8 @@ public enum Analysis {
         /// a copy of every body held through the analysis cost 40 MB at 10,000 notes.
         var bodyLength: Int
         var diagnostics: [Diagnostic]
-        var contentHash: String
-        var frontMatterHash: String
+        var contentHash: ContentDigest
+        var frontMatterHash: ContentDigest
         var readFromFile: Bool
         /// The note's part of the shared inputs (see SharedInputs).
         var sharedPart: ArraySlice<UInt8> = []
@@ -395,7 +395,7 @@ public enum Analysis {
         }
 
         init(note: LoadedNote, entry: Entry?, entryBytes: ArraySlice<UInt8>, bodyLength: Int, diagnostics: [Diagnostic],
-             contentHash: String, frontMatterHash: String, readFromFile: Bool, memo: BodyMemo? = nil) {
+             contentHash: ContentDigest, frontMatterHash: ContentDigest, readFromFile: Bool, memo: BodyMemo? = nil) {
             (source, self.entry, self.entryBytes, self.bodyLength, self.diagnostics) = (note, entry, entryBytes, bodyLength, diagnostics)
             if case .read = note { opened = true }
             (self.contentHash, self.frontMatterHash, self.readFromFile, self.memo) = (contentHash, frontMatterHash, readFromFile, memo)
@@ -436,7 +436,7 @@ public enum Analysis {
             case .success(let file): parse(file, memo: memo, allowHTML: allowHTML)
             case .failure(let diagnostic):
                 ParsedNote(note: note, entry: nil, entryBytes: [], bodyLength: 0, diagnostics: [diagnostic],
-                           contentHash: "", frontMatterHash: "", readFromFile: true)
+                           contentHash: .none, frontMatterHash: .none, readFromFile: true)
             }
         }
     }

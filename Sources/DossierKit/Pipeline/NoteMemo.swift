@@ -10,7 +10,7 @@ import Foundation
 /// dozen fields each time.
 final class NoteMemo: Sendable {
     /// SHA-256 of the whole file.
-    let contentHash: String
+    let contentHash: ContentDigest
     /// The path diagnostics name the file by (it is inside every location).
     let displayPath: String
     /// The entry as its front-matter was read, before the body (EntryCodec).
@@ -18,7 +18,7 @@ final class NoteMemo: Sendable {
     let readDiagnostics: [Diagnostic]
     /// UTF-8 length of the body, the end of the file.
     let bodyLength: Int
-    let frontMatterHash: String
+    let frontMatterHash: ContentDigest
     let body: BodyMemo
     /// The entry each front-matter reference named (in `Entry.forEachFrontMatterReference`
     /// order; "" for one that named none): what a build resolves again only when the
@@ -33,8 +33,8 @@ final class NoteMemo: Sendable {
     /// (re-encoding 10,000 unchanged memos was most of saving the cache).
     let encoded: ArraySlice<UInt8>?
 
-    init(contentHash: String, displayPath: String, entry: ArraySlice<UInt8>, readDiagnostics: [Diagnostic], bodyLength: Int,
-         frontMatterHash: String, body: BodyMemo, frontMatterLinks: [String], sharedPart: ArraySlice<UInt8>, foldedNames: FoldedNames?,
+    init(contentHash: ContentDigest, displayPath: String, entry: ArraySlice<UInt8>, readDiagnostics: [Diagnostic], bodyLength: Int,
+         frontMatterHash: ContentDigest, body: BodyMemo, frontMatterLinks: [String], sharedPart: ArraySlice<UInt8>, foldedNames: FoldedNames?,
          encoded: ArraySlice<UInt8>? = nil) {
         (self.contentHash, self.displayPath, self.entry, self.readDiagnostics) = (contentHash, displayPath, entry, readDiagnostics)
         (self.bodyLength, self.frontMatterHash, self.body, self.encoded) = (bodyLength, frontMatterHash, body, encoded)
@@ -88,7 +88,7 @@ struct SharedInputs {
     mutating func add(part: ArraySlice<UInt8>) { stream.add(bytes: part) }
 
     /// A note's part: the digest of its path, front-matter, title and heading anchors.
-    static func part(note path: String, frontMatterHash: String, title: String?, anchors: [String]) -> ArraySlice<UInt8> {
+    static func part(note path: String, frontMatterHash: ContentDigest, title: String?, anchors: [String]) -> ArraySlice<UInt8> {
         var stream = PageDigest.Stream()
         stream.add(path)
         stream.add(frontMatterHash)
@@ -100,12 +100,10 @@ struct SharedInputs {
 
     func finalize() -> String { stream.finalize() }
 
-    /// SHA-256 (hex) of some text's UTF-8 bytes.
-    static func hash(_ text: Substring.UTF8View) -> String {
-        if let digest = text.withContiguousStorageIfAvailable({ SHA256.hash(data: UnsafeRawBufferPointer($0)) }) {
-            return PageDigest.hex(digest)
-        }
-        return PageDigest.hex(SHA256.hash(data: Array(text)))
+    /// SHA-256 of some text's UTF-8 bytes.
+    static func hash(_ text: Substring.UTF8View) -> ContentDigest {
+        if let digest = text.withContiguousStorageIfAvailable({ ContentDigest(of: UnsafeRawBufferPointer($0)) }) { return digest }
+        return Array(text).withUnsafeBytes { ContentDigest(of: $0) }
     }
 }
 
@@ -179,9 +177,9 @@ final class LateResolution: Sendable {
     /// file says now.
     func page(of analysed: Entry) -> ResolvedPage? {
         let displayPath = analysed.file
-        guard !analysed.contentHash.isEmpty, displayPath.hasPrefix(loader.displayRoot + "/"),
+        guard let expected = analysed.contentHash, displayPath.hasPrefix(loader.displayRoot + "/"),
               case .success(let file) = loader.readNote(String(displayPath.dropFirst(loader.displayRoot.count + 1))),
-              SharedInputs.hash(file.text[...].utf8) == analysed.contentHash,
+              SharedInputs.hash(file.text[...].utf8) == expected,
               case (let entry?, let body, _) = EntryReader.read(file) else { return nil }
         let headings = BodyParser.parse(body, into: entry)
         return bodies.resolve(entry, headings: headings).0

@@ -74,7 +74,7 @@ public final class PageBuilder: @unchecked Sendable {
         var inputs = PageDigest.Stream(after: start)
         inputs.add(path)
         if case .entry(let id) = kind {
-            inputs.add(index[id]?.contentHash ?? "")
+            if let hash = index[id]?.contentHash { inputs.add(hash) } else { inputs.add(count: .max) }
             inputs.add(dossier.backLinks.mentions(of: id))
             inputs.add(dossier.backLinks.events(naming: id))
             let citedBy = dossier.backLinks.citedBy(id)

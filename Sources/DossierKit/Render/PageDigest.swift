@@ -53,6 +53,11 @@ enum PageDigest {
             bytes.append(contentsOf: more)
         }
 
+        /// A file's digest: always 32 bytes, so no length before it.
+        mutating func add(_ digest: ContentDigest) {
+            digest.withBytes { bytes.append(contentsOf: $0) }
+        }
+
         func finalize() -> String { PageDigest.hex(SHA256.hash(data: bytes)) }
 
         /// The SHA-256 of what was added, as bytes.
@@ -130,5 +135,51 @@ enum PageDigest {
 
     private static func count(_ n: Int, into bytes: inout [UInt8]) {
         withUnsafeBytes(of: UInt32(truncatingIfNeeded: n).littleEndian) { bytes.append(contentsOf: $0) }
+    }
+}
+
+/// The SHA-256 of a file's bytes (or of a part of them), kept as its 32 bytes: the build
+/// cache holds two for every note, and as hex strings they were 20,000 strings to make
+/// and validate when a rebuild read the cache.
+struct ContentDigest: Hashable, Sendable {
+    private let words: (UInt64, UInt64, UInt64, UInt64)
+
+    init(_ digest: SHA256.Digest) {
+        words = digest.withUnsafeBytes { raw in
+            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+             raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+        }
+    }
+
+    /// The SHA-256 of `bytes`.
+    init(of bytes: UnsafeRawBufferPointer) { self.init(SHA256.hash(data: bytes)) }
+
+    private init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
+
+    /// Stands for a note that could not be read (no file's SHA-256 is 32 zero bytes).
+    static let none = ContentDigest(words: (0, 0, 0, 0))
+
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withUnsafeBytes(of: words, body)
+    }
+
+    static func == (a: ContentDigest, b: ContentDigest) -> Bool {
+        a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
+    }
+
+    func hash(into hasher: inout Hasher) {
+        withBytes { hasher.combine(bytes: $0) }
+    }
+
+    func write(to writer: inout CacheWriter) {
+        withBytes { writer.write(encoded: ArraySlice($0)) }
+    }
+
+    init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
+        let bytes = try reader.fixed(32)
+        words = bytes.withUnsafeBytes { raw in
+            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+             raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+        }
     }
 }

@@ -18,7 +18,7 @@ import Glibc
 /// a sixth of a one-edit rebuild at 50,000 notes).
 struct BuildCache: Sendable {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 19"
+    static let header = "dossier build cache 20"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
@@ -369,7 +369,7 @@ struct PageRecords: Sendable {
 /// in parts read at the same time on both cores. Only the cache says which of them
 /// still hold.
 struct MemoBase: Sendable {
-    static let header = "dossier memo base 5"
+    static let header = "dossier memo base 6"
     /// Four parts and the rest of the cache keep both cores busy to the end of reading.
     static let partCount = 4
 
@@ -472,9 +472,9 @@ extension NoteMemo {
 
     convenience init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
         let start = reader.position
-        let (contentHash, displayPath, entry) = (try reader.string(), try reader.string(), try reader.slice())
+        let (contentHash, displayPath, entry) = (try ContentDigest(reading: &reader), try reader.string(), try reader.slice())
         let (readDiagnostics, bodyLength) = (try Diagnostic.list(reading: &reader), try reader.int())
-        let (frontMatterHash, body, links, sharedPart) = (try reader.string(), try BodyMemo(reading: &reader), try reader.strings(), try reader.slice())
+        let (frontMatterHash, body, links, sharedPart) = (try ContentDigest(reading: &reader), try BodyMemo(reading: &reader), try reader.strings(), try reader.slice())
         let foldedNames = try reader.int() == 0 ? nil : FoldedNames(title: try reader.string(), titleKey: try reader.string(), others: try reader.strings())
         self.init(contentHash: contentHash, displayPath: displayPath, entry: entry, readDiagnostics: readDiagnostics,
                   bodyLength: bodyLength, frontMatterHash: frontMatterHash, body: body, frontMatterLinks: links,
@@ -483,12 +483,12 @@ extension NoteMemo {
 
     func write(to writer: inout CacheWriter) {
         if let encoded { return writer.write(encoded: encoded) }
-        writer.write(contentHash)
+        contentHash.write(to: &writer)
         writer.write(displayPath)
         writer.write(bytes: entry)
         Diagnostic.write(readDiagnostics, to: &writer)
         writer.write(bodyLength)
-        writer.write(frontMatterHash)
+        frontMatterHash.write(to: &writer)
         body.write(to: &writer)
         writer.write(frontMatterLinks)
         writer.write(bytes: sharedPart)

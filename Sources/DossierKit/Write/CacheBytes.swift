@@ -194,6 +194,13 @@ struct CacheReader: Sendable {
         return slice
     }
 
+    /// `count` bytes written as they are, with no length before them.
+    mutating func fixed(_ count: Int) throws(CacheBytesError) -> ArraySlice<UInt8> {
+        guard end - offset >= count else { throw CacheBytesError() }
+        defer { offset += count }
+        return bytes[offset..<offset + count]
+    }
+
     mutating func bool() throws(CacheBytesError) -> Bool {
         switch try int64() {
         case 0: return false
