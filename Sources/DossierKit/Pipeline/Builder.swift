@@ -210,9 +210,9 @@ public enum Builder {
             // The last build's output stamps: the pages' closures look pages up in this
             // table, never bind the whole cache (a copy of every one of its tables).
             let lastStamps = previous?.outputs
-            let checked = Array(plan.indices).parallelMap { index -> (inputs: String, kept: PageOutcome?) in
+            let checked = Array(plan.indices).parallelMap { index -> (inputs: ContentDigest, kept: PageOutcome?) in
                 let (path, kind) = plan[index]
-                let inputs = phases.measure(0) { () -> String in
+                let inputs = phases.measure(0) { () -> ContentDigest in
                     if let touched, let lastInputs = last?.inputs(index), !(kind.entryID.map(touched.contains) ?? false) {
                         return lastInputs
                     }
@@ -302,7 +302,7 @@ public enum Builder {
         if let firstInputs { inputs = firstInputs.value }
         var cache = BuildCache(stampedAt: stampedAt, inputs: inputs, outputs: outputs ?? BuildCache.stamps(of: [("site", options.output)]),
                                pageCount: result.pages, diagnostics: result.report.diagnostics)
-        cache.pages = PageRecords(paths: planPaths, inputs: pages.map(\.inputs), digests: pages.map { $0.digest ?? "" })
+        cache.pages = PageRecords(paths: planPaths, inputs: pages.map(\.inputs), digests: pages.map { $0.digest ?? .none })
         cache.pageInputsStart = inputsStart
         cache.memos = dossier.memos
         cache.editorialWarnings = warnings.value
@@ -321,8 +321,8 @@ public enum Builder {
         var outcome: WriteOutcome
         /// Digests of what the page was made from (see BuildCache); no context digest
         /// when the page was rendered without a previous build to compare with.
-        var inputs: String
-        var digest: String?
+        var inputs: ContentDigest
+        var digest: ContentDigest?
         var rendered: Bool
         /// The file's size and time once in place; nil if unknown.
         var stamp: FileStamp?

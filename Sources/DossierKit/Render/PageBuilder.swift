@@ -70,7 +70,7 @@ public final class PageBuilder: @unchecked Sendable {
     /// inputs mean an equal page (see NoteMemo and BodyMemo for why nothing else can change it).
     ///
     /// `start` is `inputKeyStart(templates:)`, the same for every page.
-    func inputKey(_ path: String, _ kind: PageKind, start: PageDigest.Stream) -> String {
+    func inputKey(_ path: String, _ kind: PageKind, start: PageDigest.Stream) -> ContentDigest {
         var inputs = PageDigest.Stream(after: start)
         inputs.add(path)
         if case .entry(let id) = kind {
@@ -81,7 +81,7 @@ public final class PageBuilder: @unchecked Sendable {
             inputs.add(citedBy.map(\.pageID))
             for (_, locators) in citedBy { inputs.add(locators) }
         }
-        return inputs.finalize()
+        return inputs.finalDigest()
     }
 
     /// What every page's input key starts with: the templates and the shared inputs,

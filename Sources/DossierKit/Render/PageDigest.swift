@@ -8,13 +8,13 @@ import Foundation
 /// This is what makes a rename correct for free: every page that shows the old name has
 /// a different context, so it is rendered again.
 enum PageDigest {
-    static func of(_ context: TemplateObject, template: String, templates: String) -> String {
+    static func of(_ context: TemplateObject, template: String, templates: String) -> ContentDigest {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(4096)
         append(templates, to: &bytes)
         append(template, to: &bytes)
         encode(context, into: &bytes)
-        return hex(SHA256.hash(data: bytes))
+        return ContentDigest(SHA256.hash(data: bytes))
     }
 
     /// Strings and lists of strings, each with its length, so no two different sequences
@@ -59,6 +59,9 @@ enum PageDigest {
         }
 
         func finalize() -> String { PageDigest.hex(SHA256.hash(data: bytes)) }
+
+        /// The SHA-256 of what was added, kept as bytes (a page's input key).
+        func finalDigest() -> ContentDigest { ContentDigest(SHA256.hash(data: bytes)) }
 
         /// The SHA-256 of what was added, as bytes.
         func digest() -> [UInt8] { Array(SHA256.hash(data: bytes)) }
@@ -156,7 +159,8 @@ struct ContentDigest: Hashable, Sendable {
 
     private init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
 
-    /// Stands for a note that could not be read (no file's SHA-256 is 32 zero bytes).
+    /// Stands for no digest: a note that could not be read, a page rendered without one
+    /// (no SHA-256 in practice is 32 zero bytes).
     static let none = ContentDigest(words: (0, 0, 0, 0))
 
     func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
@@ -173,6 +177,19 @@ struct ContentDigest: Hashable, Sendable {
 
     func write(to writer: inout CacheWriter) {
         withBytes { writer.write(encoded: ArraySlice($0)) }
+    }
+
+    static func write(_ list: [ContentDigest], to writer: inout CacheWriter) {
+        writer.write(list.count)
+        for digest in list { digest.write(to: &writer) }
+    }
+
+    static func list(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) -> [ContentDigest] {
+        let count = try reader.count()
+        var list: [ContentDigest] = []
+        list.reserveCapacity(count)
+        for _ in 0..<count { list.append(try ContentDigest(reading: &reader)) }
+        return list
     }
 
     init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {

@@ -18,7 +18,7 @@ import Glibc
 /// a sixth of a one-edit rebuild at 50,000 notes).
 struct BuildCache: Sendable {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 20"
+    static let header = "dossier build cache 21"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
@@ -271,7 +271,8 @@ extension BuildCache {
     /// the base (in `memos`) and the stamp of the base with the paths it should no longer
     /// give (in `memoBase`).
     mutating func readRest(_ reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
-        pages = PageRecords(paths: try reader.strings(), inputs: try reader.strings(), digests: try reader.strings())
+        pages = PageRecords(paths: try reader.strings(), inputs: try ContentDigest.list(reading: &reader),
+                            digests: try ContentDigest.list(reading: &reader))
         guard pages.inputs.count == pages.paths.count, pages.digests.count == pages.paths.count else { throw CacheReader.CacheBytesError() }
         pageInputsStart = try reader.string()
         spare = try FolderListing.optional(reading: &reader)
@@ -300,8 +301,8 @@ extension BuildCache {
             case 1: writer.write(inAnyOrder: outputs) { w, stamp in stamp.write(to: &w) }
             case 2: writer.write(pages.paths)
             case 3:
-                writer.write(pages.inputs)
-                writer.write(pages.digests)
+                ContentDigest.write(pages.inputs, to: &writer)
+                ContentDigest.write(pages.digests, to: &writer)
             case 4: FolderListing.write(site, to: &writer)
             default:
                 FolderListing.write(spare, to: &writer)
@@ -337,8 +338,9 @@ extension BuildCache {
 /// PageDigest; "" when the page was not rendered against a previous build).
 struct PageRecords: Sendable {
     var paths: [String] = []
-    var inputs: [String] = []
-    var digests: [String] = []
+    var inputs: [ContentDigest] = []
+    /// `ContentDigest.none` for a page rendered with no context digest.
+    var digests: [ContentDigest] = []
 
     /// These records looked up by the index of a page in `plan`. The plan of a rebuild is
     /// nearly always the last one: then nothing is looked up at all.
@@ -357,9 +359,9 @@ struct PageRecords: Sendable {
         var isPlanOrder: Bool { positions == nil }
 
         private func position(_ index: Int) -> Int? { positions == nil ? index : positions![index] }
-        func inputs(_ index: Int) -> String? { position(index).map { records.inputs[$0] } }
-        func digest(_ index: Int) -> String? {
-            guard let position = position(index), !records.digests[position].isEmpty else { return nil }
+        func inputs(_ index: Int) -> ContentDigest? { position(index).map { records.inputs[$0] } }
+        func digest(_ index: Int) -> ContentDigest? {
+            guard let position = position(index), records.digests[position] != .none else { return nil }
             return records.digests[position]
         }
     }
