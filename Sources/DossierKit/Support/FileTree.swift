@@ -82,8 +82,10 @@ enum FileTree {
             let listings = level.parallelMap { prefix in listed(prefix) ?? entries(of: root + prefix) }
             var next: [String] = []
             for (prefix, listing) in zip(level, listings) {
+                // The folder's path below the root, made once for all its entries.
+                let folder = prefix.isEmpty ? "" : String(prefix.dropFirst()) + "/"
                 for (name, kind) in listing where hidden || !name.hasPrefix(".") {
-                    found.append((prefix.isEmpty ? name : String(prefix.dropFirst()) + "/" + name, kind))
+                    found.append((folder + name, kind))
                     if kind == .folder { next.append(prefix + "/" + name) }
                 }
             }
