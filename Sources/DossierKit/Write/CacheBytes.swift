@@ -224,6 +224,11 @@ struct CacheReader: Sendable {
     func bytes(since start: Int) -> ArraySlice<UInt8> { bytes[start..<offset] }
 
     mutating func int64() throws(CacheBytesError) -> Int64 {
+        // Most numbers (counts, flags, lines, columns) take one byte.
+        if offset < end, case let byte = bytes[offset], byte < 0x80 {
+            offset += 1
+            return Int64(byte >> 1) ^ -Int64(byte & 1)
+        }
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
