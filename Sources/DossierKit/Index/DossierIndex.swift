@@ -152,14 +152,31 @@ public struct DossierIndex: Sendable {
 
     /// Finds what `text` names. An exact id wins over titles and aliases.
     public func lookup(_ text: String) -> Lookup {
-        if entries[text] != nil { return .found(text) }
+        switch find(text) {
+        case .entry(let entry): .found(entry.id)
+        case .ambiguous(let ids): .ambiguous(ids)
+        case .notFound(let key): .notFound(suggestions: suggestions(for: key))
+        }
+    }
+
+    /// What `lookup` finds, with the entry itself: the two stages that resolve every
+    /// reference need it, and looking its id up again was a second hash of the same key.
+    enum Found {
+        case entry(Entry)
+        case ambiguous([String])
+        /// With the folded key that was looked for.
+        case notFound(key: String)
+    }
+
+    func find(_ text: String) -> Found {
+        if let entry = entries[text] { return .entry(entry) }
         let key = foldedAsWritten[text] ?? Fold.key(text)
         if let id = names[key] {
-            guard let ids = sharedNames[key] else { return .found(id) }
-            if let exactID = ids.first(where: { $0 == key }) { return .found(exactID) }
+            guard let ids = sharedNames[key] else { return .entry(entries[id]!) }
+            if let exactID = ids.first(where: { $0 == key }) { return .entry(entries[exactID]!) }
             return .ambiguous(ids.sorted())
         }
-        return .notFound(suggestions: suggestions(for: key))
+        return .notFound(key: key)
     }
 
     /// Up to three ids whose id, title or alias is closest to `key` by edit distance.

@@ -456,9 +456,9 @@ public enum Analysis {
     private static func resolve(_ reference: Reference, key: String, allowed: EntryTypes, index: DossierIndex) -> Result<String, Diagnostic> {
         // Only a diagnostic needs the allowed types as words.
         var expected: String { allowed.types.sorted().map(\.rawValue).joined(separator: " or ") }
-        switch index.lookup(reference.value) {
-        case .found(let id):
-            let target = index[id]!
+        switch index.find(reference.value) {
+        case .entry(let target):
+            let id = target.id
             guard allowed.contains(target.type) else {
                 return .failure(.error(reference.location, "'\(key)' names '\(id)', which is a \(target.type.rawValue), not a \(expected)",
                                        notes: index.suggestions(for: Fold.key(reference.value), types: allowed.types).map { "did you mean '\($0)' (\(index[$0]!.title))?" }))

@@ -310,9 +310,9 @@ public struct Resolver: Sendable {
                                           notes: ["write [[id]], [[id|label]] or [[Title]]"]))
                 return HTML.escapeText(token)
             }
-            switch index.lookup(name) {
-            case .found(let id):
-                let target = index[id]!
+            switch index.find(name) {
+            case .entry(let target):
+                let id = target.id
                 if let anchor, !(index.anchors[id]?.contains(anchor) ?? false) {
                     let known = Array(Set(index.anchors[id] ?? [])).sorted()
                     var notes = ["the headings of '\(id)' have the anchors: " + (known.isEmpty ? "(none)" : known.map { "#\($0)" }.joined(separator: ", "))]
@@ -344,7 +344,8 @@ public struct Resolver: Sendable {
                 diagnostics.append(.error(location(of: place), "ambiguous cross-reference \(token): '\(name)' names \(ids.count) entries",
                                           notes: ids.map { "could be [[\($0)]] (\(index[$0]!.title), \(index[$0]!.type.rawValue))" }
                                               + ["write the id to choose, e.g. [[\(ids[0])|\(name)]]"]))
-            case .notFound(let suggestions):
+            case .notFound(let key):
+                let suggestions = index.suggestions(for: key)
                 diagnostics.append(.error(location(of: place), "unresolved reference \(token)",
                                           notes: suggestions.isEmpty ? ["no entry has this id, title or alias; create it or fix the spelling"] : index.didYouMean(suggestions)))
             }
