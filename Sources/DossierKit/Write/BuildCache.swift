@@ -417,9 +417,14 @@ struct MemoBase: Sendable {
             writer.write(memos, keys: keys[(part * keys.count / partCount)..<((part + 1) * keys.count / partCount)]) { w, memo in memo.write(to: &w) }
             return writer.bytes
         }
-        let parts = onBothCores ? Array(0..<partCount).parallelMap(encode) : (0..<partCount).map(encode)
         whole.write(partCount)
-        for part in parts { whole.write(part: part) }
+        if onBothCores {
+            for part in Array(0..<partCount).parallelMap(encode) { whole.write(part: part) }
+        } else {
+            // Each part written as soon as it is encoded and then freed: the four held
+            // at once, with their arrays' room to grow, were 40 MB of a 10k build's peak.
+            for part in 0..<partCount { whole.write(part: encode(part)) }
+        }
         guard whole.finish(at: path), let stamp = FileStamp(path: path) else { return nil }
         var base = MemoBase(stamp: stamp)
         base.memos = memos
