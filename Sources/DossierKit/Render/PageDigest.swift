@@ -141,17 +141,17 @@ enum PageDigest {
     }
 }
 
-/// The SHA-256 of a file's bytes (or of a part of them), kept as its 32 bytes: the build
-/// cache holds two for every note, and as hex strings they were 20,000 strings to make
-/// and validate when a rebuild read the cache.
-struct ContentDigest: Hashable, Sendable {
+/// A SHA-256 kept as its 32 bytes: of a note's bytes or front-matter, of a page's inputs
+/// or context. The build cache holds two for every note and two for every page; as hex
+/// strings they were 40,000 strings to make in a build and to read back in a rebuild.
+struct ContentDigest: Equatable, Sendable {
     private let words: (UInt64, UInt64, UInt64, UInt64)
 
-    init(_ digest: SHA256.Digest) {
-        words = digest.withUnsafeBytes { raw in
-            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-             raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
-        }
+    init(_ digest: SHA256.Digest) { words = digest.withUnsafeBytes(Self.words) }
+
+    private static func words(_ raw: UnsafeRawBufferPointer) -> (UInt64, UInt64, UInt64, UInt64) {
+        (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+         raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
     }
 
     /// The SHA-256 of `bytes`.
@@ -171,12 +171,8 @@ struct ContentDigest: Hashable, Sendable {
         a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
     }
 
-    func hash(into hasher: inout Hasher) {
-        withBytes { hasher.combine(bytes: $0) }
-    }
-
     func write(to writer: inout CacheWriter) {
-        withBytes { writer.write(encoded: ArraySlice($0)) }
+        withBytes { writer.write(fixed: $0) }
     }
 
     static func write(_ list: [ContentDigest], to writer: inout CacheWriter) {
@@ -193,10 +189,6 @@ struct ContentDigest: Hashable, Sendable {
     }
 
     init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
-        let bytes = try reader.fixed(32)
-        words = bytes.withUnsafeBytes { raw in
-            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-             raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
-        }
+        words = try reader.fixed(32).withUnsafeBytes(Self.words)
     }
 }

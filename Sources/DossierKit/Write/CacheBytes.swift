@@ -100,6 +100,12 @@ struct CacheWriter: ~Copyable {
         write(encoded: part[...])
     }
 
+    /// Bytes of a fixed size, with no length before them (read back with `CacheReader.fixed`).
+    mutating func write(fixed raw: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: raw)
+        if bytes.count >= Self.chunk { flush() }
+    }
+
     /// Bytes another reader read, written back as they were.
     mutating func write(encoded: ArraySlice<UInt8>) {
         bytes += encoded
