@@ -335,11 +335,11 @@ extension BuildCache {
 
 /// The pages a build made, in its plan order: their paths, the digest of each page's
 /// inputs (see PageBuilder.inputKey) and of the context it was rendered from (see
-/// PageDigest; "" when the page was not rendered against a previous build).
+/// PageDigest; `ContentDigest.none` when the page was not rendered against a previous
+/// build).
 struct PageRecords: Sendable {
     var paths: [String] = []
     var inputs: [ContentDigest] = []
-    /// `ContentDigest.none` for a page rendered with no context digest.
     var digests: [ContentDigest] = []
 
     /// These records looked up by the index of a page in `plan`. The plan of a rebuild is

@@ -264,7 +264,7 @@ struct CacheReader: Sendable {
         let text = bytes.withUnsafeBufferPointer { buffer -> String? in
             let utf8 = UnsafeBufferPointer(rebasing: buffer[start..<start + length])
             // ASCII is valid UTF-8 as it stands, and most strings here are ASCII (ids,
-            // paths, digests): the generic validation cost more than the rest of a read.
+            // paths, titles): the generic validation cost more than the rest of a read.
             if utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: utf8, as: UTF8.self) }
             return String(validating: utf8, as: UTF8.self)
         }
