@@ -6,6 +6,9 @@ public struct DossierIndex: Sendable {
     public private(set) var entries: [String: Entry] = [:]
     /// Entry ids in a stable order: by type, then id.
     public private(set) var orderedIDs: [String] = []
+    /// The entries in that order: for the stages that go through every entry, which
+    /// looked each one up by its id.
+    public private(set) var orderedEntries: [Entry] = []
     /// Where each type's ids lie in `orderedIDs` (one run each, since they come first by type).
     private var runs: [EntryType: Range<Int>] = [:]
     /// Folded id, title or alias → the id it names: the first, in `orderedIDs` order,
@@ -57,6 +60,7 @@ public struct DossierIndex: Sendable {
         }
         let inOrder = ordered
         orderedIDs = inOrder.map(\.id)
+        orderedEntries = inOrder
         // Folding (Foundation, diacritics and case) is the slow part: both cores, and
         // only for what is not folded already (an unchanged note's names, kept by its memo).
         let folded = inOrder.parallelMap { entry -> (title: String, others: [String]) in

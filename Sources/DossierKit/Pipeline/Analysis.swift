@@ -179,8 +179,7 @@ public enum Analysis {
             frontMatterResolved = true
             // Each entry's references visited in place, each result kept where it goes
             // (lists of results, mapped and filtered, were copies of every reference).
-            let frontMatterResults = index.orderedIDs.parallelMap { id -> (failures: [Diagnostic], resolved: ResolvedReferences, targets: [String]) in
-                let entry = index[id]!
+            let frontMatterResults = index.orderedEntries.parallelMap { entry -> (failures: [Diagnostic], resolved: ResolvedReferences, targets: [String]) in
                 var pairs: [(reference: Reference, target: String)] = [], targets: [String] = [], failures: [Diagnostic] = []
                 targets.reserveCapacity(entry.frontMatterReferenceCount)
                 entry.forEachFrontMatterReference { reference, key, allowed in

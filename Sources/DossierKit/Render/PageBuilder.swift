@@ -36,7 +36,7 @@ public final class PageBuilder: @unchecked Sendable {
         guard sharingParts else { return }
         let ids = dossier.index.orderedIDs
         let language = dossier.config.language
-        let cards = ids.parallelMap { id in Self.card(dossier.index[id]!, root: Self.entryRoot, language: language) }
+        let cards = dossier.index.orderedEntries.parallelMap { entry in Self.card(entry, root: Self.entryRoot, language: language) }
         entryCards = Dictionary(uniqueKeysWithValues: zip(ids, cards))
         // Made from the cards, so after them; none is rendered until a page needs it.
         entryLinks = sharedFragments(ids, made: entryLink)
@@ -60,7 +60,7 @@ public final class PageBuilder: @unchecked Sendable {
     public var pagePlan: [(path: String, kind: PageKind)] {
         var plan: [(String, PageKind)] = [(SitePaths.home, .home), (SitePaths.timeline, .timeline), ("404.html", .notFound)]
         for type in EntryType.allCases { plan.append((SitePaths.index(of: type), .list(type))) }
-        for id in index.orderedIDs { plan.append((SitePaths.page(of: index[id]!), .entry(id))) }
+        for entry in index.orderedEntries { plan.append((entry.pagePath, .entry(entry.id))) }
         return plan
     }
 
