@@ -202,6 +202,56 @@ import Testing
         }
     }
 
+    /// A memo's lists of ids, read from the cache, are the lists that were written, whether
+    /// walked whole or for a few wanted ids (repeats and order kept); written again, they
+    /// are the same bytes; and a list whose bytes are not UTF-8 is a damaged cache.
+    @Test func memoListsReadFromTheCacheAreTheListsWritten() throws {
+        let ids = ["ada", "école-normale", "ada", "bob", "", "zoë"]
+        let cited = [BodyMemo.CitedSource(sourceID: "paper", locators: ["p. 12", "ch. 3"]),
+                     BodyMemo.CitedSource(sourceID: "zoë", locators: []),
+                     BodyMemo.CitedSource(sourceID: "paper", locators: ["§ 4"])]
+        var writer = CacheWriter()
+        MemoStrings(ids).write(to: &writer)
+        MemoCitations(cited).write(to: &writer)
+        writer.write(7)
+        let bytes = writer.bytes
+        var reader = CacheReader(bytes[...])
+        let strings = try MemoStrings(reading: &reader)
+        let citations = try MemoCitations(reading: &reader)
+        #expect(try reader.int() == 7)
+        #expect(reader.isAtEnd)
+
+        #expect(strings.array == ids)
+        #expect(Array(strings) == ids)
+        #expect(citations.map(\.sourceID) == ["paper", "zoë", "paper"])
+        #expect(citations.map(\.locators) == [["p. 12", "ch. 3"], [], ["§ 4"]])
+        for wanted in [["ada"], ["zoë", "bob"], ["nobody"], ["paper"]] {
+            let filter = MentionLists.Wanted(Set(wanted))
+            var found: [String] = []
+            strings.forEach(in: filter) { found.append($0) }
+            #expect(found == ids.filter(wanted.contains), "\(wanted)")
+            #expect(strings.contains(anyOf: filter) == ids.contains(where: wanted.contains), "\(wanted)")
+            var sources: [String] = [], locators: [[String]] = []
+            citations.forEach(in: filter) { sources.append($0.sourceID); locators.append($0.locators) }
+            #expect(sources == cited.map(\.sourceID).filter(wanted.contains), "\(wanted)")
+            #expect(locators == cited.filter { wanted.contains($0.sourceID) }.map(\.locators), "\(wanted)")
+        }
+
+        var again = CacheWriter()
+        strings.write(to: &again)
+        citations.write(to: &again)
+        again.write(7)
+        #expect(again.bytes == bytes)
+
+        // "zoë" with its "ë" cut in half: no longer UTF-8.
+        var damaged = CacheWriter()
+        MemoStrings(["zoë"]).write(to: &damaged)
+        var broken = damaged.bytes
+        broken[broken.count - 1] = 0x41
+        var brokenReader = CacheReader(broken[...])
+        #expect(throws: CacheReader.CacheBytesError.self) { try MemoStrings(reading: &brokenReader) }
+    }
+
     @Test func aNoteIsReadOnlyIfItsStampChangedOrCouldChangeUnseen() throws {
         let dossier = try ScratchDossier(Self.everyField)
         defer { dossier.remove() }

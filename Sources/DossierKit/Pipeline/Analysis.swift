@@ -224,7 +224,8 @@ public enum Analysis {
             let memo = NoteMemo(contentHash: note.contentHash, displayPath: note.source.displayPath, entry: note.entryBytes,
                                 readDiagnostics: note.diagnostics, bodyLength: note.bodyLength,
                                 frontMatterHash: note.frontMatterHash, body: body!,
-                                frontMatterLinks: links?[entry.id] ?? previous?.byPath[note.source.relativePath]?.frontMatterLinks ?? [],
+                                frontMatterLinks: links?[entry.id].map(MemoStrings.init)
+                                    ?? previous?.byPath[note.source.relativePath]?.frontMatterLinks ?? MemoStrings([]),
                                 // A note parsed while it was read has its part digested already.
                                 sharedPart: note.sharedPart.isEmpty
                                     ? SharedInputs.part(note: note.source.relativePath, frontMatterHash: note.frontMatterHash,

@@ -52,6 +52,14 @@ struct MentionLists: Sendable {
             let utf8 = id.utf8
             return lengths & Self.bit(utf8.count) != 0 && ends & Self.bit(Int(utf8.last ?? 0)) != 0 && ids.contains(id)
         }
+
+        /// The id these UTF-8 bytes spell, if it is wanted (a string is made only of bytes
+        /// that pass the filter).
+        func matching(_ bytes: ArraySlice<UInt8>) -> String? {
+            guard lengths & Self.bit(bytes.count) != 0, ends & Self.bit(Int(bytes.last ?? 0)) != 0 else { return nil }
+            let id = String(decoding: bytes, as: UTF8.self)
+            return ids.contains(id) ? id : nil
+        }
     }
 
     /// Every list, or (`only`) the lists of those targets, on both cores.
@@ -84,10 +92,10 @@ struct MentionLists: Sendable {
         for note in notes {
             let targets = note.memo.frontMatterLinks
             guard !targets.isEmpty else { continue }
-            if let wanted, !targets.contains(where: wanted.contains) { continue }
+            if let wanted, !targets.contains(anyOf: wanted) { continue }
             let id = note.entry.id
             let isEvent = note.entry.type == .event
-            note.entry.forEachFrontMatterTarget(targets) { _, key, target in
+            note.entry.forEachFrontMatterTarget(targets.array) { _, key, target in
                 if let wanted, !wanted.contains(target) { return }
                 if target == id || key == "sources" || key == "via" {
                     namedOutside.insert(target)
@@ -105,8 +113,13 @@ struct MentionLists: Sendable {
         if wanted == nil { bodyMentions.reserveCapacity(notes.count) }
         for note in notes {
             let id = note.entry.id
-            for target in note.memo.body.references where target != id && wanted?.contains(target) ?? true {
-                bodyMentions[target, default: []].append(id)
+            let references = note.memo.body.references
+            guard let wanted else {
+                for target in references where target != id { bodyMentions[target, default: []].append(id) }
+                continue
+            }
+            references.forEach(in: wanted) { target in
+                if target != id { bodyMentions[target, default: []].append(id) }
             }
         }
     }
@@ -117,9 +130,7 @@ struct MentionLists: Sendable {
         for note in notes {
             let id = note.entry.id
             let body = note.memo.body
-            for source in body.cited where wanted?.contains(source.sourceID) ?? true {
-                citedBy[source.sourceID, default: []].append((id, source.locators))
-            }
+            body.cited.forEach(in: wanted) { source in citedBy[source.sourceID, default: []].append((id, source.locators)) }
             if !body.cited.isEmpty, wanted?.contains(id) ?? true { citing.insert(id) }
         }
     }

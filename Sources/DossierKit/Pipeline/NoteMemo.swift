@@ -23,7 +23,7 @@ final class NoteMemo: Sendable {
     /// The entry each front-matter reference named (in `Entry.forEachFrontMatterReference`
     /// order; "" for one that named none): what a build resolves again only when the
     /// shared inputs changed (see ReferenceTargets).
-    let frontMatterLinks: [String]
+    let frontMatterLinks: MemoStrings
     /// Digest of what other notes read of this one, as it stands in for the note (see
     /// SharedInputs): the same for these memo values in any build, so it is kept.
     let sharedPart: ArraySlice<UInt8>
@@ -34,7 +34,7 @@ final class NoteMemo: Sendable {
     let encoded: ArraySlice<UInt8>?
 
     init(contentHash: ContentDigest, displayPath: String, entry: ArraySlice<UInt8>, readDiagnostics: [Diagnostic], bodyLength: Int,
-         frontMatterHash: ContentDigest, body: BodyMemo, frontMatterLinks: [String], sharedPart: ArraySlice<UInt8>, foldedNames: FoldedNames?,
+         frontMatterHash: ContentDigest, body: BodyMemo, frontMatterLinks: MemoStrings, sharedPart: ArraySlice<UInt8>, foldedNames: FoldedNames?,
          encoded: ArraySlice<UInt8>? = nil) {
         (self.contentHash, self.displayPath, self.entry, self.readDiagnostics) = (contentHash, displayPath, entry, readDiagnostics)
         (self.bodyLength, self.frontMatterHash, self.body, self.encoded) = (bodyLength, frontMatterHash, body, encoded)
@@ -53,12 +53,12 @@ final class BodyMemo: Sendable {
     let title: String
     let anchors: [String]
     /// Entries the body links to, in order of appearance (repeats included).
-    let references: [String]
+    let references: MemoStrings
     /// Each cited source (body and front-matter) with the locators used, sorted.
-    let cited: [CitedSource]
+    let cited: MemoCitations
     let diagnostics: [Diagnostic]
 
-    init(title: String, anchors: [String], references: [String], cited: [CitedSource], diagnostics: [Diagnostic]) {
+    init(title: String, anchors: [String], references: MemoStrings, cited: MemoCitations, diagnostics: [Diagnostic]) {
         (self.title, self.anchors, self.references, self.cited, self.diagnostics) = (title, anchors, references, cited, diagnostics)
     }
 
@@ -155,7 +155,7 @@ struct BodyResolver: Sendable {
                                         : Array(Set(locators)).sorted { $0.localizedStandardCompare($1) == .orderedAscending })
         }
         let memo = BodyMemo(title: entry.title, anchors: anchors,
-                            references: result.references, cited: cited, diagnostics: result.diagnostics)
+                            references: MemoStrings(result.references), cited: MemoCitations(cited), diagnostics: result.diagnostics)
         return (page, memo)
     }
 }

@@ -23,7 +23,7 @@ public struct ReferenceTargets: Sendable {
         guard let entry = index?[id], entry.file.hasPrefix(displayRoot + "/"),
               let links = remembered[String(entry.file.dropFirst(displayRoot.count + 1))]?.frontMatterLinks else { return nil }
         var pairs: [(reference: Reference, target: String)] = []
-        entry.forEachFrontMatterTarget(links) { reference, _, target in pairs.append((reference, target)) }
+        entry.forEachFrontMatterTarget(links.array) { reference, _, target in pairs.append((reference, target)) }
         return pairs.isEmpty ? nil : ResolvedReferences(pairs)
     }
 }

@@ -481,7 +481,7 @@ extension NoteMemo {
         let start = reader.position
         let (contentHash, displayPath, entry) = (try ContentDigest(reading: &reader), try reader.string(), try reader.slice())
         let (readDiagnostics, bodyLength) = (try Diagnostic.list(reading: &reader), try reader.int())
-        let (frontMatterHash, body, links, sharedPart) = (try ContentDigest(reading: &reader), try BodyMemo(reading: &reader), try reader.strings(), try reader.slice())
+        let (frontMatterHash, body, links, sharedPart) = (try ContentDigest(reading: &reader), try BodyMemo(reading: &reader), try MemoStrings(reading: &reader), try reader.slice())
         let foldedNames = try reader.int() == 0 ? nil : FoldedNames(title: try reader.string(), titleKey: try reader.string(), others: try reader.strings())
         self.init(contentHash: contentHash, displayPath: displayPath, entry: entry, readDiagnostics: readDiagnostics,
                   bodyLength: bodyLength, frontMatterHash: frontMatterHash, body: body, frontMatterLinks: links,
@@ -497,7 +497,7 @@ extension NoteMemo {
         writer.write(bodyLength)
         frontMatterHash.write(to: &writer)
         body.write(to: &writer)
-        writer.write(frontMatterLinks)
+        frontMatterLinks.write(to: &writer)
         writer.write(bytes: sharedPart)
         writer.write(foldedNames == nil ? 0 : 1)
         if let foldedNames {
@@ -510,24 +510,16 @@ extension NoteMemo {
 
 extension BodyMemo {
     convenience init(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) {
-        let (title, anchors, references) = (try reader.string(), try reader.strings(), try reader.strings())
-        let citedCount = try reader.count()
-        var cited: [CitedSource] = []
-        cited.reserveCapacity(citedCount)
-        for _ in 0..<citedCount { cited.append(CitedSource(sourceID: try reader.string(), locators: try reader.strings())) }
-        self.init(title: title, anchors: anchors, references: references, cited: cited,
+        let (title, anchors, references) = (try reader.string(), try reader.strings(), try MemoStrings(reading: &reader))
+        self.init(title: title, anchors: anchors, references: references, cited: try MemoCitations(reading: &reader),
                   diagnostics: try Diagnostic.list(reading: &reader))
     }
 
     func write(to writer: inout CacheWriter) {
         writer.write(title)
         writer.write(anchors)
-        writer.write(references)
-        writer.write(cited.count)
-        for source in cited {
-            writer.write(source.sourceID)
-            writer.write(source.locators)
-        }
+        references.write(to: &writer)
+        cited.write(to: &writer)
         Diagnostic.write(diagnostics, to: &writer)
     }
 }

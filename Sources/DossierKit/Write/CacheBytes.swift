@@ -265,12 +265,42 @@ struct CacheReader: Sendable {
             let utf8 = UnsafeBufferPointer(rebasing: buffer[start..<start + length])
             // ASCII is valid UTF-8 as it stands, and most strings here are ASCII (ids,
             // paths, titles): the generic validation cost more than the rest of a read.
-            if utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: utf8, as: UTF8.self) }
+            if Self.isASCII(utf8) { return String(decoding: utf8, as: UTF8.self) }
             return String(validating: utf8, as: UTF8.self)
         }
         guard let text else { throw CacheBytesError() }
         offset += length
         return text
+    }
+
+    /// A string's bytes (after its length), with no string made: for lists read only in
+    /// part (see MemoStrings). Checked to be UTF-8 unless they were when first read.
+    mutating func stringBytes(checkingUTF8: Bool = true) throws(CacheBytesError) -> ArraySlice<UInt8> {
+        let length = try count()
+        let slice = bytes[offset..<offset + length]
+        if checkingUTF8 {
+            let isUTF8 = slice.withUnsafeBufferPointer { utf8 in
+                Self.isASCII(utf8) || String(validating: utf8, as: UTF8.self) != nil
+            }
+            guard isUTF8 else { throw CacheBytesError() }
+        }
+        offset += length
+        return slice
+    }
+
+    /// Whether every byte is ASCII, eight at a time.
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var seen: UInt64 = 0, offset = 0
+        while offset + 8 <= raw.count {
+            seen |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < raw.count {
+            seen |= UInt64(raw[offset])
+            offset += 1
+        }
+        return seen & 0x8080_8080_8080_8080 == 0
     }
 
     mutating func recurringString() throws(CacheBytesError) -> String {
