@@ -203,7 +203,7 @@ public enum Builder {
         let staged: SiteWriter.StagedSite
         do {
             let live = liveCheck?.value
-            staged = try writer.stage(folders: planPaths + assets.map(\.path), spare: previous?.spare,
+            staged = try writer.stage(folders: planPaths + assets.map(\.path), spare: live?.spare,
                                       placedLast: previous.map { Set($0.placed) }, spareIsIntact: live?.spareIsIntact)
             timer.lap("prepare the staging folder")
             let phases = PhaseClock(["input keys", "page contexts", "page digests", "reuse checks and links", "templates", "writing"])
@@ -309,7 +309,7 @@ public enum Builder {
         cache.memoBase = previous?.memoBase ?? freshMemoBase?.value
         cache.memosAreTheBase = previous == nil && cache.memoBase != nil
         // The site just replaced is the next build's staging folder; this one, the next but one's.
-        (cache.site, cache.spare) = (siteListing.value, previous?.site)
+        (cache.site, cache.spare) = (siteListing.value.map(CachedListing.made), previous?.site)
         cache.placed = staged.placed.sorted()
         cache.save(for: options.output)
         if !options.freesMemory { ProcessLifetime.keep((cache, staged, planner, pages)) }

@@ -41,8 +41,8 @@ struct BuildCache: Sendable {
     /// The site's folder tree as this build left it, and the spare's (the site this
     /// build replaced, as the build before listed it): the next build stages into the
     /// spare, and the one after into this site (see SiteWriter).
-    var site: FolderListing?
-    var spare: FolderListing?
+    var site: CachedListing?
+    var spare: CachedListing?
     /// The files this build put into its staging folder that were not the then live
     /// site's: every other file of the site it replaced (the next build's staging folder)
     /// is the new site's very file (see `SiteWriter.StagedSite.placedLast`).
@@ -156,7 +156,7 @@ struct BuildCache: Sendable {
     /// it or taken out), on both cores; reading every folder of the site instead (a
     /// folder per page) was most of a rebuild with nothing changed.
     func siteIsAsLeft(at output: URL) -> Bool {
-        guard let site, site.files.count == outputs.count else { return Self.stamps(of: [("site", output)]) == outputs }
+        guard let site = site?.listing, site.files.count == outputs.count else { return Self.stamps(of: [("site", output)]) == outputs }
         let root = OpenFolder(output.path)
         guard site.isIntact(at: root) else { return false }
         // Every output is then one of the listed files, if its stamp holds: the tree holds
@@ -264,7 +264,7 @@ extension BuildCache {
                   outputs: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
                   pageCount: try reader.int(), diagnostics: try Diagnostic.list(reading: &reader))
         self.tool = tool
-        site = try FolderListing.optional(reading: &reader)
+        site = try CachedListing.optional(reading: &reader)
     }
 
     /// The rest but the memo base's memos: after the tables, the memos that differ from
@@ -275,7 +275,7 @@ extension BuildCache {
                             digests: try ContentDigest.list(reading: &reader))
         guard pages.inputs.count == pages.paths.count, pages.digests.count == pages.paths.count else { throw CacheReader.CacheBytesError() }
         pageInputsStart = try reader.string()
-        spare = try FolderListing.optional(reading: &reader)
+        spare = try CachedListing.optional(reading: &reader)
         placed = try reader.strings()
         editorialWarnings = try Diagnostic.list(reading: &reader)
         if try reader.int() == 1 {
@@ -303,9 +303,9 @@ extension BuildCache {
             case 3:
                 ContentDigest.write(pages.inputs, to: &writer)
                 ContentDigest.write(pages.digests, to: &writer)
-            case 4: FolderListing.write(site, to: &writer)
+            case 4: CachedListing.write(site, to: &writer)
             default:
-                FolderListing.write(spare, to: &writer)
+                CachedListing.write(spare, to: &writer)
                 writer.write(placed)
             }
             return writer.bytes
@@ -449,26 +449,55 @@ extension FileStamp {
     }
 }
 
-extension FolderListing {
-    static func optional(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) -> FolderListing? {
-        guard try reader.int() == 1 else { return nil }
-        let start = reader.position
-        var listing = FolderListing(stampedAt: try reader.int64(),
-                                    folders: try reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
-                                    files: try reader.strings())
-        listing.encoded = reader.bytes(since: start)
-        return listing
+/// A folder listing in the build cache: one this build made, or one as the cache held it,
+/// decoded only when looked into. A rebuild after an edit hands the last site's listing
+/// on as the next build's spare without looking into it (decoding its 10,000 folders and
+/// files was 2 % of that rebuild).
+enum CachedListing: Sendable {
+    case made(FolderListing)
+    /// The listing's bytes, after its flag.
+    case stored(ArraySlice<UInt8>)
+
+    /// The listing; nil when its stored bytes turn out damaged (then there is none).
+    var listing: FolderListing? {
+        switch self {
+        case .made(let listing): return listing
+        case .stored(let bytes):
+            var reader = CacheReader(bytes)
+            guard var listing = try? FolderListing(stampedAt: reader.int64(),
+                                                   folders: reader.table { r throws(CacheReader.CacheBytesError) in try FileStamp(reading: &r) },
+                                                   files: reader.strings()), reader.isAtEnd else { return nil }
+            listing.encoded = bytes
+            return listing
+        }
     }
 
-    static func write(_ listing: FolderListing?, to writer: inout CacheWriter) {
-        writer.write(listing == nil ? 0 : 1)
-        guard let listing else { return }
-        if let encoded = listing.encoded { return writer.write(encoded: encoded) }
-        writer.write(listing.stampedAt)
-        // In the table's own order, as the stamp tables are: its times make every
-        // listing's bytes its own, so sorting its 10,000 folders bought nothing.
-        writer.write(inAnyOrder: listing.folders) { w, stamp in stamp.write(to: &w) }
-        writer.write(listing.files)
+    /// Steps over a listing without decoding it (its lengths checked).
+    static func optional(reading reader: inout CacheReader) throws(CacheReader.CacheBytesError) -> CachedListing? {
+        guard try reader.int() == 1 else { return nil }
+        let start = reader.position
+        _ = try reader.int64()
+        for _ in 0..<(try reader.count()) {
+            _ = try reader.stringBytes(checkingUTF8: false)
+            _ = try FileStamp(reading: &reader)
+        }
+        for _ in 0..<(try reader.count()) { _ = try reader.stringBytes(checkingUTF8: false) }
+        return .stored(reader.bytes(since: start))
+    }
+
+    static func write(_ cached: CachedListing?, to writer: inout CacheWriter) {
+        writer.write(cached == nil ? 0 : 1)
+        switch cached {
+        case nil: return
+        case .stored(let bytes)?: writer.write(encoded: bytes)
+        case .made(let listing)?:
+            if let encoded = listing.encoded { return writer.write(encoded: encoded) }
+            writer.write(listing.stampedAt)
+            // In the table's own order, as the stamp tables are: its times make every
+            // listing's bytes its own, so sorting its 10,000 folders bought nothing.
+            writer.write(inAnyOrder: listing.folders) { w, stamp in stamp.write(to: &w) }
+            writer.write(listing.files)
+        }
     }
 }
 

@@ -182,15 +182,20 @@ public struct SiteWriter: Sendable {
         /// (changed by hand, replaced or gone): nearly always none, so asking costs
         /// nothing and no set of every page is made.
         private let changedPages: Set<String>
+        /// The spare's listing (decoded here, off the main thread) and whether the spare
+        /// is as it lists.
+        let spare: FolderListing?
         let spareIsIntact: Bool?
 
-        init(_ writer: SiteWriter, pages stamps: [String: FileStamp], spare: FolderListing?) {
+        init(_ writer: SiteWriter, pages stamps: [String: FileStamp], spare cached: CachedListing?) {
             let live = OpenFolder(writer.outputPath)
             var changed = Set<String>()
             for (key, stamp) in stamps where key.hasPrefix("site/") && live.stamp(key, after: "site/") != stamp {
                 changed.insert(String(key.utf8.dropFirst(5))!)
             }
             changedPages = changed
+            let spare = cached?.listing
+            self.spare = spare
             spareIsIntact = spare.map { $0.isIntact(at: OpenFolder(writer.spare.path), onBothCores: false) }
         }
 
