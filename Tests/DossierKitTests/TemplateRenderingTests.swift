@@ -41,6 +41,31 @@ import Testing
         #expect(html.contains("<x><y>"))
     }
 
+    /// An object that extends a shared one shows the shared fields, its own shadowing
+    /// theirs, and renders, counts and lists its fields as a copy with those set would;
+    /// the shared object is left as it was.
+    @Test func anObjectExtendingAnotherIsThatObjectWithItsOwnFieldsSet() throws {
+        let card: TemplateObject = ["title": .text("Ada"), "href": .text("../../people/ada/"), "type": .text("person")]
+        var link = TemplateObject(extending: card)
+        link["href"] = .text("../people/ada/")
+        link["kind"] = .text("sister")
+        var copy = card
+        copy["href"] = .text("../people/ada/")
+        copy["kind"] = .text("sister")
+        let texts = ["page": "{{#link}}{{title}} {{href}} {{type}} {{kind}}{{/link}} {{card.href}} {{card.kind}}"]
+        let context: TemplateObject = ["link": .object(link), "card": .object(card)]
+        #expect(try renderBothWays(texts, context) == "Ada ../people/ada/ person sister ../../people/ada/ ")
+        #expect(link.count == copy.count)
+        #expect(link.fields.map(\.name) == copy.fields.map(\.name))
+        #expect(PageDigest.of(link, template: "t", templates: "") == PageDigest.of(copy, template: "t", templates: ""))
+        // Extending an extension, and taking a shared field away.
+        var further = TemplateObject(extending: link)
+        further["type"] = nil
+        #expect(further["type"] == nil)
+        #expect(further.fields.map(\.name) == ["title", "href", "kind"])
+        #expect(link["type"] != nil && card["kind"] == nil)
+    }
+
     @Test func sectionsOverFlagsTextListsAndMissingValues() throws {
         let html = try renderBothWays(["page": """
             {{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{^no}}!N{{/no}}{{^yes}}!Y{{/yes}}

@@ -174,12 +174,12 @@ public final class PageBuilder: @unchecked Sendable {
     /// (`SitePaths.rootPrefix`, worked out once per page: every link asks).
     private func link(_ id: String, from root: String) -> TemplateObject {
         guard let card = entryCards[id] else { return Self.card(index[id]!, root: root, language: language) }
-        if root == Self.entryRoot { return card }
+        // The card's fields shared, not copied: most links get a field or two added.
+        var link = TemplateObject(extending: card)
         // From another depth (the timeline, the lists: ten thousand links and more), the
         // entry page's card with its own href, rather than every field made again.
-        var moved = card
-        moved["href"] = .text(root + SitePaths.page(of: index[id]!))
-        return moved
+        if root != Self.entryRoot { link["href"] = .text(root + SitePaths.page(of: index[id]!)) }
+        return link
     }
 
     private static func card(_ entry: Entry, root: String, language: String) -> TemplateObject {

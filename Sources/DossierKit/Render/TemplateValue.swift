@@ -65,6 +65,11 @@ struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
     /// Names and values side by side in one array: a context object is copied into
     /// lists and freed with its page, one buffer to retain and free rather than two.
     private var entries: [(key: FieldName, value: TemplateValue)] = []
+    /// The fields of a shared object this one extends (`init(extending:)`), shown where
+    /// `entries` has none of that name: a link adds a field or two to an entry's card,
+    /// and copying every field of the card to do so was a fifth of the reference counting
+    /// in making a page's context.
+    private var base: [(key: FieldName, value: TemplateValue)]? = nil
 
     /// The names of a literal are distinct (each is written once, in Dossier's code).
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
@@ -72,24 +77,49 @@ struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
         for (name, value) in elements { entries.append((FieldName(name), value)) }
     }
 
-    var count: Int { entries.count }
+    /// An object with every field of `shared`, sharing them rather than copying them;
+    /// fields set on it are its own.
+    init(extending shared: TemplateObject) {
+        base = shared.base == nil ? shared.entries : shared.allEntries
+    }
+
+    var count: Int { allEntries.count }
 
     /// Every field, in the order they were first set.
-    var fields: [(name: String, value: TemplateValue)] { entries.map { ($0.key.name, $0.value) } }
+    var fields: [(name: String, value: TemplateValue)] { allEntries.map { ($0.key.name, $0.value) } }
 
-    private func index(of key: FieldName) -> Int? {
+    /// The base's fields, each with this object's value where it set one, then its own others.
+    private var allEntries: [(key: FieldName, value: TemplateValue)] {
+        guard let base else { return entries }
+        var own = entries
+        var all = base.map { field in
+            guard let found = Self.index(of: field.key, in: own) else { return field }
+            return (field.key, own.remove(at: found).value)
+        }
+        all += own
+        return all
+    }
+
+    private static func index(of key: FieldName, in entries: [(key: FieldName, value: TemplateValue)]) -> Int? {
         entries.firstIndex { $0.key.tag == key.tag && $0.key.name == key.name }
     }
 
     subscript(key: FieldName) -> TemplateValue? {
-        index(of: key).map { entries[$0].value }
+        if let found = Self.index(of: key, in: entries) { return entries[found].value }
+        guard let base, let found = Self.index(of: key, in: base) else { return nil }
+        return base[found].value
     }
 
     subscript(name: String) -> TemplateValue? {
         get { self[FieldName(name)] }
         set {
             let key = FieldName(name)
-            switch (index(of: key), newValue) {
+            // A field removed from an object that extends another: its own copy of all.
+            if newValue == nil, base != nil {
+                entries = allEntries
+                base = nil
+            }
+            switch (Self.index(of: key, in: entries), newValue) {
             case (let found?, let value?): entries[found].value = value
             case (let found?, nil): entries.remove(at: found)
             case (nil, let value?): entries.append((key, value))
