@@ -39,6 +39,11 @@ public struct CitationRegistry: Sendable {
     /// joining the pieces, or appending them to a string, cost more than the rest of
     /// resolving a citation.)
     public mutating func markerHTML(_ citations: [(sourceID: String, locator: String?)]) -> String {
+        String(decoding: markerBytes(citations), as: UTF8.self)
+    }
+
+    /// The same marker as UTF-8 bytes, for a body's HTML.
+    mutating func markerBytes(_ citations: [(sourceID: String, locator: String?)]) -> [UInt8] {
         var groups: [(sourceID: String, locators: [String])] = []
         groups.reserveCapacity(citations.count)
         for citation in citations {
@@ -77,7 +82,7 @@ public struct CitationRegistry: Sendable {
             html.add("</a>")
         }
         html.add("]</sup>")
-        return html.string
+        return html.bytes
     }
 }
 

@@ -83,7 +83,7 @@ public struct Resolver: Sendable {
                 }
                 guard end > start + 1, end < bytes.count, bytes[end] == Self.gapEnd, value == number else { return nil }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<start]))
-                out.append(contentsOf: pass.html(for: prepared.tokens[number]).utf8)
+                out.append(contentsOf: pass.html(for: prepared.tokens[number]))
                 cursor = end + 1
             }
             guard Self.offset(of: Self.gapStart, in: bytes, from: cursor) == nil else { return nil }
@@ -98,7 +98,9 @@ public struct Resolver: Sendable {
     /// Resolves `entry.body` in one go, each token's HTML put in the tree as it is found.
     public func resolve(_ entry: Entry, headings: [BodyParser.Heading], citations: CitationRegistry = CitationRegistry()) -> Result {
         var pass = Pass(entry: entry, index: index, citations: citations, rootPrefix: SitePaths.rootPrefix(forPageOf: entry))
-        let (html, diagnostics) = Self.edit(entry, headings: headings, allowHTML: allowHTML) { pass.html(for: $0) }
+        let (html, diagnostics) = Self.edit(entry, headings: headings, allowHTML: allowHTML) {
+            String(decoding: pass.html(for: $0), as: UTF8.self)
+        }
         return Result(html: html, references: pass.references, citations: pass.citations, diagnostics: diagnostics + pass.diagnostics)
     }
 
@@ -288,8 +290,10 @@ public struct Resolver: Sendable {
             self.rootPrefix = rootPrefix
         }
 
-        /// The HTML a token becomes: a link, a numbered marker, or the text as written.
-        mutating func html(for token: PendingToken) -> String {
+        /// The HTML a token becomes: a link, a numbered marker, or the text as written. As
+        /// bytes: a prepared body's gaps are filled with them as they are (a string made
+        /// for every token was checked as UTF-8 only to be taken apart again).
+        mutating func html(for token: PendingToken) -> [UInt8] {
             switch token.kind {
             case .reference: referenceHTML(token.inner, at: token.place)
             case .citation(let items): citationHTML(items, at: token.place)
@@ -298,7 +302,7 @@ public struct Resolver: Sendable {
 
         /// `[[target]]`, `[[target|label]]`, `[[target#anchor]]`: a link, or the text as
         /// written (plus an error) when it does not resolve.
-        private mutating func referenceHTML(_ inner: Substring, at place: TokenPlace) -> String {
+        private mutating func referenceHTML(_ inner: Substring, at place: TokenPlace) -> [UInt8] {
             let token = place.token
             let (targetText, labelText) = inner.splittingOnce(at: UInt8(ascii: "|"))
             let label = labelText.map { String($0.trimmingSpaces) }
@@ -308,7 +312,7 @@ public struct Resolver: Sendable {
             guard !name.isEmpty else {
                 diagnostics.append(.error(location(of: place), "empty cross-reference \(token)",
                                           notes: ["write [[id]], [[id|label]] or [[Title]]"]))
-                return HTML.escapeText(token)
+                return Array(HTML.escapeText(token).utf8)
             }
             switch index.find(name) {
             case .entry(let target):
@@ -339,7 +343,7 @@ public struct Resolver: Sendable {
                 html.add("\">")
                 html.add(text)
                 html.add("</a>")
-                return html.string
+                return html.bytes
             case .ambiguous(let ids):
                 diagnostics.append(.error(location(of: place), "ambiguous cross-reference \(token): '\(name)' names \(ids.count) entries",
                                           notes: ids.map { "could be [[\($0)]] (\(index[$0]!.title), \(index[$0]!.type.rawValue))" }
@@ -349,12 +353,12 @@ public struct Resolver: Sendable {
                 diagnostics.append(.error(location(of: place), "unresolved reference \(token)",
                                           notes: suggestions.isEmpty ? ["no entry has this id, title or alias; create it or fix the spelling"] : index.didYouMean(suggestions)))
             }
-            return HTML.escapeText(token)
+            return Array(HTML.escapeText(token).utf8)
         }
 
         /// `[@id]`, `[@id, locator]`, `[@a; @b, para 12]`: a numbered marker, or the text
         /// as written (plus errors) when no item names a source.
-        private mutating func citationHTML(_ items: [CitationItem], at place: TokenPlace) -> String {
+        private mutating func citationHTML(_ items: [CitationItem], at place: TokenPlace) -> [UInt8] {
             var resolved: [(sourceID: String, locator: String?)] = []
             for item in items {
                 func itemLocation() -> SourceLocation {
@@ -375,8 +379,8 @@ public struct Resolver: Sendable {
                 }
                 resolved.append((item.id, item.locator))
             }
-            guard !resolved.isEmpty else { return HTML.escapeText(place.token) }
-            return citations.markerHTML(resolved)
+            guard !resolved.isEmpty else { return Array(HTML.escapeText(place.token).utf8) }
+            return citations.markerBytes(resolved)
         }
 
         private func location(of place: TokenPlace) -> SourceLocation {

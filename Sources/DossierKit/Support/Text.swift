@@ -219,9 +219,9 @@ public enum HTML {
     }
 }
 
-/// A short piece of HTML built as bytes, made a string once at the end: each `+=` on a
-/// String cost some 300 instructions, and a citation marker or a cross-reference link
-/// is a dozen pieces, every few sentences of every body.
+/// A short piece of HTML built as bytes: each `+=` on a String cost some 300
+/// instructions, and a citation marker or a cross-reference link is a dozen pieces, every
+/// few sentences of every body.
 struct HTMLBytes {
     private(set) var bytes: [UInt8] = []
 
@@ -238,8 +238,6 @@ struct HTMLBytes {
 
     /// `text` escaped as `HTML.escape` escapes it.
     mutating func add(escaping text: String) { HTML.escape(text, into: &bytes) }
-
-    var string: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 extension Substring {
