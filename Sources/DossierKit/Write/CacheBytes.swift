@@ -326,6 +326,8 @@ struct CacheReader: Sendable {
 
     mutating func table<Value>(_ readValue: (inout CacheReader) throws(CacheBytesError) -> Value) throws(CacheBytesError) -> [String: Value] {
         let count = try count()
+        // Most tables of an entry (its other front-matter keys) are empty.
+        guard count > 0 else { return [:] }
         var table: [String: Value] = [:]
         table.reserveCapacity(min(count, 1 << 20))
         for _ in 0..<count {
