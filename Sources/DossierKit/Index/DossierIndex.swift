@@ -88,9 +88,11 @@ public struct DossierIndex: Sendable {
                 // the table and a set per entry were half of making the index.
                 names.reserveCapacity(inOrder.count * 2)
                 var keys: [String] = []
+                func add(_ key: String) { if !key.isEmpty, !keys.contains(key) { keys.append(key) } }
                 for (entry, folded) in zip(inOrder, folded) {
                     keys.removeAll(keepingCapacity: true)
-                    for key in [folded.title] + folded.others where !key.isEmpty && !keys.contains(key) { keys.append(key) }
+                    add(folded.title)
+                    for key in folded.others { add(key) }
                     for key in keys {
                         if let first = names.updateValue(entry.id, forKey: key) {
                             names[key] = first
