@@ -46,26 +46,33 @@ struct MemoStrings: Sequence, Sendable {
     /// one's length and last byte are checked against the wanted ids' before a string is
     /// made of it.
     func forEach(in wanted: MentionLists.Wanted, _ body: (String) -> Void) {
-        if let made {
-            for text in made where wanted.contains(text) { body(text) }
-            return
-        }
-        var reader = CacheReader(encoded)
-        for _ in 0..<count {
-            guard let bytes = try? reader.stringBytes(checkingUTF8: false) else { return }
-            if let text = wanted.matching(bytes) { body(text) }
+        visit(in: wanted) { text in
+            body(text)
+            return true
         }
     }
 
     /// Whether `wanted` holds one of the strings.
     func contains(anyOf wanted: MentionLists.Wanted) -> Bool {
-        if let made { return made.contains(where: wanted.contains) }
+        var found = false
+        visit(in: wanted) { _ in
+            found = true
+            return false
+        }
+        return found
+    }
+
+    /// The wanted strings in order, while `body` returns true.
+    private func visit(in wanted: MentionLists.Wanted, _ body: (String) -> Bool) {
+        if let made {
+            for text in made where wanted.contains(text) { guard body(text) else { return } }
+            return
+        }
         var reader = CacheReader(encoded)
         for _ in 0..<count {
-            guard let bytes = try? reader.stringBytes(checkingUTF8: false) else { return false }
-            if wanted.matching(bytes) != nil { return true }
+            guard let bytes = try? reader.stringBytes(checkingUTF8: false) else { return }
+            if let text = wanted.matching(bytes) { guard body(text) else { return } }
         }
-        return false
     }
 
     func write(to writer: inout CacheWriter) {
