@@ -55,9 +55,11 @@ public struct Resolver: Sendable {
     /// tokens. Needs nothing from other notes: it runs while the notes are first read.
     public static func prepare(_ entry: Entry, headings: [BodyParser.Heading], allowHTML: Bool) -> PreparedBody {
         var tokens: [PendingToken] = []
-        let (html, diagnostics) = edit(entry, headings: headings, allowHTML: allowHTML) { token in
+        let (html, diagnostics) = edit(entry, headings: headings, allowHTML: allowHTML) { token, html in
+            html.append(gapStart)
+            appendDecimal(tokens.count, to: &html)
+            html.append(gapEnd)
             tokens.append(token)
-            return "\u{1}\(tokens.count - 1)\u{2}"
         }
         return PreparedBody(html: html, tokens: tokens, diagnostics: diagnostics)
     }
@@ -98,15 +100,15 @@ public struct Resolver: Sendable {
     /// Resolves `entry.body` in one go, each token's HTML put in the tree as it is found.
     public func resolve(_ entry: Entry, headings: [BodyParser.Heading], citations: CitationRegistry = CitationRegistry()) -> Result {
         var pass = Pass(entry: entry, index: index, citations: citations, rootPrefix: SitePaths.rootPrefix(forPageOf: entry))
-        let (html, diagnostics) = Self.edit(entry, headings: headings, allowHTML: allowHTML) {
-            String(decoding: pass.html(for: $0), as: UTF8.self)
+        let (html, diagnostics) = Self.edit(entry, headings: headings, allowHTML: allowHTML) { token, html in
+            html.append(contentsOf: pass.html(for: token))
         }
         return Result(html: html, references: pass.references, citations: pass.citations, diagnostics: diagnostics + pass.diagnostics)
     }
 
-    /// The tree edits both ways share; `gap` gives the HTML put where each token stood.
+    /// The tree edits both ways share; `gap` appends the HTML put where each token stood.
     private static func edit(_ entry: Entry, headings: [BodyParser.Heading], allowHTML: Bool,
-                             gap: (PendingToken) -> String) -> (html: [UInt8], diagnostics: [Diagnostic]) {
+                             gap: (PendingToken, inout [UInt8]) -> Void) -> (html: [UInt8], diagnostics: [Diagnostic]) {
         guard let document = entry.body else { return ([], []) }
         var diagnostics: [Diagnostic] = []
         for quote in document.nodes(where: { $0.kind == .blockQuote }) {
@@ -178,11 +180,16 @@ public struct Resolver: Sendable {
 
     // MARK: Cross-references and citations
 
-    /// Splits a text node around its tokens; each token becomes raw HTML from `gap`.
-    private static func replaceTokens(in node: MarkdownNode, gap: (PendingToken) -> String) {
+    /// Puts a text node's tokens in its place as HTML from `gap`: the node becomes one
+    /// piece of Dossier's HTML, its text escaped as cmark writes a text node. (A text node
+    /// for each run of text and a node for each token cost a cmark node and a C string
+    /// apiece: a fifth of reading a body.)
+    private static func replaceTokens(in node: MarkdownNode, gap: (PendingToken, inout [UInt8]) -> Void) {
         let literal = node.literal
         let tokens = InlineSyntax.scan(literal)
         guard !tokens.isEmpty else { return }
+        var html: [UInt8] = []
+        html.reserveCapacity(literal.utf8.count + tokens.count * 8)
         var cursor = literal.startIndex
         // How many times each token text came before in this node, byte for byte, as
         // `TokenPlace.location` searches for it (String equality would count a token
@@ -194,7 +201,7 @@ public struct Resolver: Sendable {
         var seen: [[UInt8]: Int] = [:]
         let few = tokens.count <= 16
         for token in tokens {
-            if cursor < token.range.lowerBound { node.insertBefore(.text(String(literal[cursor..<token.range.lowerBound]))) }
+            HTML.escapeText(literal[cursor..<token.range.lowerBound], into: &html)
             // Where it is in the file is worked out only if a diagnostic needs it.
             let text = String(literal[token.range])
             let occurrence: Int
@@ -206,11 +213,17 @@ public struct Resolver: Sendable {
                 seen[Array(text.utf8), default: 0] += 1
             }
             let place = TokenPlace(node: node, token: text, occurrence: occurrence)
-            node.insertBefore(.customInline(enter: gap(PendingToken(kind: token.kind, inner: literal[token.inner], place: place))))
+            gap(PendingToken(kind: token.kind, inner: literal[token.inner], place: place), &html)
             cursor = token.range.upperBound
         }
-        if cursor < literal.endIndex { node.insertBefore(.text(String(literal[cursor...]))) }
-        node.remove()
+        HTML.escapeText(literal[cursor...], into: &html)
+        node.replace(with: .customInline(enter: html), keepChildren: false)
+    }
+
+    /// `number` in decimal digits (a gap's number, without a string made for it).
+    private static func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
+        if number >= 10 { appendDecimal(number / 10, to: &bytes) }
+        bytes.append(UInt8(ascii: "0") + UInt8(number % 10))
     }
 
     // MARK: Links

@@ -196,6 +196,12 @@ public enum HTML {
         out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
     }
 
+    /// `text` escaped onto the end of `out` as cmark writes a text node (`'` left as it is).
+    static func escapeText(_ text: Substring, into out: inout [UInt8]) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { escape($0, into: &out, apostrophe: false) }
+        if done == nil { escape(String(text), into: &out, apostrophe: false) }
+    }
+
     /// `text` as cmark writes a text node (`'` left as it is): for text put into a body's
     /// HTML beside what cmark rendered, byte for byte the same.
     static func escapeText(_ text: String) -> String {
