@@ -204,7 +204,7 @@ public struct MarkdownNode: @unchecked Sendable, Hashable {
     /// Inline HTML produced by Dossier itself, as UTF-8 bytes (with no NUL among them).
     public static func customInline(enter: [UInt8]) -> MarkdownNode {
         let node = MarkdownNode(pointer: cmark_node_new(CMARK_NODE_CUSTOM_INLINE))
-        (enter + [0]).withUnsafeBytes { cmark_node_set_on_enter(node.pointer, $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+        _ = (enter + [0]).withUnsafeBytes { cmark_node_set_on_enter(node.pointer, $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
         return node
     }
 

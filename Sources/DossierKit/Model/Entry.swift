@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The six kinds of note a dossier holds; the folder gives the default, `type:` overrides it.
 public enum EntryType: String, Sendable, CaseIterable, Comparable {
     case person, organization, place, event, source, note
@@ -98,41 +100,50 @@ public final class Entry: @unchecked Sendable {
     public var idLocation: SourceLocation
     public var title: String
     public var aliases: [Located<String>] = []
-    public var summary: String?
-    public var tags: [String] = []
-    public var sources: [Reference] = []
-    public var updated: Located<EDTFDate>?
-
     // Dated things: events (required), sources, notes.
     public var date: Located<EDTFDate>?
 
+    /// The rest of the front-matter (see `EntryDetails`); read through the properties
+    /// below, which decode it first for an entry from the build cache.
+    private var details = EntryDetails()
+    /// An entry from the build cache keeps its details as the cache's bytes until they
+    /// are first read: a rebuild after one edit reads them for a few entries out of
+    /// thousands, and decoding them all was its largest part. Nil for an entry read from
+    /// its file, and for one whose details were decoded.
+    private let pendingDetails: PendingDetails?
+
+    public var summary: String? { get { loadDetails(); return details.summary } set { loadDetails(); details.summary = newValue } }
+    public var tags: [String] { get { loadDetails(); return details.tags } set { loadDetails(); details.tags = newValue } }
+    public var sources: [Reference] { get { loadDetails(); return details.sources } set { loadDetails(); details.sources = newValue } }
+    public var updated: Located<EDTFDate>? { get { loadDetails(); return details.updated } set { loadDetails(); details.updated = newValue } }
     // Person
-    public var born: Located<EDTFDate>?
-    public var died: Located<EDTFDate>?
-    public var nationality: String?
-    public var roles: [String] = []
-    public var affiliations: [Affiliation] = []
-    public var relations: [Relation] = []
-
+    public var born: Located<EDTFDate>? { get { loadDetails(); return details.born } set { loadDetails(); details.born = newValue } }
+    public var died: Located<EDTFDate>? { get { loadDetails(); return details.died } set { loadDetails(); details.died = newValue } }
+    public var nationality: String? { get { loadDetails(); return details.nationality } set { loadDetails(); details.nationality = newValue } }
+    public var roles: [String] { get { loadDetails(); return details.roles } set { loadDetails(); details.roles = newValue } }
+    public var affiliations: [Affiliation] { get { loadDetails(); return details.affiliations } set { loadDetails(); details.affiliations = newValue } }
+    public var relations: [Relation] { get { loadDetails(); return details.relations } set { loadDetails(); details.relations = newValue } }
     // Organisation and place
-    public var kind: String?
-    public var country: String?
-    public var parent: Reference?
-    public var coordinates: [Double]?
-
+    public var kind: String? { get { loadDetails(); return details.kind } set { loadDetails(); details.kind = newValue } }
+    public var country: String? { get { loadDetails(); return details.country } set { loadDetails(); details.country = newValue } }
+    public var parent: Reference? { get { loadDetails(); return details.parent } set { loadDetails(); details.parent = newValue } }
+    public var coordinates: [Double]? { get { loadDetails(); return details.coordinates } set { loadDetails(); details.coordinates = newValue } }
     // Event
-    public var people: [Reference] = []
-    public var organizations: [Reference] = []
-    public var places: [Reference] = []
-
+    public var people: [Reference] { get { loadDetails(); return details.people } set { loadDetails(); details.people = newValue } }
+    public var organizations: [Reference] { get { loadDetails(); return details.organizations } set { loadDetails(); details.organizations = newValue } }
+    public var places: [Reference] { get { loadDetails(); return details.places } set { loadDetails(); details.places = newValue } }
     // Source and note
-    public var publisher: String?
-    public var authors: [String] = []
-    public var url: String?
-    public var archiveURL: String?
-    public var accessed: Located<EDTFDate>?
-    public var language: String?
-    public var via: Reference?
+    public var publisher: String? { get { loadDetails(); return details.publisher } set { loadDetails(); details.publisher = newValue } }
+    public var authors: [String] { get { loadDetails(); return details.authors } set { loadDetails(); details.authors = newValue } }
+    public var url: String? { get { loadDetails(); return details.url } set { loadDetails(); details.url = newValue } }
+    public var archiveURL: String? { get { loadDetails(); return details.archiveURL } set { loadDetails(); details.archiveURL = newValue } }
+    public var accessed: Located<EDTFDate>? { get { loadDetails(); return details.accessed } set { loadDetails(); details.accessed = newValue } }
+    public var language: String? { get { loadDetails(); return details.language } set { loadDetails(); details.language = newValue } }
+    public var via: Reference? { get { loadDetails(); return details.via } set { loadDetails(); details.via = newValue } }
+    /// Keys the format does not define, kept for templates (scalars only).
+    public var extra: [String: String] { get { loadDetails(); return details.extra } set { loadDetails(); details.extra = newValue } }
+    /// File line of the body's first line, so body positions map back to the file.
+    public var bodyFirstLine: Int { get { loadDetails(); return details.bodyFirstLine } set { loadDetails(); details.bodyFirstLine = newValue } }
 
     /// The title folded as the index compares titles (set when the index is made).
     var foldedTitle = ""
@@ -143,13 +154,8 @@ public final class Entry: @unchecked Sendable {
     /// index is made with ranking).
     var titleRank = 0
 
-    /// Keys the format does not define, kept for templates (scalars only).
-    public var extra: [String: String] = [:]
-
     /// The Markdown body, parsed; nil until the parse stage ran.
     public var body: MarkdownDocument?
-    /// File line of the body's first line, so body positions map back to the file.
-    public var bodyFirstLine: Int = 1
     /// SHA-256 of the note's bytes as the analysis saw them (see NoteMemo): with the
     /// shared inputs, all the entry's page takes from its own file.
     var contentHash: ContentDigest? = nil
@@ -164,9 +170,37 @@ public final class Entry: @unchecked Sendable {
         self.idLocation = idLocation
         self.title = title
         self.lines = lines
+        pendingDetails = nil
+    }
+
+    /// An entry from the build cache, its details still encoded (see EntryCodec; their
+    /// bytes were checked against their checksum when the entry was read).
+    init(id: String, type: EntryType, file: String, idLocation: SourceLocation, title: String, lines: TextLines,
+         encodedDetails: ArraySlice<UInt8>, referenceCount: Int) {
+        self.id = id
+        self.type = type
+        pagePath = SitePaths.page(type: type, id: id)
+        self.file = file
+        self.idLocation = idLocation
+        self.title = title
+        self.lines = lines
+        pendingDetails = PendingDetails(encodedDetails, referenceCount: referenceCount)
+    }
+
+    /// Decodes the details on their first read, on whichever core reads them first; the
+    /// lock also orders that write before every later read.
+    @inline(__always) private func loadDetails() {
+        guard let pendingDetails else { return }
+        pendingDetails.bytes.withLock { bytes in
+            guard let encoded = bytes else { return }
+            details = EntryCodec.details(encoded)
+            bytes = nil
+        }
     }
 
     var frontMatterReferenceCount: Int {
+        // Kept beside the encoded details: a rebuild asks it of every entry.
+        if let pendingDetails { return pendingDetails.referenceCount }
         var count = sources.count + people.count + organizations.count + places.count + (via == nil ? 0 : 1) + (parent == nil ? 0 : 1)
         for affiliation in affiliations { count += 1 + affiliation.sources.count }
         for relation in relations { count += 1 + relation.sources.count }
@@ -201,6 +235,50 @@ public final class Entry: @unchecked Sendable {
             visit(relation.with, "with", Allowed.personOrOrganization)
             for reference in relation.sources { visit(reference, "sources", Allowed.source) }
         }
+    }
+}
+
+/// The front-matter fields of an entry besides its id, type, title, aliases and date,
+/// which every stage reads (see `Entry.pendingDetails`).
+struct EntryDetails: Sendable {
+    var summary: String?
+    var tags: [String] = []
+    var sources: [Reference] = []
+    var updated: Located<EDTFDate>?
+    var born: Located<EDTFDate>?
+    var died: Located<EDTFDate>?
+    var nationality: String?
+    var roles: [String] = []
+    var affiliations: [Affiliation] = []
+    var relations: [Relation] = []
+    var kind: String?
+    var country: String?
+    var parent: Reference?
+    var coordinates: [Double]?
+    var people: [Reference] = []
+    var organizations: [Reference] = []
+    var places: [Reference] = []
+    var publisher: String?
+    var authors: [String] = []
+    var url: String?
+    var archiveURL: String?
+    var accessed: Located<EDTFDate>?
+    var language: String?
+    var via: Reference?
+    var extra: [String: String] = [:]
+    var bodyFirstLine: Int = 1
+}
+
+/// An entry's details as the build cache holds them, until first read.
+private final class PendingDetails: Sendable {
+    /// Nil once decoded.
+    let bytes: Mutex<ArraySlice<UInt8>?>
+    /// `Entry.frontMatterReferenceCount`, which the details hold.
+    let referenceCount: Int
+
+    init(_ bytes: ArraySlice<UInt8>, referenceCount: Int) {
+        self.bytes = Mutex(bytes)
+        self.referenceCount = referenceCount
     }
 }
 
