@@ -2,9 +2,13 @@
 /// citation; every citation of it is an occurrence the note links back to.
 public struct CitationRegistry: Sendable {
     public struct Occurrence: Sendable, Hashable {
-        /// The marker's id on the page, target of the note's back-link.
-        public var anchor: String
+        /// The note's number, and this citation's place among the note's (from 1).
+        var number: Int
+        var position: Int
         public var locator: String?
+
+        /// The marker's id on the page, target of the note's back-link.
+        public var anchor: String { "cite-\(number)-\(position)" }
     }
 
     public struct Note: Sendable {
@@ -14,23 +18,38 @@ public struct CitationRegistry: Sendable {
     }
 
     public private(set) var notes: [Note] = []
-    private var numberBySource: [String: Int] = [:]
+    /// Note numbers by source, for a page citing many sources; the few of most pages are
+    /// searched in order (a table made for every page was most of registering a citation).
+    private var numberBySource: [String: Int]? = nil
 
     public init() {}
 
     /// Registers one citation and returns its note number and the marker's anchor.
     public mutating func cite(_ sourceID: String, locator: String?) -> (number: Int, anchor: String) {
+        let occurrence = register(sourceID, locator: locator)
+        return (occurrence.number, occurrence.anchor)
+    }
+
+    private mutating func register(_ sourceID: String, locator: String?) -> Occurrence {
         let number: Int
-        if let existing = numberBySource[sourceID] {
-            number = existing
+        if let known = self.number(of: sourceID) {
+            number = known
         } else {
-            number = notes.count + 1
-            numberBySource[sourceID] = number
-            notes.append(Note(number: number, sourceID: sourceID, occurrences: []))
+            notes.append(Note(number: notes.count + 1, sourceID: sourceID, occurrences: []))
+            numberBySource?[sourceID] = notes.count
+            if numberBySource == nil, notes.count > 16 {
+                numberBySource = Dictionary(uniqueKeysWithValues: notes.map { ($0.sourceID, $0.number) })
+            }
+            number = notes.count
         }
-        let anchor = "cite-\(number)-\(notes[number - 1].occurrences.count + 1)"
-        notes[number - 1].occurrences.append(Occurrence(anchor: anchor, locator: locator))
-        return (number, anchor)
+        let occurrence = Occurrence(number: number, position: notes[number - 1].occurrences.count + 1, locator: locator)
+        notes[number - 1].occurrences.append(occurrence)
+        return occurrence
+    }
+
+    private func number(of sourceID: String) -> Int? {
+        if let numberBySource { return numberBySource[sourceID] }
+        return notes.first { $0.sourceID == sourceID }?.number
     }
 
     /// HTML for a group of citations, e.g. `[1, 3]`, each number linking to its note.
@@ -54,31 +73,30 @@ public struct CitationRegistry: Sendable {
             }
         }
         // Each group's note, registered in the order written; shown in number order.
-        var markers: [(number: Int, anchor: String, locator: String?)] = []
+        var markers: [Occurrence] = []
         markers.reserveCapacity(groups.count)
         for group in groups {
-            let locator = group.locators.isEmpty ? nil : group.locators.joined(separator: ", ")
-            let (number, anchor) = cite(group.sourceID, locator: locator)
-            markers.append((number, anchor, locator))
+            markers.append(register(group.sourceID, locator: group.locators.isEmpty ? nil : group.locators.joined(separator: ", ")))
         }
         if markers.count > 1 { markers.sort { $0.number < $1.number } }
         var html = HTMLBytes(capacity: markers.reduce(32) { $0 + 110 + ($1.locator?.utf8.count ?? 0) })
         html.add("<sup class=\"cite\">[")
         for (offset, marker) in markers.enumerated() {
             if offset > 0 { html.add(", ") }
-            let digits = String(marker.number)
-            html.add("<a id=\"")
-            html.add(marker.anchor)
+            html.add("<a id=\"cite-")
+            html.add(decimal: marker.number)
+            html.add("-")
+            html.add(decimal: marker.position)
             html.add("\" href=\"#note-")
-            html.add(digits)
+            html.add(decimal: marker.number)
             html.add("\" role=\"doc-noteref\" aria-label=\"Source ")
-            html.add(digits)
+            html.add(decimal: marker.number)
             if let locator = marker.locator {
                 html.add(", ")
                 html.add(escaping: locator)
             }
             html.add("\">")
-            html.add(digits)
+            html.add(decimal: marker.number)
             html.add("</a>")
         }
         html.add("]</sup>")

@@ -57,7 +57,7 @@ public struct Resolver: Sendable {
         var tokens: [PendingToken] = []
         let (html, diagnostics) = edit(entry, headings: headings, allowHTML: allowHTML) { token, html in
             html.append(gapStart)
-            appendDecimal(tokens.count, to: &html)
+            html.appendDecimal(tokens.count)
             html.append(gapEnd)
             tokens.append(token)
         }
@@ -218,12 +218,6 @@ public struct Resolver: Sendable {
         }
         HTML.escapeText(literal[cursor...], into: &html)
         node.replace(with: .customInline(enter: html), keepChildren: false)
-    }
-
-    /// `number` in decimal digits (a gap's number, without a string made for it).
-    private static func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
-        if number >= 10 { appendDecimal(number / 10, to: &bytes) }
-        bytes.append(UInt8(ascii: "0") + UInt8(number % 10))
     }
 
     // MARK: Links

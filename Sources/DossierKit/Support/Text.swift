@@ -225,6 +225,14 @@ public enum HTML {
     }
 }
 
+extension [UInt8] {
+    /// A number (not negative) in decimal digits, without a string made for it.
+    mutating func appendDecimal(_ number: Int) {
+        if number >= 10 { appendDecimal(number / 10) }
+        append(UInt8(ascii: "0") + UInt8(number % 10))
+    }
+}
+
 /// A short piece of HTML built as bytes: each `+=` on a String cost some 300
 /// instructions, and a citation marker or a cross-reference link is a dozen pieces, every
 /// few sentences of every body.
@@ -244,6 +252,8 @@ struct HTMLBytes {
 
     /// `text` escaped as `HTML.escape` escapes it.
     mutating func add(escaping text: String) { HTML.escape(text, into: &bytes) }
+
+    mutating func add(decimal number: Int) { bytes.appendDecimal(number) }
 }
 
 extension Substring {
