@@ -44,6 +44,23 @@ import Testing
     /// The filter before the set in a partial gathering of back-links passes over only
     /// ids the set does not hold: ids built from a few pieces share lengths and last bytes
     /// with the wanted ones, which is what the filter looks at.
+    /// Bytes mostly ASCII, with runs of any bytes in places (valid characters, broken
+    /// ones, lone continuation bytes): read as text exactly as Swift reads them.
+    @Test func textIsCheckedAsSwiftChecksIt() async throws {
+        let pieces = Gen.element(of: [
+            Array("plain ASCII text, long enough to span words ".utf8), Array("é".utf8), Array("😀".utf8), Array("\u{2028}".utf8),
+            [0xC3], [0xA9], [0xE2, 0x80], [0xF0, 0x9F, 0x98], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF8], [0xFF], [0x80, 0x80], [0x0A],
+        ]).map { $0 ?? [] }
+        // Some with many characters that are not ASCII, past the count at which the rest
+        // is checked in one go.
+        await propertyCheck(count: 300, input: pieces.array(of: 0...60), Gen.int(in: 0...40)) { parts, many in
+            let bytes = parts.flatMap { $0 } + Array(repeating: Array("é ".utf8), count: many).flatMap { $0 }
+            bytes.withUnsafeBufferPointer { buffer in
+                #expect(String(validatingMostlyASCII: buffer) == String(validating: buffer, as: UTF8.self))
+            }
+        }
+    }
+
     @Test func theWantedFilterAgreesWithItsSet() async throws {
         let id = Gen.element(of: ["a", "b", "é", "-", "ab", "x1", "😀", "elodie", "marchal"]).map { $0 ?? "" }.array(of: 0...4).map { $0.joined() }
         await propertyCheck(count: 300, input: id.array(of: 0...6), id.array(of: 0...30)) { wanted, probes in

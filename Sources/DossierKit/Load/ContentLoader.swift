@@ -178,7 +178,7 @@ public struct ContentLoader: Sendable {
         let decoded = data.withUnsafeBytes { raw -> String? in
             var bytes = raw.bindMemory(to: UInt8.self)[...]
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-            return String(validating: UnsafeBufferPointer(rebasing: bytes), as: UTF8.self)
+            return String(validatingMostlyASCII: UnsafeBufferPointer(rebasing: bytes))
         }
         guard let text = decoded else {
             var bytes = data[...]
