@@ -61,6 +61,31 @@ import Testing
         }
     }
 
+    /// Escaping, which skips eight bytes at a time, escapes every special character
+    /// wherever it stands, as a character-by-character replacement does.
+    @Test func escapingAgreesWithReplacingEachCharacter() async throws {
+        let text = Gen.element(of: ["&", "<", ">", "\"", "'", "a", "é", "plain words ", "😀", "x"]).map { $0 ?? "" }.array(of: 0...40).map { $0.joined() }
+        func naive(_ text: String, apostrophe: Bool) -> String {
+            text.map { character -> String in
+                switch character {
+                case "&": "&amp;"
+                case "<": "&lt;"
+                case ">": "&gt;"
+                case "\"": "&quot;"
+                case "'" where apostrophe: "&#39;"
+                default: String(character)
+                }
+            }.joined()
+        }
+        await propertyCheck(count: 300, input: text) { text in
+            #expect(HTML.escape(text) == naive(text, apostrophe: true))
+            #expect(HTML.escapeText(text) == naive(text, apostrophe: false))
+            var bytes: [UInt8] = []
+            HTML.escapeText(text.dropFirst(), into: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == naive(String(text.dropFirst()), apostrophe: false))
+        }
+    }
+
     @Test func theWantedFilterAgreesWithItsSet() async throws {
         let id = Gen.element(of: ["a", "b", "é", "-", "ab", "x1", "😀", "elodie", "marchal"]).map { $0 ?? "" }.array(of: 0...4).map { $0.joined() }
         await propertyCheck(count: 300, input: id.array(of: 0...6), id.array(of: 0...30)) { wanted, probes in
