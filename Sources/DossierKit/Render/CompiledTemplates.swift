@@ -82,22 +82,24 @@ struct CompiledTemplates: Sendable {
     }
 
     /// How `{{name}}` escapes: Dossier's byte escaper (the pragma every template starts
-    /// with) or another content type, which escapes its own way.
+    /// with) or another content type, which escapes its own way: `Program.contentTypes`
+    /// by number, so that the escaping handed to every op is a plain value (as an
+    /// existential, copying and freeing it cost as much as the ops that used it).
     fileprivate enum Escaping: Sendable {
         case dossierHTML
-        case other(any MustacheContentType)
+        case other(Int32)
 
-        init(_ contentType: any MustacheContentType) {
-            self = contentType is ByteEscapedHTML ? .dossierHTML : .other(contentType)
-        }
+        /// What every template and partial starts with in swift-mustache: its internal
+        /// `HTMLContentType`, always `Program.contentTypes[0]`.
+        static let swiftMustacheDefault: Escaping = defaultContentType == nil ? .dossierHTML : .other(0)
 
-        /// What every template and partial starts with in swift-mustache (its internal
-        /// `HTMLContentType`), taken from a parsed pragma since the type is not public.
-        static let swiftMustacheDefault: Escaping = {
+        /// swift-mustache's own `HTMLContentType`, taken from a parsed pragma since the
+        /// type is not public.
+        static let defaultContentType: (any MustacheContentType)? = {
             let template = try? MustacheTemplate(string: "{{% CONTENT_TYPE: HTML }}")
             let token = template.flatMap { (Mirror(reflecting: $0).descendant("tokens") as? [Any])?.first }
             let contentType = token.flatMap { Mirror(reflecting: $0).children.first?.value as? any MustacheContentType }
-            return contentType.map(Escaping.init) ?? .dossierHTML
+            return contentType is ByteEscapedHTML ? nil : contentType
         }()
     }
 
@@ -111,6 +113,7 @@ struct CompiledTemplates: Sendable {
         let partials: [Partial]
         let blocks: [Block]
         let escapings: [Escaping]
+        let contentTypes: [any MustacheContentType]
 
         init(_ compiler: Compiler) {
             ops = compiler.ops
@@ -121,6 +124,7 @@ struct CompiledTemplates: Sendable {
             partials = compiler.partials
             blocks = compiler.blocks
             escapings = compiler.escapings
+            contentTypes = compiler.contentTypes
         }
 
         deinit { text.deallocate() }
@@ -136,6 +140,7 @@ struct CompiledTemplates: Sendable {
         var partials: [Partial] = []
         var blocks: [Block] = []
         var escapings: [Escaping] = []
+        var contentTypes: [any MustacheContentType] = Escaping.defaultContentType.map { [$0] } ?? []
 
         /// The template's tokens as ops, contiguous in `ops`; the bodies of its sections
         /// and blocks are compiled first, each contiguous too.
@@ -191,7 +196,12 @@ struct CompiledTemplates: Sendable {
                 return .block(Int32(blocks.count - 1))
             case "contentType":
                 guard let contentType = payload as? any MustacheContentType else { return nil }
-                escapings.append(Escaping(contentType))
+                if contentType is ByteEscapedHTML {
+                    escapings.append(.dossierHTML)
+                } else {
+                    contentTypes.append(contentType)
+                    escapings.append(.other(Int32(contentTypes.count - 1)))
+                }
                 return .escaping(Int32(escapings.count - 1))
             default:
                 // dynamicNamePartial, blockDefinition outside a parent, or a token added later.
@@ -311,7 +321,7 @@ struct CompiledTemplates: Sendable {
         switch escaping {
         case nil: out.append(contentsOf: text.utf8)
         case .dossierHTML?: HTML.escape(text, into: &out)
-        case .other(let contentType)?: out.append(contentsOf: contentType.escapeText(text).utf8)
+        case .other(let index)?: out.append(contentsOf: program.contentTypes[Int(index)].escapeText(text).utf8)
         }
     }
 }
