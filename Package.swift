@@ -27,11 +27,16 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
         ),
+        // A bump allocator for the trees cmark parses while a note is first read (see
+        // `CmarkArena.scoped`); written here because cmark's own arena is one global,
+        // not one per thread.
+        .target(name: "CmarkArena", dependencies: ["CCmark"]),
         // The whole pipeline: load → front-matter → cmark → index → resolve → render → write.
         .target(
             name: "DossierKit",
             dependencies: [
                 "CCmark",
+                "CmarkArena",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -26,6 +26,26 @@ import Testing
         #expect(report.diagnostics.filter { $0.severity == .error }.isEmpty, "\(report.lines)")
     }
 
+    /// A body parsed, edited and rendered in the cmark arena (as every note is when first
+    /// read) renders as one handled by cmark's own allocator: a short one, and one long
+    /// enough to need several chunks of the arena and to grow the rendered HTML in place
+    /// and by moving it.
+    @Test(arguments: [1, 4_000])
+    func aBodyRenderedInTheArenaIsTheSameAsWithout(paragraphs: Int) throws {
+        let body = (0..<paragraphs).map { "Paragraph \($0) with *emphasis*, `code` & [[ana]] [@paper, p. \($0)] and [a link](https://example.org/\($0))." }
+            .joined(separator: "\n\n") + "\n\n## A heading\n\n> [!DENIED]\n> Text."
+        func prepared() -> [UInt8] {
+            let entry = Entry(id: "note", type: .note, file: "notes/note.md", idLocation: SourceLocation(file: "notes/note.md", line: 1, column: 1),
+                              title: "Note", lines: TextLines(body))
+            let headings = BodyParser.parse(body, into: entry)
+            defer { entry.body = nil }
+            return Resolver.prepare(entry, headings: headings, allowHTML: false).html
+        }
+        let inArena = CmarkArena.scoped { prepared() }
+        #expect(inArena == prepared())
+        #expect(inArena.count > paragraphs * 60)
+    }
+
     @Test func nfdTitleInFrontMatterMatchesNFCReference() throws {
         let (report, dossier) = try check(body: "See [[Zoë Café]] [@src].\n", extra: [
             "people/zoe.md": Notes.person("Zoe\u{308} Cafe\u{301}"),

@@ -1,4 +1,5 @@
 import CCmark
+import CmarkArena
 import Foundation
 
 // The one place that touches cmark's C API. Every C string is copied into a Swift
@@ -10,18 +11,24 @@ public final class MarkdownDocument: @unchecked Sendable {
     // @unchecked: a document is mutated by one stage at a time (parse, then resolve),
     // never shared between threads while it changes.
     fileprivate let root: OpaquePointer
+    /// The allocator of the tree, and of what is rendered from it (see CmarkArena).
+    private let memory: UnsafeMutablePointer<cmark_mem>
 
     /// Parses with source positions; adjacent text nodes are merged so that
     /// `[[…]]` and `[@…]` are each found inside a single text node.
     public init(markdown: String) {
-        let options = CMARK_OPT_SOURCEPOS
-        root = markdown.withCString { pointer in
-            cmark_parse_document(pointer, strlen(pointer), options)
-        }
+        memory = dossier_arena_current_mem()
+        let parser = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS, memory)
+        markdown.withCString { pointer in cmark_parser_feed(parser, pointer, strlen(pointer)) }
+        root = cmark_parser_finish(parser)
+        cmark_parser_free(parser)
         cmark_consolidate_text_nodes(root)
     }
 
-    deinit { cmark_node_free(root) }
+    deinit {
+        assert(dossier_arena_current_mem() == memory, "a tree made in an arena scope must be freed before the scope closes")
+        cmark_node_free(root)
+    }
 
     public var rootNode: MarkdownNode { MarkdownNode(pointer: root) }
 
@@ -34,7 +41,7 @@ public final class MarkdownDocument: @unchecked Sendable {
     public func renderHTMLBytes(allowHTML: Bool) -> [UInt8] {
         let options = allowHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT
         guard let buffer = cmark_render_html(root, options) else { return [] }
-        defer { free(buffer) }
+        defer { memory.pointee.free(buffer) }
         return Array(UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: strlen(buffer)))
     }
 
@@ -188,14 +195,14 @@ public struct MarkdownNode: @unchecked Sendable, Hashable {
     }
 
     public static func text(_ literal: String) -> MarkdownNode {
-        let node = MarkdownNode(pointer: cmark_node_new(CMARK_NODE_TEXT))
+        let node = MarkdownNode(pointer: cmark_node_new_with_mem(CMARK_NODE_TEXT, dossier_arena_current_mem()))
         node.setLiteral(literal)
         return node
     }
 
     /// Inline HTML produced by Dossier itself (not from content), so safe mode keeps it.
     public static func customInline(enter: String, exit: String = "") -> MarkdownNode {
-        let node = MarkdownNode(pointer: cmark_node_new(CMARK_NODE_CUSTOM_INLINE))
+        let node = MarkdownNode(pointer: cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, dossier_arena_current_mem()))
         cmark_node_set_on_enter(node.pointer, enter)
         cmark_node_set_on_exit(node.pointer, exit)
         return node
@@ -203,14 +210,14 @@ public struct MarkdownNode: @unchecked Sendable, Hashable {
 
     /// Inline HTML produced by Dossier itself, as UTF-8 bytes (with no NUL among them).
     public static func customInline(enter: [UInt8]) -> MarkdownNode {
-        let node = MarkdownNode(pointer: cmark_node_new(CMARK_NODE_CUSTOM_INLINE))
+        let node = MarkdownNode(pointer: cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, dossier_arena_current_mem()))
         _ = (enter + [0]).withUnsafeBytes { cmark_node_set_on_enter(node.pointer, $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
         return node
     }
 
     /// Block HTML produced by Dossier itself; children (blocks) render between enter and exit.
     public static func customBlock(enter: String, exit: String = "") -> MarkdownNode {
-        let node = MarkdownNode(pointer: cmark_node_new(CMARK_NODE_CUSTOM_BLOCK))
+        let node = MarkdownNode(pointer: cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, dossier_arena_current_mem()))
         cmark_node_set_on_enter(node.pointer, enter)
         cmark_node_set_on_exit(node.pointer, exit)
         return node
@@ -219,7 +226,20 @@ public struct MarkdownNode: @unchecked Sendable, Hashable {
     public func renderHTML(allowHTML: Bool) -> String {
         let options = allowHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT
         guard let buffer = cmark_render_html(pointer, options) else { return "" }
-        defer { free(buffer) }
+        defer { dossier_arena_current_mem().pointee.free(buffer) }
         return String(cString: buffer)
+    }
+}
+
+/// Runs `body` with this thread's cmark arena open (see `cmark_arena.h`): the trees it
+/// parses, and what is made for them, take memory from the arena and give it all back
+/// at once when `body` returns. Freeing cmark's nodes and strings one by one, as they
+/// were allocated, was a twentieth of a build's instructions. A tree made in `body`
+/// must be freed in it.
+enum CmarkArena {
+    static func scoped<Result>(_ body: () throws -> Result) rethrows -> Result {
+        dossier_arena_open()
+        defer { dossier_arena_close() }
+        return try body()
     }
 }

@@ -424,10 +424,13 @@ public enum Analysis {
         /// The title and heading anchors the index needs, and the body rendered with
         /// gaps for what only the index can tell (see Resolver): one cmark parse per body.
         func readBody(_ body: String, into entry: Entry, allowHTML: Bool) {
-            let headings = BodyParser.parse(body, into: entry, titleIsFirstHeading: &titleIsFirstHeading)
-            parsedAnchors = headings.map(\.anchor)
-            prepared = PreparedSlot(Resolver.prepare(entry, headings: headings, allowHTML: allowHTML))
-            entry.body = nil
+            // The tree lives only here: parsed, edited, rendered and freed in the arena.
+            CmarkArena.scoped {
+                let headings = BodyParser.parse(body, into: entry, titleIsFirstHeading: &titleIsFirstHeading)
+                parsedAnchors = headings.map(\.anchor)
+                prepared = PreparedSlot(Resolver.prepare(entry, headings: headings, allowHTML: allowHTML))
+                entry.body = nil
+            }
         }
 
         /// A note read late (`ContentLoader.readNote`), or the reason it cannot be.
