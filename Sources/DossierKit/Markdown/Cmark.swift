@@ -27,7 +27,8 @@ public final class MarkdownDocument: @unchecked Sendable {
 
     deinit {
         assert(dossier_arena_current_mem() == memory, "a tree made in an arena scope must be freed before the scope closes")
-        cmark_node_free(root)
+        // A tree in the arena goes with it, without a walk over its nodes.
+        if memory == cmark_get_default_mem_allocator() { cmark_node_free(root) }
     }
 
     public var rootNode: MarkdownNode { MarkdownNode(pointer: root) }
