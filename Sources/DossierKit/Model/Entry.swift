@@ -162,21 +162,20 @@ public final class Entry: @unchecked Sendable {
     /// The file's lines, for turning byte columns into character columns.
     public var lines: TextLines
 
-    public init(id: String, type: EntryType, file: String, idLocation: SourceLocation, title: String, lines: TextLines) {
-        self.id = id
-        self.type = type
-        pagePath = SitePaths.page(type: type, id: id)
-        self.file = file
-        self.idLocation = idLocation
-        self.title = title
-        self.lines = lines
-        pendingDetails = nil
+    public convenience init(id: String, type: EntryType, file: String, idLocation: SourceLocation, title: String, lines: TextLines) {
+        self.init(id: id, type: type, file: file, idLocation: idLocation, title: title, lines: lines, pendingDetails: nil)
     }
 
     /// An entry from the build cache, its details still encoded (see EntryCodec; their
     /// bytes were checked against their checksum when the entry was read).
-    init(id: String, type: EntryType, file: String, idLocation: SourceLocation, title: String, lines: TextLines,
-         encodedDetails: ArraySlice<UInt8>, referenceCount: Int) {
+    convenience init(id: String, type: EntryType, file: String, idLocation: SourceLocation, title: String, lines: TextLines,
+                     encodedDetails: ArraySlice<UInt8>, referenceCount: Int) {
+        self.init(id: id, type: type, file: file, idLocation: idLocation, title: title, lines: lines,
+                  pendingDetails: PendingDetails(encodedDetails, referenceCount: referenceCount))
+    }
+
+    private init(id: String, type: EntryType, file: String, idLocation: SourceLocation, title: String, lines: TextLines,
+                 pendingDetails: PendingDetails?) {
         self.id = id
         self.type = type
         pagePath = SitePaths.page(type: type, id: id)
@@ -184,7 +183,7 @@ public final class Entry: @unchecked Sendable {
         self.idLocation = idLocation
         self.title = title
         self.lines = lines
-        pendingDetails = PendingDetails(encodedDetails, referenceCount: referenceCount)
+        self.pendingDetails = pendingDetails
     }
 
     /// Decodes the details on their first read, on whichever core reads them first; the
