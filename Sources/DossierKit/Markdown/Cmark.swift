@@ -195,12 +195,6 @@ public struct MarkdownNode: @unchecked Sendable, Hashable {
         remove()
     }
 
-    public static func text(_ literal: String) -> MarkdownNode {
-        let node = MarkdownNode(pointer: cmark_node_new_with_mem(CMARK_NODE_TEXT, dossier_arena_current_mem()))
-        node.setLiteral(literal)
-        return node
-    }
-
     /// Inline HTML produced by Dossier itself (not from content), so safe mode keeps it.
     public static func customInline(enter: String, exit: String = "") -> MarkdownNode {
         let node = MarkdownNode(pointer: cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, dossier_arena_current_mem()))
