@@ -8,6 +8,7 @@
     Benchmarks/bench.py --no-build               # reuse .build-bench/release/dossier
     Benchmarks/bench.py --fresh-fs               # each size on a new ext4 file system (root)
     Benchmarks/bench.py --fresh-fs-per-run --fs-image-dir /dev/shm   # every run on one of its own, in memory
+    Benchmarks/bench.py --scaling 10000,50000 --fs-image-dir /dev/shm  # the two sizes in turn: their ratio without drift
 
 Everything generated goes to Benchmarks/work/ (gitignored). Results per size are kept in
 Benchmarks/work/results-<N>.json; Benchmarks/results.md is rewritten from all of them, so
@@ -279,6 +280,33 @@ def full_builds(folder, runs, warmup=True, settle=True, fresh_per_run=None):
     return out
 
 
+def interleaved_scaling(sizes, runs, image_dir):
+    """Full builds of two sizes taken in turn (dossier and hugo, each run on a new ext4 of
+    its own), so that each round gives the ratio of the large size's time to the small
+    one's measured within a minute of each other. The series of `full_builds` are taken
+    minutes apart, and this machine's speed drifts by 10–15 % in that time: the ratio of
+    their medians then moves with the drift (stop 29: 5.52× to 6.38× for the same code,
+    Hugo's 5.75× to 6.57×)."""
+    small, large = sizes
+    walls = {tool: {n: [] for n in sizes} for tool in ("dossier", "hugo")}
+    for i in range(runs):
+        for n in (sizes if i % 2 == 0 else sizes[::-1]):
+            folder = os.path.join(WORK, f"d{n}")
+            for tool in (("dossier", "hugo") if i % 2 == 0 else ("hugo", "dossier")):
+                with FreshFilesystem(folder, n, image_dir, parts=("Content", "hugo")) as place:
+                    cmd = ([DOSSIER, "build", "--content", "Content", "--templates", TEMPLATES, "--output", "fresh-site"] if tool == "dossier"
+                           else ["hugo", "--quiet", "-s", "hugo", "-d", os.path.join(place, "fresh-hugo")])
+                    os.sync()
+                    r = timed(cmd, cwd=place)
+                    if r.rc != 0:
+                        sys.exit(f"{tool} failed (exit {r.rc}) in {place}:\n{r.stderr[-3000:]}")
+                    walls[tool][n].append(r.wall)
+        print(f"  round {i + 1}: " + ", ".join(
+            f"{tool} {fmt_s(walls[tool][small][-1])} → {fmt_s(walls[tool][large][-1])} ({walls[tool][large][-1] / walls[tool][small][-1]:.2f}×)"
+            for tool in walls), flush=True)
+    return {"sizes": sizes, "walls": {tool: {str(n): w for n, w in by.items()} for tool, by in walls.items()}}
+
+
 def clear_fresh_outputs(folder, settle=False):
     """Deletes every output of a full-build series (and what Dossier keeps beside one),
     then waits until ext4 no longer treats the freed inodes as recently deleted."""
@@ -472,6 +500,21 @@ def results_md(mach):
                  f"{ck['pages_with_old_name_before']} pages contained '{ck['old_name']}' before, "
                  f"{ck['pages_with_new_name_after']} contain the new name after, {ck['pages_with_old_name_after']} still contain the old (in other entries' titles) "
                  f"| {r.get('rebuild_measured', r['measured'])}; {r.get('rebuild_filesystem', 'ext4, Benchmarks/work')} |")
+    s_path = os.path.join(WORK, "scaling.json")
+    if os.path.exists(s_path):
+        sc = json.load(open(s_path))
+        small, large = sc["sizes"]
+        L.append(f"\n## Scaling, {small:,} → {large:,} notes, sizes taken in turn\n")
+        L.append(f"Measured {sc['measured']} (`--scaling`): each round builds both sizes, each on a new ext4 file system "
+                 "(loop image in " + sc["image_dir"] + "), so that a round's ratio is taken within a minute rather than between "
+                 "series minutes apart.\n")
+        L.append("| tool | rounds | ratio per round | median ratio | median time, small → large |")
+        L.append("|---|---:|---|---:|---|")
+        for tool, by in sc["walls"].items():
+            a, b = by[str(small)], by[str(large)]
+            ratios = [y / x for x, y in zip(a, b)]
+            L.append(f"| {tool} | {len(ratios)} | {', '.join(f'{q:.2f}×' for q in ratios)} | {med(ratios):.2f}× "
+                     f"| {fmt_s(med(a))} → {fmt_s(med(b))} |")
     p_path = os.path.join(WORK, "pathological.json")
     if os.path.exists(p_path):
         p = json.load(open(p_path))
@@ -507,6 +550,9 @@ def main():
                     help="each timed run on a new ext4 file system of its own, and the rebuild series on another (root)")
     ap.add_argument("--fs-image-dir", default=WORK, help="with --fresh-fs or --fresh-fs-per-run: where the images live (e.g. /dev/shm: ext4 in memory, no disk writeback)")
     ap.add_argument("--pathological", action="store_true", help="only the pathological cases")
+    ap.add_argument("--scaling", help="two sizes (e.g. 10000,50000) built in turn, round by round, each run on a new ext4 in "
+                    "--fs-image-dir: the ratio of their times without the drift between two series")
+    ap.add_argument("--scaling-runs", type=int, default=5, help="rounds for --scaling")
     ap.add_argument("--report-only", action="store_true", help="rewrite results.md from work/*.json, measure nothing")
     ap.add_argument("--huge-mb", type=float, default=20)
     ap.add_argument("--many-refs", type=int, default=100000)
@@ -529,6 +575,14 @@ def main():
 
     if args.report_only:
         pass
+    elif args.scaling:
+        sizes = [int(x) for x in args.scaling.split(",")]
+        for n in sizes:
+            generate(os.path.join(WORK, f"d{n}"), n, args.seed, force=args.regenerate)
+        print(f"[scaling] {sizes[0]:,} and {sizes[1]:,} notes in turn, {args.scaling_runs} rounds…", flush=True)
+        sc = interleaved_scaling(sizes, args.scaling_runs, args.fs_image_dir)
+        sc["measured"], sc["image_dir"] = mach["date"], args.fs_image_dir
+        json.dump(sc, open(os.path.join(WORK, "scaling.json"), "w"), indent=1)
     elif args.pathological:
         cases = pathological(args)
         json.dump({"measured": mach["date"], "cases": cases}, open(os.path.join(WORK, "pathological.json"), "w"), indent=1)
