@@ -16,7 +16,9 @@ typedef struct chunk {
 enum { header = 16, standard_capacity = 256 * 1024 };
 
 static _Thread_local chunk *current = NULL;
-static _Thread_local int open = 0;
+// Scopes opened and not yet closed on this thread: only the outermost gives the memory
+// back, so a scope opened inside another cannot free the outer one's trees.
+static _Thread_local int depth = 0;
 
 static size_t rounded(size_t size) { return (size + 15) & ~(size_t)15; }
 
@@ -71,10 +73,10 @@ static void arena_free(void *memory) { (void)memory; }
 
 static cmark_mem arena_mem = {arena_calloc, arena_realloc, arena_free};
 
-void dossier_arena_open(void) { open = 1; }
+void dossier_arena_open(void) { depth += 1; }
 
 void dossier_arena_close(void) {
-    open = 0;
+    if (depth == 0 || --depth > 0) return;
     // One chunk of the standard size is kept for the next scope on this thread; the rest
     // (a long note's) is freed.
     chunk *kept = NULL;
@@ -95,5 +97,5 @@ void dossier_arena_close(void) {
 }
 
 cmark_mem *dossier_arena_current_mem(void) {
-    return open ? &arena_mem : cmark_get_default_mem_allocator();
+    return depth > 0 ? &arena_mem : cmark_get_default_mem_allocator();
 }

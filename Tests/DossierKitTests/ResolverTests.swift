@@ -43,6 +43,14 @@ import Testing
         }
         let inArena = CmarkArena.scoped { prepared() }
         #expect(inArena == prepared())
+        // A scope opened inside another keeps the outer one's tree alive.
+        let nested = CmarkArena.scoped {
+            let outer = MarkdownDocument(markdown: body)
+            let inner = CmarkArena.scoped { prepared() }
+            return (inner, outer.renderHTMLBytes(allowHTML: false).count)
+        }
+        #expect(nested.0 == inArena)
+        #expect(nested.1 > 0)
         #expect(inArena.count > paragraphs * 60)
     }
 

@@ -9,10 +9,11 @@
 /// scope takes it all back at once. Every tree made in a scope must be freed before it
 /// closes. Outside a scope, cmark's own allocator is used.
 
-/// Opens a scope on this thread (scopes do not nest).
+/// Opens a scope on this thread. A scope opened inside another is part of it.
 void dossier_arena_open(void);
 
-/// Closes this thread's scope: everything allocated in it is given back.
+/// Closes this thread's innermost scope; closing the outermost gives back everything
+/// allocated since it was opened.
 void dossier_arena_close(void);
 
 /// The allocator for a tree made now on this thread: the arena's within a scope, cmark's
