@@ -209,16 +209,21 @@ public enum HTML {
     /// Whether `text` has a character `escape` turns into an entity (so that text with
     /// none is passed on as it is, with no copy made).
     private static func needsEntity(_ text: String, apostrophe: Bool) -> Bool {
-        let found = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+        func scan(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
             let raw = UnsafeRawBufferPointer(utf8)
             var offset = 0
             while offset + 8 <= raw.count {
                 if mayNeedEntity(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self), apostrophe: apostrophe) { return true }
                 offset += 8
             }
-            return utf8[offset...].contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || (apostrophe && $0 == 0x27) }
+            // The last few bytes as the first of a zero-filled word (a zero byte is none of them).
+            var last: UInt64 = 0
+            for (shift, byte) in utf8[offset...].enumerated() { last |= UInt64(byte) << (8 * shift) }
+            return mayNeedEntity(last, apostrophe: apostrophe)
         }
-        return found ?? text.utf8.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || (apostrophe && $0 == 0x27) }
+        if let found = text.utf8.withContiguousStorageIfAvailable(scan) { return found }
+        var text = text
+        return text.withUTF8(scan)
     }
 
     /// Whether any of eight bytes is `&`, `<`, `>`, `"` (or `'`): each compared to all
