@@ -115,13 +115,13 @@ import Testing
         }
         #expect(read > 100)
         // Every stored property (the details' too) but the body, the folded title and
-        // names, the title rank and the content hash (not the codec's: the body is parsed,
-        // the names folded (or kept by the note's memo) and ranked by the index, the file
-        // hashed as it is read) was exercised, so a property the codec forgets makes the
+        // names, the title rank, the ordinal and the content hash (not the codec's: the
+        // body is parsed, the names folded (or kept by the note's memo), ranked and
+        // numbered by the index, the file hashed as it is read) was exercised, so a property the codec forgets makes the
         // comparison above fail. (`pendingDetails` is the codec's own, nil in a read entry.)
         let all = Set(Self.storedProperties(Entry(id: "", type: .note, file: "", idLocation: SourceLocation(file: "", line: 1, column: 1), title: "", lines: TextLines(""))).map(\.label))
         #expect(all.contains("details.sources"))
-        #expect(all.subtracting(covered) == ["body", "foldedTitle", "foldedNames", "titleRank", "contentHash", "pendingDetails"])
+        #expect(all.subtracting(covered) == ["body", "foldedTitle", "foldedNames", "titleRank", "ordinal", "contentHash", "pendingDetails"])
     }
 
     @Test func anUnchangedNoteIsNotReadAgainAndAnEditedOneIs() throws {

@@ -61,6 +61,7 @@ public struct DossierIndex: Sendable {
         let inOrder = ordered
         orderedIDs = inOrder.map(\.id)
         orderedEntries = inOrder
+        for (ordinal, entry) in inOrder.enumerated() { entry.ordinal = ordinal }
         // Folding (Foundation, diacritics and case) is the slow part: both cores, and
         // only for what is not folded already (an unchanged note's names, kept by its memo).
         let folded = inOrder.parallelMap { entry -> (title: String, others: [String]) in
@@ -145,14 +146,20 @@ public struct DossierIndex: Sendable {
         return ids.map { (entries[$0]!.titleRank, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
-    /// The ids sorted as `inTitleOrder` sorts them, each once. Ranked, the repeats are
-    /// dropped once sorted (side by side then), without a set made for every list.
+    /// The ids sorted as `inTitleOrder` sorts them, each once.
     public func inTitleOrder(withoutRepeats ids: [String]) -> [String] {
-        guard isRanked else { return inTitleOrder(Set(ids)) }
-        let ranked = ids.map { (entries[$0]!.titleRank, $0) }.sorted { $0.0 < $1.0 }
-        var result: [String] = []
+        ordinals(inTitleOrderWithoutRepeats: ids).map { orderedIDs[Int($0)] }
+    }
+
+    /// The entries `ids` name, sorted as `inTitleOrder` sorts them, each once, by their
+    /// position in `orderedEntries` (see `Entry.ordinal`). Ranked, the repeats are dropped
+    /// once sorted (side by side then), without a set made for every list.
+    func ordinals(inTitleOrderWithoutRepeats ids: [String]) -> [Int32] {
+        guard isRanked else { return inTitleOrder(Set(ids)).map { Int32(entries[$0]!.ordinal) } }
+        let ranked = ids.map { id in entries[id]!.rankAndOrdinal }.sorted { $0.rank < $1.rank }
+        var result: [Int32] = []
         result.reserveCapacity(ranked.count)
-        for (offset, (rank, id)) in ranked.enumerated() where offset == 0 || ranked[offset - 1].0 != rank { result.append(id) }
+        for (offset, entry) in ranked.enumerated() where offset == 0 || ranked[offset - 1].rank != entry.rank { result.append(entry.ordinal) }
         return result
     }
 

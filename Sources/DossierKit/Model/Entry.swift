@@ -153,6 +153,13 @@ public final class Entry: @unchecked Sendable {
     /// The entry's position among all entries in the index's title order (set when the
     /// index is made with ranking).
     var titleRank = 0
+    /// The entry's position in the index's `orderedEntries` (set when the index is made):
+    /// the stages that make pages keep what they made for each entry in arrays by this
+    /// number, and back-links name entries by it, rather than hashing ids in tables of
+    /// tens of thousands, which at 50,000 notes no longer fit in the processor's cache.
+    var ordinal = -1
+
+    var rankAndOrdinal: (rank: Int, ordinal: Int32) { (titleRank, Int32(ordinal)) }
 
     /// The Markdown body, parsed; nil until the parse stage ran.
     public var body: MarkdownDocument?
@@ -284,22 +291,27 @@ private final class PendingDetails: Sendable {
 /// What one entry's front-matter references resolved to, found by the reference as
 /// written (its text and place in the file).
 public struct ResolvedReferences: Sendable {
-    private let pairs: [(reference: Reference, target: String)]
+    /// The entries themselves, not their ids: a page shows each as a link, and finding
+    /// an id again in the index was a hash and a search of a table of every entry.
+    private let pairs: [(reference: Reference, target: Entry)]
     /// Only for an entry with many references; the few of most are searched in order.
-    private let table: [Reference: String]?
+    private let table: [Reference: Entry]?
 
-    init(_ pairs: [(reference: Reference, target: String)]) {
+    init(_ pairs: [(reference: Reference, target: Entry)]) {
         self.pairs = pairs
         table = pairs.count > 32 ? Dictionary(pairs, uniquingKeysWith: { first, _ in first }) : nil
     }
 
-    public subscript(reference: Reference) -> String? {
+    /// The entry `reference` names.
+    subscript(entry reference: Reference) -> Entry? {
         if let table { return table[reference] }
         return pairs.first { $0.reference == reference }?.target
     }
 
+    /// The id of the entry `reference` names.
+    public subscript(reference: Reference) -> String? { self[entry: reference]?.id }
+
     var isEmpty: Bool { pairs.isEmpty }
-    var targets: [String] { pairs.map(\.target) }
 }
 
 /// What each front-matter reference may name.

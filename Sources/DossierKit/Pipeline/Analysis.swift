@@ -16,9 +16,12 @@ public struct AnalyzedDossier: Sendable {
 
     /// What every body's resolution found, for the next build to reuse.
     public var memos: NoteMemos
-    /// Bodies resolved by this run; the others were unchanged since the last build, whose
-    /// memos stood in for them, and are resolved again only if their page is rendered.
-    var resolvedPages: [String: ResolvedPage]
+    /// Bodies resolved by this run, by `Entry.ordinal`; the others were unchanged since the
+    /// last build, whose memos stood in for them, and are resolved again only if their
+    /// page is rendered.
+    var resolvedPages: [ResolvedPage?]
+    /// How many bodies this run resolved.
+    var bodiesResolved = 0
     let lateResolution: LateResolution
     /// While the shared inputs are the last build's (see NoteMemo), the entries whose page
     /// inputs may differ from that build's: the notes whose body was resolved anew, and
@@ -38,8 +41,11 @@ public struct AnalyzedDossier: Sendable {
     /// An entry's resolved body and citation notes; nil only when a note resolved late
     /// is no longer as the analysis saw it (it changed during the build).
     public func resolvedPage(_ id: String) -> ResolvedPage? {
-        if let page = resolvedPages[id] { return page }
-        guard let entry = index[id] else { return nil }
+        index[id].flatMap(resolvedPage(of:))
+    }
+
+    func resolvedPage(of entry: Entry) -> ResolvedPage? {
+        if resolvedPages.indices.contains(entry.ordinal), let page = resolvedPages[entry.ordinal] { return page }
         return lateResolution.page(of: entry)
     }
 }
@@ -180,13 +186,13 @@ public enum Analysis {
             // Each entry's references visited in place, each result kept where it goes
             // (lists of results, mapped and filtered, were copies of every reference).
             let frontMatterResults = index.orderedEntries.parallelMap { entry -> (failures: [Diagnostic], resolved: ResolvedReferences, targets: [String]) in
-                var pairs: [(reference: Reference, target: String)] = [], targets: [String] = [], failures: [Diagnostic] = []
+                var pairs: [(reference: Reference, target: Entry)] = [], targets: [String] = [], failures: [Diagnostic] = []
                 targets.reserveCapacity(entry.frontMatterReferenceCount)
                 entry.forEachFrontMatterReference { reference, key, allowed in
                     switch resolve(reference, key: key, allowed: allowed, index: index) {
                     case .success(let target):
                         pairs.append((reference, target))
-                        targets.append(target)
+                        targets.append(target.id)
                     case .failure(let diagnostic):
                         failures.append(diagnostic)
                         targets.append("")
@@ -194,15 +200,15 @@ public enum Analysis {
                 }
                 return (failures, ResolvedReferences(pairs), targets)
             }
-            var resolved: [String: ResolvedReferences] = [:], resolvedLinks: [String: [String]] = [:]
-            resolved.reserveCapacity(frontMatterResults.count)
+            var resolvedLinks: [String: [String]] = [:]
             resolvedLinks.reserveCapacity(frontMatterResults.count)
-            for (id, (failures, references, targets)) in zip(index.orderedIDs, frontMatterResults) {
-                if !references.isEmpty { resolved[id] = references }
+            for (id, (failures, _, targets)) in zip(index.orderedIDs, frontMatterResults) {
                 resolvedLinks[id] = targets
                 diagnostics += failures
             }
-            (links, targets) = (resolvedLinks, ReferenceTargets(resolved: resolved))
+            // By ordinal: the results are in `orderedEntries` order.
+            let resolved = frontMatterResults.map { $0.resolved.isEmpty ? nil : $0.resolved }
+            (links, targets) = (resolvedLinks, ReferenceTargets(resolved: resolved, index: index))
             if !freesMemory { ProcessLifetime.keep(frontMatterResults) }
         }
         timer.lap("front-matter references")
@@ -268,7 +274,7 @@ public enum Analysis {
         let linking = resolved.indices.map { MentionLists.Note(entry: kept[$0].entry!, memo: resolved[$0].memo) }
         let touched = touchedByBodies.map(MentionLists.Wanted.init)
         let memoTable = newMemos.map { changed in (last: previous!.byPath, changed: changed) }
-        nonisolated(unsafe) var resolvedPages: [String: ResolvedPage] = [:]
+        nonisolated(unsafe) var resolvedPages = [ResolvedPage?](repeating: nil, count: index.orderedEntries.count)
         nonisolated(unsafe) var memos = NoteMemos(sharedInputs: sharedInputs, byPath: [:])
         nonisolated(unsafe) var timeline: [String] = []
         nonisolated(unsafe) var bodyDiagnostics: [Diagnostic] = []
@@ -295,11 +301,10 @@ public enum Analysis {
                     for i in memoTable.changed { memos.byPath[kept[i].source.relativePath] = resolved[i].memo }
                 } else {
                     memos.byPath.reserveCapacity(kept.count)
-                    resolvedPages.reserveCapacity(kept.count)
                     for i in resolved.indices { memos.byPath[kept[i].source.relativePath] = resolved[i].memo }
                 }
                 for i in resolved.indices {
-                    if let page = resolved[i].page { resolvedPages[resolved[i].id] = page }
+                    if let page = resolved[i].page { resolvedPages[kept[i].entry!.ordinal] = page }
                 }
                 // Sort keys computed once per event, not once per comparison; the sort is
                 // stable, so events on the same date keep the index order.
@@ -320,6 +325,7 @@ public enum Analysis {
             config: config, index: index, backLinks: backLinks, timeline: timeline, assets: loaded.assets, diagnostics: diagnostics, targets: targets,
             memos: memos, resolvedPages: resolvedPages,
             lateResolution: LateResolution(bodies: bodies, loader: loader))
+        dossier.bodiesResolved = resolved.count { $0.page != nil }
         dossier.touchedByBodies = touchedByBodies
         dossier.notesRead = parsed.count { $0.readFromFile }
         dossier.notesOpened = parsed.count(where: \.opened)
@@ -456,7 +462,7 @@ public enum Analysis {
         }
     }
 
-    private static func resolve(_ reference: Reference, key: String, allowed: EntryTypes, index: DossierIndex) -> Result<String, Diagnostic> {
+    private static func resolve(_ reference: Reference, key: String, allowed: EntryTypes, index: DossierIndex) -> Result<Entry, Diagnostic> {
         // Only a diagnostic needs the allowed types as words.
         var expected: String { allowed.types.sorted().map(\.rawValue).joined(separator: " or ") }
         switch index.find(reference.value) {
@@ -466,7 +472,7 @@ public enum Analysis {
                 return .failure(.error(reference.location, "'\(key)' names '\(id)', which is a \(target.type.rawValue), not a \(expected)",
                                        notes: index.suggestions(for: Fold.key(reference.value), types: allowed.types).map { "did you mean '\($0)' (\(index[$0]!.title))?" }))
             }
-            return .success(id)
+            return .success(target)
         case .ambiguous(let ids):
             return .failure(.error(reference.location, "ambiguous '\(reference.value)' in '\(key)': it names \(ids.count) entries",
                                    notes: ids.map { "could be '\($0)' (\(index[$0]!.title), \(index[$0]!.type.rawValue))" } + ["write the id to choose"]))

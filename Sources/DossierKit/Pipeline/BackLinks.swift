@@ -22,9 +22,10 @@ public struct BackLinks: Sendable {
     private let citing: Set<String>
     private let namedOutside: Set<String>
     private let index: DossierIndex
-    /// Event id → its place in the timeline.
-    private let timelineOrder: [String: Int]
-    private var sorted: (mentions: [String: [String]], events: [String: [String]], citedBy: [String: [Citing]])?
+    /// Event id → its place in the timeline, and the event's `Entry.ordinal`.
+    private let timelineOrder: [String: (position: Int, ordinal: Int32)]
+    /// Entries named by ordinal (see `Entry.ordinal`).
+    private var sorted: (mentions: [String: [Int32]], events: [String: [Int32]], citedBy: [String: [Citing]])?
     /// The entries whose lists were gathered; nil when every entry's were.
     let covered: Set<String>?
     private let everyEntry: EveryEntry?
@@ -40,12 +41,12 @@ public struct BackLinks: Sendable {
         everyEntry = partial.map { partial in
             EveryEntry { BackLinks(partial.gatherAll(), index: index, timeline: timeline, sortingAll: false) }
         }
-        timelineOrder = Dictionary(uniqueKeysWithValues: timeline.enumerated().map { ($1, $0) })
+        timelineOrder = Dictionary(uniqueKeysWithValues: timeline.enumerated().map { ($1, ($0, Int32(index[$1]!.ordinal))) })
         guard sortingAll else { return }
         // The three kinds at the same time; each result is written by one iteration and
         // read once all have finished.
-        nonisolated(unsafe) var sortedMentions: [String: [String]] = [:]
-        nonisolated(unsafe) var sortedEvents: [String: [String]] = [:]
+        nonisolated(unsafe) var sortedMentions: [String: [Int32]] = [:]
+        nonisolated(unsafe) var sortedEvents: [String: [Int32]] = [:]
         nonisolated(unsafe) var sortedCitedBy: [String: [Citing]] = [:]
         let links = self
         DispatchQueue.concurrentPerform(iterations: 3) { part in
@@ -69,18 +70,26 @@ public struct BackLinks: Sendable {
     func coverEveryEntry() { _ = everyEntry?.links }
 
     /// Ids of the entries whose body or front-matter links to `id` (events excluded), in title order.
-    public func mentions(of id: String) -> [String] {
-        if let all = all(unless: id) { return all.mentions(of: id) }
+    public func mentions(of id: String) -> [String] { ids(mentionOrdinals(of: id)) }
+
+    /// The same entries by `Entry.ordinal`.
+    func mentionOrdinals(of id: String) -> [Int32] {
+        if let all = all(unless: id) { return all.mentionOrdinals(of: id) }
         if let sorted { return sorted.mentions[id] ?? [] }
         return unsortedMentions[id].map(inTitleOrder) ?? []
     }
 
     /// Ids of the events naming a person, organisation or place, in timeline order.
-    public func events(naming id: String) -> [String] {
-        if let all = all(unless: id) { return all.events(naming: id) }
+    public func events(naming id: String) -> [String] { ids(eventOrdinals(naming: id)) }
+
+    /// The same events by `Entry.ordinal`.
+    func eventOrdinals(naming id: String) -> [Int32] {
+        if let all = all(unless: id) { return all.eventOrdinals(naming: id) }
         if let sorted { return sorted.events[id] ?? [] }
         return unsortedEvents[id].map(inTimelineOrder) ?? []
     }
+
+    private func ids(_ ordinals: [Int32]) -> [String] { ordinals.map { index.orderedIDs[Int($0)] } }
 
     /// The pages citing a source, with the locators used there, by page id.
     public func citedBy(_ id: String) -> [Citing] {
@@ -102,10 +111,13 @@ public struct BackLinks: Sendable {
         return citing.contains(id)
     }
 
-    private func inTitleOrder(_ ids: [String]) -> [String] { index.inTitleOrder(withoutRepeats: ids) }
+    private func inTitleOrder(_ ids: [String]) -> [Int32] { index.ordinals(inTitleOrderWithoutRepeats: ids) }
 
-    private func inTimelineOrder(_ ids: [String]) -> [String] {
-        Set(ids).map { (timelineOrder[$0] ?? .max, $0) }.sorted { $0 < $1 }.map(\.1)
+    /// By place in the timeline; an event not in it (undated) last, by id.
+    private func inTimelineOrder(_ ids: [String]) -> [Int32] {
+        Set(ids).map { id in (timelineOrder[id] ?? (.max, Int32(index[id]!.ordinal)), id) }
+            .sorted { ($0.0.position, $0.1) < ($1.0.position, $1.1) }
+            .map(\.0.ordinal)
     }
 
     private static func byPage(_ pages: [Citing]) -> [Citing] { pages.sorted { $0.pageID < $1.pageID } }

@@ -162,7 +162,7 @@ public enum Builder {
         // Warnings never stop a build: the errors decide now, the warnings join the report
         // once the pages are made.
         var result = BuildResult(report: DiagnosticReport(diagnostics))
-        result.bodiesResolved = dossier.resolvedPages.count
+        result.bodiesResolved = dossier.bodiesResolved
         result.notesRead = dossier.notesRead
         result.notesOpened = dossier.notesOpened
         result.frontMatterResolved = dossier.frontMatterResolved
@@ -238,7 +238,7 @@ public enum Builder {
                 let (path, kind) = plan[index]
                 let inputs = checked[index].inputs
                 guard let page = phases.measure(1, { builder.page(path, kind) }) else {
-                    return PageOutcome(outcome: WriteOutcome(failure: changedDuringBuild(kind, dossier: dossier)),
+                    return PageOutcome(outcome: WriteOutcome(failure: changedDuringBuild(kind)),
                                        inputs: inputs, digest: nil, rendered: false, stamp: nil)
                 }
                 // Otherwise the context decides: a rename changes the inputs of every
@@ -330,11 +330,11 @@ public enum Builder {
 
     /// Why a page could not be made: its note, read again to render the page, changed
     /// while the site was being built. The build stops and the previous site stays.
-    private static func changedDuringBuild(_ kind: PageBuilder.PageKind, dossier: AnalyzedDossier) -> WriteError {
-        guard case .entry(let id) = kind, let file = dossier.index[id]?.file else {
+    private static func changedDuringBuild(_ kind: PageBuilder.PageKind) -> WriteError {
+        guard case .entry(let entry) = kind else {
             return WriteError(description: "a page could not be made; build again")
         }
-        return WriteError(description: "\(file):1:1: the note changed while the site was being built; nothing was replaced, build again")
+        return WriteError(description: "\(entry.file):1:1: the note changed while the site was being built; nothing was replaced, build again")
     }
 
     /// `Templates/assets/**` then `Content/assets/**`, both under `assets/`; one path

@@ -132,7 +132,7 @@ struct BodyResolver: Sendable {
 
     private func finish(_ entry: Entry, _ result: Resolver.Result, anchors: [String]) -> (ResolvedPage, BodyMemo) {
         var citations = result.citations
-        let resolved = targets[entry.id]
+        let resolved = targets[entry]
         func marker(_ references: [Reference]) -> String? {
             let ids = references.compactMap { resolved?[$0] }
             return ids.isEmpty ? nil : citations.markerHTML(ids.map { ($0, nil) })

@@ -4,26 +4,35 @@
 /// entry it found for each reference (`frontMatterLinks`), and they are paired with the
 /// references again only for the entries a page or a body asks about.
 public struct ReferenceTargets: Sendable {
-    private let resolved: [String: ResolvedReferences]
+    /// By `Entry.ordinal`, when resolved by this build.
+    private let resolved: [ResolvedReferences?]
     /// The last build's memos by note path, and how entries name their files.
     private let remembered: [String: NoteMemo]
     private let displayRoot: String
-    private let index: DossierIndex?
+    private let index: DossierIndex
 
-    init(resolved: [String: ResolvedReferences]) {
-        (self.resolved, remembered, displayRoot, index) = (resolved, [:], "", nil)
+    init(resolved: [ResolvedReferences?], index: DossierIndex) {
+        (self.resolved, remembered, displayRoot, self.index) = (resolved, [:], "", index)
     }
 
     init(remembered: [String: NoteMemo], displayRoot: String, index: DossierIndex) {
-        (resolved, self.remembered, self.displayRoot, self.index) = ([:], remembered, displayRoot, index)
+        (resolved, self.remembered, self.displayRoot, self.index) = ([], remembered, displayRoot, index)
     }
 
-    public subscript(id: String) -> ResolvedReferences? {
-        if let found = resolved[id] { return found }
-        guard let entry = index?[id], entry.file.hasPrefix(displayRoot + "/"),
+    public subscript(id: String) -> ResolvedReferences? { index[id].flatMap { self[$0] } }
+
+    subscript(entry: Entry) -> ResolvedReferences? {
+        if !resolved.isEmpty {
+            // A note read again (see LateResolution) is an entry of its own: found by id.
+            guard let own = resolved.indices.contains(entry.ordinal) ? entry : index[entry.id] else { return nil }
+            return resolved[own.ordinal]
+        }
+        guard entry.file.hasPrefix(displayRoot + "/"),
               let links = remembered[String(entry.file.dropFirst(displayRoot.count + 1))]?.frontMatterLinks else { return nil }
-        var pairs: [(reference: Reference, target: String)] = []
-        entry.forEachFrontMatterTarget(links.array) { reference, _, target in pairs.append((reference, target)) }
+        var pairs: [(reference: Reference, target: Entry)] = []
+        entry.forEachFrontMatterTarget(links.array) { reference, _, target in
+            if let found = index[target] { pairs.append((reference, found)) }
+        }
         return pairs.isEmpty ? nil : ResolvedReferences(pairs)
     }
 }

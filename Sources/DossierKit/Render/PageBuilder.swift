@@ -13,14 +13,19 @@ public final class PageBuilder: @unchecked Sendable {
     var index: DossierIndex { dossier.index }
     var language: String { dossier.config.language }
     /// The link card of every entry as seen from an entry page (`../../`), where nearly
-    /// every link is; built once and shared instead of once per link.
-    private var entryCards: [String: TemplateObject] = [:]
+    /// every link is; built once and shared instead of once per link. By `Entry.ordinal`,
+    /// as are the fragments below: found without hashing an id (see `Entry.ordinal`).
+    private var entryCards: [TemplateObject] = []
     private static let entryRoot = "../../"
-    /// Parts of entry pages rendered once by their own partial (see SharedFragment).
+    /// Parts of entry pages rendered once by their own partial (see SharedFragment); nil
+    /// for the entries of other types.
     private let templates: TemplateSet
-    private var entryLinks: [String: SharedFragment] = [:]
-    private var eventLines: [String: SharedFragment] = [:]
-    private var noteSources: [String: SharedFragment] = [:]
+    private var entryLinks: [SharedFragment?] = []
+    private var eventLines: [SharedFragment?] = []
+    private var noteSources: [SharedFragment?] = []
+    /// Source id → ordinal: the numbered notes name their sources by id, and a table of
+    /// the sources alone is a tenth the size of the index's.
+    private var sourceOrdinals: [String: Int] = [:]
     /// Header and footer of entry pages, by section.
     private var entryChrome: [String: (header: SharedFragment, footer: SharedFragment)] = [:]
     public static let fragmentPartials = ["site-header", "site-footer", "entry-link", "event-line", "note-source"]
@@ -34,19 +39,19 @@ public final class PageBuilder: @unchecked Sendable {
         let footer = siteFooter()
         for type in EntryType.allCases { entryChrome[type.folder] = (siteHeader(root: Self.entryRoot, section: type.folder), footer) }
         guard sharingParts else { return }
-        let ids = dossier.index.orderedIDs
         let language = dossier.config.language
-        let cards = dossier.index.orderedEntries.parallelMap { entry in Self.card(entry, root: Self.entryRoot, language: language) }
-        entryCards = Dictionary(uniqueKeysWithValues: zip(ids, cards))
+        entryCards = dossier.index.orderedEntries.parallelMap { entry in Self.card(entry, root: Self.entryRoot, language: language) }
         // Made from the cards, so after them; none is rendered until a page needs it.
-        entryLinks = sharedFragments(ids, made: entryLink)
-        eventLines = sharedFragments(Array(dossier.index.ids(of: .event)), made: eventLine)
-        noteSources = sharedFragments(Array(dossier.index.ids(of: .source)), made: noteSource)
+        entryLinks = sharedFragments(of: nil, made: entryLink)
+        eventLines = sharedFragments(of: .event, made: eventLine)
+        noteSources = sharedFragments(of: .source, made: noteSource)
+        sourceOrdinals = Dictionary(uniqueKeysWithValues: dossier.index.orderedEntries.lazy.filter { $0.type == .source }.map { ($0.id, $0.ordinal) })
     }
 
-    /// One fragment per id as entry pages show it, made on both cores.
-    private func sharedFragments(_ ids: [String], made make: @Sendable (String, String) -> SharedFragment) -> [String: SharedFragment] {
-        Dictionary(uniqueKeysWithValues: zip(ids, ids.parallelMap { make($0, Self.entryRoot) }))
+    /// One fragment per entry (of `type`, if given) as entry pages show it, by ordinal,
+    /// made on both cores.
+    private func sharedFragments(of type: EntryType?, made make: @Sendable (Entry, String) -> SharedFragment) -> [SharedFragment?] {
+        dossier.index.orderedEntries.parallelMap { entry in type == nil || entry.type == type ? make(entry, Self.entryRoot) : nil }
     }
 
     /// A page to render: its path in the site, its template and its context.
@@ -60,7 +65,7 @@ public final class PageBuilder: @unchecked Sendable {
     public var pagePlan: [(path: String, kind: PageKind)] {
         var plan: [(String, PageKind)] = [(SitePaths.home, .home), (SitePaths.timeline, .timeline), ("404.html", .notFound)]
         for type in EntryType.allCases { plan.append((SitePaths.index(of: type), .list(type))) }
-        for entry in index.orderedEntries { plan.append((entry.pagePath, .entry(entry.id))) }
+        for entry in index.orderedEntries { plan.append((entry.pagePath, .entry(entry))) }
         return plan
     }
 
@@ -73,8 +78,9 @@ public final class PageBuilder: @unchecked Sendable {
     func inputKey(_ path: String, _ kind: PageKind, start: PageDigest.Stream) -> ContentDigest {
         var inputs = PageDigest.Stream(after: start)
         inputs.add(path)
-        if case .entry(let id) = kind {
-            if let hash = index[id]?.contentHash { inputs.add(hash) } else { inputs.add(count: .max) }
+        if case .entry(let entry) = kind {
+            let id = entry.id
+            if let hash = entry.contentHash { inputs.add(hash) } else { inputs.add(count: .max) }
             inputs.add(dossier.backLinks.mentions(of: id))
             inputs.add(dossier.backLinks.events(naming: id))
             let citedBy = dossier.backLinks.citedBy(id)
@@ -94,10 +100,10 @@ public final class PageBuilder: @unchecked Sendable {
     }
 
     public enum PageKind: Sendable {
-        case home, timeline, notFound, list(EntryType), entry(String)
+        case home, timeline, notFound, list(EntryType), entry(Entry)
 
         /// The entry whose page this is, if it is one.
-        var entryID: String? { if case .entry(let id) = self { id } else { nil } }
+        var entryID: String? { if case .entry(let entry) = self { entry.id } else { nil } }
     }
 
     /// Nil only for an entry whose note changed while the site was being built (see
@@ -108,7 +114,7 @@ public final class PageBuilder: @unchecked Sendable {
         case .timeline: timeline(path)
         case .notFound: notFound(path)
         case .list(let type): list(type, path: path)
-        case .entry(let id): entry(index[id]!, path: path)
+        case .entry(let entry): self.entry(entry, path: path)
         }
     }
 
@@ -172,13 +178,15 @@ public final class PageBuilder: @unchecked Sendable {
 
     /// How a link to an entry looks from a page whose way to the site root is `root`
     /// (`SitePaths.rootPrefix`, worked out once per page: every link asks).
-    private func link(_ id: String, from root: String) -> TemplateObject {
-        guard let card = entryCards[id] else { return Self.card(index[id]!, root: root, language: language) }
+    private func link(_ id: String, from root: String) -> TemplateObject { link(index[id]!, from: root) }
+
+    private func link(_ entry: Entry, from root: String) -> TemplateObject {
+        guard entryCards.indices.contains(entry.ordinal) else { return Self.card(entry, root: root, language: language) }
         // The card's fields shared, not copied: most links get a field or two added.
-        var link = TemplateObject(extending: card)
+        var link = TemplateObject(extending: entryCards[entry.ordinal])
         // From another depth (the timeline, the lists: ten thousand links and more), the
         // entry page's card with its own href, rather than every field made again.
-        if root != Self.entryRoot { link["href"] = .text(root + SitePaths.page(of: index[id]!)) }
+        if root != Self.entryRoot { link["href"] = .text(root + SitePaths.page(of: entry)) }
         return link
     }
 
@@ -218,7 +226,8 @@ public final class PageBuilder: @unchecked Sendable {
     /// The numbered source list that ends a page.
     private func notes(_ registry: CitationRegistry, root: String) -> [TemplateObject] {
         registry.notes.map { note in
-            var context: TemplateObject = ["number": .text(note.number), "source": .fragment(shared(noteSources, note.sourceID, from: root, or: noteSource))]
+            let source = shared(noteSources, sourceOrdinals[note.sourceID] ?? index[note.sourceID]!.ordinal, from: root, or: noteSource)
+            var context: TemplateObject = ["number": .text(note.number), "source": .fragment(source)]
             Self.set("occurrences", note.occurrences.enumerated().map { offset, occurrence in
                 var item: TemplateObject = ["anchor": .text(occurrence.anchor), "letter": .text(Self.letter(offset))]
                 if let locator = occurrence.locator { item["locator"] = .text(locator) }
@@ -231,31 +240,31 @@ public final class PageBuilder: @unchecked Sendable {
     }
 
     /// An entry as "Mentioned in" lists it: link and kind.
-    private func entryLink(_ id: String, from root: String) -> SharedFragment {
-        SharedFragment(partial: "entry-link", context: link(id, from: root), templates: templates)
+    private func entryLink(_ entry: Entry, from root: String) -> SharedFragment {
+        SharedFragment(partial: "entry-link", context: link(entry, from: root), templates: templates)
     }
 
     /// A source as its notes name it: link, publisher, date and the outlet it came through.
-    private func noteSource(_ id: String, from root: String) -> SharedFragment {
-        let source = index[id]!
-        var context = link(id, from: root)
+    private func noteSource(_ source: Entry, from root: String) -> SharedFragment {
+        var context = link(source, from: root)
         if let publisher = source.publisher { context["publisher"] = .text(publisher) }
-        if let via = source.via.flatMap({ dossier.targets[id]?[$0] }) { context["via"] = .object(link(via, from: root)) }
+        if let via = source.via.flatMap({ dossier.targets[source]?[entry: $0] }) { context["via"] = .object(link(via, from: root)) }
         return SharedFragment(partial: "note-source", context: context, templates: templates)
     }
 
     /// An event in an entry's mini-timeline: date, title and places.
-    private func eventLine(_ id: String, from root: String) -> SharedFragment {
-        var context = link(id, from: root)
-        Self.set("places", links(index[id]!.places, of: id, from: root), in: &context)
+    private func eventLine(_ event: Entry, from root: String) -> SharedFragment {
+        var context = link(event, from: root)
+        Self.set("places", links(event.places, of: event, from: root), in: &context)
         return SharedFragment(partial: "event-line", context: context, templates: templates)
     }
 
-    /// The shared fragment on entry pages (where it was made for), a fragment of its own elsewhere.
-    private func shared(_ fragments: [String: SharedFragment], _ id: String, from root: String,
-                        or make: (String, String) -> SharedFragment) -> SharedFragment {
-        if root == Self.entryRoot, let fragment = fragments[id] { return fragment }
-        return make(id, root)
+    /// The shared fragment on entry pages (where it was made for), a fragment of its own
+    /// elsewhere; `ordinal` is the entry's (see `Entry.ordinal`).
+    private func shared(_ fragments: [SharedFragment?], _ ordinal: Int, from root: String,
+                        or make: (Entry, String) -> SharedFragment) -> SharedFragment {
+        if root == Self.entryRoot, fragments.indices.contains(ordinal), let fragment = fragments[ordinal] { return fragment }
+        return make(index.orderedEntries[ordinal], root)
     }
 
     /// a, b, … z, aa, ab: back-link labels as in encyclopaedias.
@@ -266,10 +275,10 @@ public final class PageBuilder: @unchecked Sendable {
     private static let letters = "abcdefghijklmnopqrstuvwxyz".map(String.init)
 
     /// What `owner`'s front-matter references name, once each, as links.
-    private func links(_ references: [Reference], of owner: String, from root: String) -> [TemplateObject] {
-        var seen = Set<String>()
+    private func links(_ references: [Reference], of owner: Entry, from root: String) -> [TemplateObject] {
+        var seen = Set<Int>()
         let targets = dossier.targets[owner]
-        return references.compactMap { targets?[$0] }.filter { seen.insert($0).inserted }.map { link($0, from: root) }
+        return references.compactMap { targets?[entry: $0] }.filter { seen.insert($0.ordinal).inserted }.map { link($0, from: root) }
     }
 
     // MARK: Pages
@@ -302,8 +311,8 @@ public final class PageBuilder: @unchecked Sendable {
         let root = SitePaths.rootPrefix(forPath: path)
         var context = layout(path: path, title: type.pluralTitle, description: nil, section: type.folder, root: root)
         Self.set("items", ids(of: type).map { id -> TemplateObject in
-            var item = link(id, from: root)
             let entry = index[id]!
+            var item = link(entry, from: root)
             if !entry.aliases.isEmpty { item["aliases"] = .text(entry.aliases.map(\.value).joined(separator: ", ")) }
             if let publisher = entry.publisher { item["publisher"] = .text(publisher) }
             if !entry.roles.isEmpty { item["roles"] = .text(entry.roles.joined(separator: "; ")) }
@@ -321,11 +330,11 @@ public final class PageBuilder: @unchecked Sendable {
         for id in dossier.timeline {
             let event = index[id]!
             let year = yearHeading(event.date!.value)
-            var item = link(id, from: root)
-            Self.set("people", links(event.people, of: id, from: root), in: &item)
-            Self.set("organizations", links(event.organizations, of: id, from: root), in: &item)
-            Self.set("places", links(event.places, of: id, from: root), in: &item)
-            Self.set("sources", links(event.sources, of: id, from: root), in: &item)
+            var item = link(event, from: root)
+            Self.set("people", links(event.people, of: event, from: root), in: &item)
+            Self.set("organizations", links(event.organizations, of: event, from: root), in: &item)
+            Self.set("places", links(event.places, of: event, from: root), in: &item)
+            Self.set("sources", links(event.sources, of: event, from: root), in: &item)
             if years.last?.0 == year { years[years.count - 1].1.append(item) } else { years.append((year, [item])) }
         }
         Self.set("years", years.map { year, items in
@@ -354,7 +363,7 @@ public final class PageBuilder: @unchecked Sendable {
     }
 
     private func entry(_ entry: Entry, path: String) -> Page? {
-        guard let resolved = dossier.resolvedPage(entry.id) else { return nil }
+        guard let resolved = dossier.resolvedPage(of: entry) else { return nil }
         let root = SitePaths.rootPrefix(forPath: path)
         var context = layout(path: path, title: entry.title, description: entry.summary, section: entry.type.folder, root: root)
         context["entry"] = .object(link(entry.id, from: root))
@@ -368,16 +377,16 @@ public final class PageBuilder: @unchecked Sendable {
         Self.set("facts", facts(of: entry, root: root), in: &context)
         if !entry.tags.isEmpty { Self.set("tags", entry.tags.map { .text($0) }, in: &context) }
 
-        let targets = dossier.targets[entry.id]
+        let targets = dossier.targets[entry]
         Self.set("relations", zip(entry.relations, resolved.relationMarkers).compactMap { relation, marker -> TemplateObject? in
-            guard let target = targets?[relation.with] else { return nil }
+            guard let target = targets?[entry: relation.with] else { return nil }
             var item = link(target, from: root)
             item["kind"] = .text(relation.kind ?? "related to")
             item["cites"] = .text(marker)
             return item
         }, in: &context)
         Self.set("affiliations", zip(entry.affiliations, resolved.affiliationMarkers).compactMap { affiliation, marker -> TemplateObject? in
-            guard let target = targets?[affiliation.organization] else { return nil }
+            guard let target = targets?[entry: affiliation.organization] else { return nil }
             var item = link(target, from: root)
             if let role = affiliation.role { item["role"] = .text(role) }
             let period = [affiliation.from, affiliation.to].map { $0?.value.display(language: language) }
@@ -385,8 +394,8 @@ public final class PageBuilder: @unchecked Sendable {
             item["cites"] = .text(marker)
             return item
         }, in: &context)
-        Self.set("events", dossier.backLinks.events(naming: entry.id).map { shared(eventLines, $0, from: root, or: eventLine) }, in: &context)
-        Self.set("mentions", dossier.backLinks.mentions(of: entry.id).map { shared(entryLinks, $0, from: root, or: entryLink) }, in: &context)
+        Self.set("events", dossier.backLinks.eventOrdinals(naming: entry.id).map { shared(eventLines, Int($0), from: root, or: eventLine) }, in: &context)
+        Self.set("mentions", dossier.backLinks.mentionOrdinals(of: entry.id).map { shared(entryLinks, Int($0), from: root, or: entryLink) }, in: &context)
         if entry.type == .source {
             Self.set("cited_by", dossier.backLinks.citedBy(entry.id).map { pageID, locators -> TemplateObject in
                 var item = link(pageID, from: root)
@@ -412,7 +421,7 @@ public final class PageBuilder: @unchecked Sendable {
             if let text, !text.isEmpty { fact(label, [["text": .text(text)]]) }
         }
         func add(_ label: String, links references: [Reference]) {
-            let items = links(references, of: entry.id, from: root).map { ["text": $0["title"]!, "href": $0["href"]!] as TemplateObject }
+            let items = links(references, of: entry, from: root).map { ["text": $0["title"]!, "href": $0["href"]!] as TemplateObject }
             if !items.isEmpty { fact(label, items) }
         }
         func add(_ label: String, url: String?) {
