@@ -4,7 +4,7 @@
 /// templates, only HTML Dossier made itself (rendered bodies, citation markers, shared
 /// fragments) is inserted with `{{{…}}}`.
 ///
-/// A class: fragments are made by passing its methods around (`or: entryLink`), and a
+/// A class: fragments are made by passing its methods around (`or: { self.entryLink($0, from: $1) }`), and a
 /// method of a struct this size copied the whole builder, a retain of each of its
 /// tables, for every item of every "Mentioned in" list.
 public final class PageBuilder: @unchecked Sendable {
@@ -41,10 +41,11 @@ public final class PageBuilder: @unchecked Sendable {
         guard sharingParts else { return }
         let language = dossier.config.language
         entryCards = dossier.index.orderedEntries.parallelMap { entry in Self.card(entry, root: Self.entryRoot, language: language) }
-        // Made from the cards, so after them; none is rendered until a page needs it.
-        entryLinks = sharedFragments(of: nil, made: entryLink)
-        eventLines = sharedFragments(of: .event, made: eventLine)
-        noteSources = sharedFragments(of: .source, made: noteSource)
+        // Made from the cards, so after them, and rendered as they are made: nearly every
+        // one is shown by some page.
+        entryLinks = sharedFragments(of: nil) { self.entryLink($0, from: $1, renderedNow: true) }
+        eventLines = sharedFragments(of: .event) { self.eventLine($0, from: $1, renderedNow: true) }
+        noteSources = sharedFragments(of: .source) { self.noteSource($0, from: $1, renderedNow: true) }
         sourceOrdinals = Dictionary(uniqueKeysWithValues: dossier.index.orderedEntries.lazy.filter { $0.type == .source }.map { ($0.id, $0.ordinal) })
     }
 
@@ -226,7 +227,7 @@ public final class PageBuilder: @unchecked Sendable {
     /// The numbered source list that ends a page.
     private func notes(_ registry: CitationRegistry, root: String) -> [TemplateObject] {
         registry.notes.map { note in
-            let source = shared(noteSources, sourceOrdinals[note.sourceID] ?? index[note.sourceID]!.ordinal, from: root, or: noteSource)
+            let source = shared(noteSources, sourceOrdinals[note.sourceID] ?? index[note.sourceID]!.ordinal, from: root, or: { self.noteSource($0, from: $1) })
             var context: TemplateObject = ["number": .text(note.number), "source": .fragment(source)]
             Self.set("occurrences", note.occurrences.enumerated().map { offset, occurrence in
                 var item: TemplateObject = ["anchor": .text(occurrence.anchor), "letter": .text(Self.letter(offset))]
@@ -240,23 +241,23 @@ public final class PageBuilder: @unchecked Sendable {
     }
 
     /// An entry as "Mentioned in" lists it: link and kind.
-    private func entryLink(_ entry: Entry, from root: String) -> SharedFragment {
-        SharedFragment(partial: "entry-link", context: link(entry, from: root), templates: templates)
+    private func entryLink(_ entry: Entry, from root: String, renderedNow: Bool = false) -> SharedFragment {
+        SharedFragment(partial: "entry-link", context: link(entry, from: root), templates: templates, renderedNow: renderedNow)
     }
 
     /// A source as its notes name it: link, publisher, date and the outlet it came through.
-    private func noteSource(_ source: Entry, from root: String) -> SharedFragment {
+    private func noteSource(_ source: Entry, from root: String, renderedNow: Bool = false) -> SharedFragment {
         var context = link(source, from: root)
         if let publisher = source.publisher { context["publisher"] = .text(publisher) }
         if let via = source.via.flatMap({ dossier.targets[source]?[entry: $0] }) { context["via"] = .object(link(via, from: root)) }
-        return SharedFragment(partial: "note-source", context: context, templates: templates)
+        return SharedFragment(partial: "note-source", context: context, templates: templates, renderedNow: renderedNow)
     }
 
     /// An event in an entry's mini-timeline: date, title and places.
-    private func eventLine(_ event: Entry, from root: String) -> SharedFragment {
+    private func eventLine(_ event: Entry, from root: String, renderedNow: Bool = false) -> SharedFragment {
         var context = link(event, from: root)
         Self.set("places", links(event.places, of: event, from: root), in: &context)
-        return SharedFragment(partial: "event-line", context: context, templates: templates)
+        return SharedFragment(partial: "event-line", context: context, templates: templates, renderedNow: renderedNow)
     }
 
     /// The shared fragment on entry pages (where it was made for), a fragment of its own
@@ -394,8 +395,8 @@ public final class PageBuilder: @unchecked Sendable {
             item["cites"] = .text(marker)
             return item
         }, in: &context)
-        Self.set("events", dossier.backLinks.eventOrdinals(naming: entry.id).map { shared(eventLines, Int($0), from: root, or: eventLine) }, in: &context)
-        Self.set("mentions", dossier.backLinks.mentionOrdinals(of: entry.id).map { shared(entryLinks, Int($0), from: root, or: entryLink) }, in: &context)
+        Self.set("events", dossier.backLinks.eventOrdinals(naming: entry.id).map { shared(eventLines, Int($0), from: root, or: { self.eventLine($0, from: $1) }) }, in: &context)
+        Self.set("mentions", dossier.backLinks.mentionOrdinals(of: entry.id).map { shared(entryLinks, Int($0), from: root, or: { self.entryLink($0, from: $1) }) }, in: &context)
         if entry.type == .source {
             Self.set("cited_by", dossier.backLinks.citedBy(entry.id).map { pageID, locators -> TemplateObject in
                 var item = link(pageID, from: root)

@@ -11,15 +11,21 @@ final class SharedFragment: MustacheCustomRenderable, MustacheParent, Sendable {
     let partial: String
     let context: TemplateObject
     private let templates: TemplateSet
+    /// The markup, when it was rendered as the fragment was made (`renderedNow`): read
+    /// without the lock, which every page showing the fragment took otherwise, on both
+    /// cores, in an object tens of thousands of others push out of the processor's cache.
+    private let prerendered: [UInt8]?
     /// The markup and the digest bytes, each made on first use. In the fragment itself
     /// (an `NSLock` is an object of its own: one more cache miss for every fragment a
     /// page shows, among hundreds of thousands at 50,000 notes).
     private let made = Mutex<(rendered: [UInt8]?, digest: [UInt8]?)>((nil, nil))
 
-    init(partial: String, context: TemplateObject, templates: TemplateSet) {
+    /// `renderedNow`: for a fragment most pages of a build will show (see PageBuilder).
+    init(partial: String, context: TemplateObject, templates: TemplateSet, renderedNow: Bool = false) {
         self.partial = partial
         self.context = context
         self.templates = templates
+        prerendered = renderedNow ? Self.render(partial, context, templates) : nil
     }
 
     /// What a page digest includes for this fragment (see PageDigest), computed the first
@@ -35,15 +41,21 @@ final class SharedFragment: MustacheCustomRenderable, MustacheParent, Sendable {
 
     /// The fragment's markup, rendered on first use.
     var bytes: [UInt8] {
-        made.withLock { made in
+        if let prerendered { return prerendered }
+        return made.withLock { made in
             if let rendered = made.rendered { return rendered }
-            var html = templates.render(context, template: partial)
-            // Inserted inline: the line break that ends the partial's file is not part of
-            // it (a "\n"; a "\r\n" stays, as it always has).
-            if html.last == UInt8(ascii: "\n"), html.dropLast().last != UInt8(ascii: "\r") { html.removeLast() }
+            let html = Self.render(partial, context, templates)
             made.rendered = html
             return html
         }
+    }
+
+    private static func render(_ partial: String, _ context: TemplateObject, _ templates: TemplateSet) -> [UInt8] {
+        var html = templates.render(context, template: partial)
+        // Inserted inline: the line break that ends the partial's file is not part of
+        // it (a "\n"; a "\r\n" stays, as it always has).
+        if html.last == UInt8(ascii: "\n"), html.dropLast().last != UInt8(ascii: "\r") { html.removeLast() }
+        return html
     }
 
     // As swift-mustache sees it, when it renders the page.
