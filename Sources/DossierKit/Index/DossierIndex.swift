@@ -9,6 +9,10 @@ public struct DossierIndex: Sendable {
     /// The entries in that order: for the stages that go through every entry, which
     /// looked each one up by its id.
     public private(set) var orderedEntries: [Entry] = []
+    /// Id → position in `orderedIDs`, without the dictionary for nearly every id (see OrdinalTable).
+    private var ordinalTable = OrdinalTable([])
+    /// Each entry's `titleRank` by ordinal, for sorting lists of ids without reading the entries.
+    private var titleRanks: [Int] = []
     /// Where each type's ids lie in `orderedIDs` (one run each, since they come first by type).
     private var runs: [EntryType: Range<Int>] = [:]
     /// Folded id, title or alias → the id it names: the first, in `orderedIDs` order,
@@ -62,6 +66,7 @@ public struct DossierIndex: Sendable {
         orderedIDs = inOrder.map(\.id)
         orderedEntries = inOrder
         for (ordinal, entry) in inOrder.enumerated() { entry.ordinal = ordinal }
+        ordinalTable = OrdinalTable(orderedIDs)
         // Folding (Foundation, diacritics and case) is the slow part: both cores, and
         // only for what is not folded already (an unchanged note's names, kept by its memo).
         let folded = inOrder.parallelMap { entry -> (title: String, others: [String]) in
@@ -120,6 +125,7 @@ public struct DossierIndex: Sendable {
             }
         }
         (self.names, self.sharedNames, self.foldedAsWritten, isRanked) = (names, sharedNames, foldedAsWritten, ranking)
+        if ranking { titleRanks = inOrder.map(\.titleRank) }
         self.anchors = anchors
     }
 
@@ -135,15 +141,30 @@ public struct DossierIndex: Sendable {
     /// Ids claimed twice, reported once per extra claimant.
     public private(set) var duplicateDiagnostics: [Diagnostic] = []
 
-    public subscript(id: String) -> Entry? { entries[id] }
+    public subscript(id: String) -> Entry? {
+        switch ordinalTable.find(id, in: orderedIDs) {
+        case .ordinal(let ordinal): orderedEntries[ordinal]
+        case .absent: nil
+        case .unknown: entries[id]
+        }
+    }
+
+    /// The entry's position in `orderedEntries` (see `Entry.ordinal`).
+    func ordinal(of id: String) -> Int? {
+        switch ordinalTable.find(id, in: orderedIDs) {
+        case .ordinal(let ordinal): ordinal
+        case .absent: nil
+        case .unknown: entries[id]?.ordinal
+        }
+    }
 
     /// The ids of one type, in `orderedIDs` order (by id).
     public func ids(of type: EntryType) -> ArraySlice<String> { runs[type].map { orderedIDs[$0] } ?? [] }
 
     /// The ids sorted by kind, then folded title, then id.
     public func inTitleOrder<S: Sequence<String>>(_ ids: S) -> [String] {
-        guard isRanked else { return ids.map { entries[$0]! }.sorted(by: Self.titleOrder).map(\.id) }
-        return ids.map { (entries[$0]!.titleRank, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        guard isRanked else { return ids.map { self[$0]! }.sorted(by: Self.titleOrder).map(\.id) }
+        return ids.map { (titleRanks[ordinal(of: $0)!], $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// The ids sorted as `inTitleOrder` sorts them, each once.
@@ -155,8 +176,11 @@ public struct DossierIndex: Sendable {
     /// position in `orderedEntries` (see `Entry.ordinal`). Ranked, the repeats are dropped
     /// once sorted (side by side then), without a set made for every list.
     func ordinals(inTitleOrderWithoutRepeats ids: [String]) -> [Int32] {
-        guard isRanked else { return inTitleOrder(Set(ids)).map { Int32(entries[$0]!.ordinal) } }
-        let ranked = ids.map { id in entries[id]!.rankAndOrdinal }.sorted { $0.rank < $1.rank }
+        guard isRanked else { return inTitleOrder(Set(ids)).map { Int32(ordinal(of: $0)!) } }
+        let ranked = ids.map { id in
+            let ordinal = ordinal(of: id)!
+            return (rank: titleRanks[ordinal], ordinal: Int32(ordinal))
+        }.sorted { $0.rank < $1.rank }
         var result: [Int32] = []
         result.reserveCapacity(ranked.count)
         for (offset, entry) in ranked.enumerated() where offset == 0 || ranked[offset - 1].rank != entry.rank { result.append(entry.ordinal) }
@@ -182,11 +206,11 @@ public struct DossierIndex: Sendable {
     }
 
     func find(_ text: String) -> Found {
-        if let entry = entries[text] { return .entry(entry) }
+        if let entry = self[text] { return .entry(entry) }
         let key = foldedAsWritten[text] ?? Fold.key(text)
         if let id = names[key] {
-            guard let ids = sharedNames[key] else { return .entry(entries[id]!) }
-            if let exactID = ids.first(where: { $0 == key }) { return .entry(entries[exactID]!) }
+            guard let ids = sharedNames[key] else { return .entry(self[id]!) }
+            if let exactID = ids.first(where: { $0 == key }) { return .entry(self[exactID]!) }
             return .ambiguous(ids.sorted())
         }
         return .notFound(key: key)

@@ -159,8 +159,6 @@ public final class Entry: @unchecked Sendable {
     /// tens of thousands, which at 50,000 notes no longer fit in the processor's cache.
     var ordinal = -1
 
-    var rankAndOrdinal: (rank: Int, ordinal: Int32) { (titleRank, Int32(ordinal)) }
-
     /// The Markdown body, parsed; nil until the parse stage ran.
     public var body: MarkdownDocument?
     /// SHA-256 of the note's bytes as the analysis saw them (see NoteMemo): with the

@@ -23,9 +23,6 @@ public final class PageBuilder: @unchecked Sendable {
     private var entryLinks: [SharedFragment?] = []
     private var eventLines: [SharedFragment?] = []
     private var noteSources: [SharedFragment?] = []
-    /// Source id → ordinal: the numbered notes name their sources by id, and a table of
-    /// the sources alone is a tenth the size of the index's.
-    private var sourceOrdinals: [String: Int] = [:]
     /// Header and footer of entry pages, by section.
     private var entryChrome: [String: (header: SharedFragment, footer: SharedFragment)] = [:]
     public static let fragmentPartials = ["site-header", "site-footer", "entry-link", "event-line", "note-source"]
@@ -46,7 +43,6 @@ public final class PageBuilder: @unchecked Sendable {
         entryLinks = sharedFragments(of: nil) { self.entryLink($0, from: $1, renderedNow: true) }
         eventLines = sharedFragments(of: .event) { self.eventLine($0, from: $1, renderedNow: true) }
         noteSources = sharedFragments(of: .source) { self.noteSource($0, from: $1, renderedNow: true) }
-        sourceOrdinals = Dictionary(uniqueKeysWithValues: dossier.index.orderedEntries.lazy.filter { $0.type == .source }.map { ($0.id, $0.ordinal) })
     }
 
     /// One fragment per entry (of `type`, if given) as entry pages show it, by ordinal,
@@ -227,7 +223,7 @@ public final class PageBuilder: @unchecked Sendable {
     /// The numbered source list that ends a page.
     private func notes(_ registry: CitationRegistry, root: String) -> [TemplateObject] {
         registry.notes.map { note in
-            let source = shared(noteSources, sourceOrdinals[note.sourceID] ?? index[note.sourceID]!.ordinal, from: root, or: { self.noteSource($0, from: $1) })
+            let source = shared(noteSources, note.sourceOrdinal >= 0 ? note.sourceOrdinal : index.ordinal(of: note.sourceID)!, from: root, or: { self.noteSource($0, from: $1) })
             var context: TemplateObject = ["number": .text(note.number), "source": .fragment(source)]
             Self.set("occurrences", note.occurrences.enumerated().map { offset, occurrence in
                 var item: TemplateObject = ["anchor": .text(occurrence.anchor), "letter": .text(Self.letter(offset))]

@@ -14,6 +14,9 @@ public struct CitationRegistry: Sendable {
     public struct Note: Sendable {
         public var number: Int
         public var sourceID: String
+        /// The source's `Entry.ordinal`, when the citation was resolved against the index
+        /// (-1 otherwise): its page finds the source's fragment without looking it up.
+        var sourceOrdinal: Int
         public var occurrences: [Occurrence]
     }
 
@@ -26,16 +29,16 @@ public struct CitationRegistry: Sendable {
 
     /// Registers one citation and returns its note number and the marker's anchor.
     public mutating func cite(_ sourceID: String, locator: String?) -> (number: Int, anchor: String) {
-        let occurrence = register(sourceID, locator: locator)
+        let occurrence = register(sourceID, ordinal: -1, locator: locator)
         return (occurrence.number, occurrence.anchor)
     }
 
-    private mutating func register(_ sourceID: String, locator: String?) -> Occurrence {
+    private mutating func register(_ sourceID: String, ordinal: Int, locator: String?) -> Occurrence {
         let number: Int
         if let known = self.number(of: sourceID) {
             number = known
         } else {
-            notes.append(Note(number: notes.count + 1, sourceID: sourceID, occurrences: []))
+            notes.append(Note(number: notes.count + 1, sourceID: sourceID, sourceOrdinal: ordinal, occurrences: []))
             numberBySource?[sourceID] = notes.count
             if numberBySource == nil, notes.count > 16 {
                 numberBySource = Dictionary(uniqueKeysWithValues: notes.map { ($0.sourceID, $0.number) })
@@ -58,25 +61,27 @@ public struct CitationRegistry: Sendable {
     /// joining the pieces, or appending them to a string, cost more than the rest of
     /// resolving a citation.)
     public mutating func markerHTML(_ citations: [(sourceID: String, locator: String?)]) -> String {
-        String(decoding: markerBytes(citations), as: UTF8.self)
+        String(decoding: markerBytes(citations.map { ($0.sourceID, -1, $0.locator) }), as: UTF8.self)
     }
 
-    /// The same marker as UTF-8 bytes, for a body's HTML.
-    mutating func markerBytes(_ citations: [(sourceID: String, locator: String?)]) -> [UInt8] {
-        var groups: [(sourceID: String, locators: [String])] = []
+    /// The same marker as UTF-8 bytes, for a body's HTML; `ordinal`: the source's
+    /// `Entry.ordinal`, or -1.
+    mutating func markerBytes(_ citations: [(sourceID: String, ordinal: Int, locator: String?)]) -> [UInt8] {
+        var groups: [(sourceID: String, ordinal: Int, locators: [String])] = []
         groups.reserveCapacity(citations.count)
         for citation in citations {
             if let index = groups.firstIndex(where: { $0.sourceID == citation.sourceID }) {
                 if let locator = citation.locator { groups[index].locators.append(locator) }
             } else {
-                groups.append((citation.sourceID, citation.locator.map { [$0] } ?? []))
+                groups.append((citation.sourceID, citation.ordinal, citation.locator.map { [$0] } ?? []))
             }
         }
         // Each group's note, registered in the order written; shown in number order.
         var markers: [Occurrence] = []
         markers.reserveCapacity(groups.count)
         for group in groups {
-            markers.append(register(group.sourceID, locator: group.locators.isEmpty ? nil : group.locators.joined(separator: ", ")))
+            markers.append(register(group.sourceID, ordinal: group.ordinal,
+                                    locator: group.locators.isEmpty ? nil : group.locators.joined(separator: ", ")))
         }
         if markers.count > 1 { markers.sort { $0.number < $1.number } }
         var html = HTMLBytes(capacity: markers.reduce(32) { $0 + 110 + ($1.locator?.utf8.count ?? 0) })

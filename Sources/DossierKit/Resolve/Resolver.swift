@@ -366,7 +366,7 @@ public struct Resolver: Sendable {
         /// `[@id]`, `[@id, locator]`, `[@a; @b, para 12]`: a numbered marker, or the text
         /// as written (plus errors) when no item names a source.
         private mutating func citationHTML(_ items: [CitationItem], at place: TokenPlace) -> [UInt8] {
-            var resolved: [(sourceID: String, locator: String?)] = []
+            var resolved: [(sourceID: String, ordinal: Int, locator: String?)] = []
             for item in items {
                 func itemLocation() -> SourceLocation {
                     var at = location(of: place)
@@ -384,7 +384,7 @@ public struct Resolver: Sendable {
                                               notes: ["cite a source id; link to the \(target.type.rawValue) with [[\(item.id)]]"]))
                     continue
                 }
-                resolved.append((item.id, item.locator))
+                resolved.append((item.id, target.ordinal, item.locator))
             }
             guard !resolved.isEmpty else { return Array(HTML.escapeText(place.token).utf8) }
             return citations.markerBytes(resolved)
