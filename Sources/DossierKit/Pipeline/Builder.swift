@@ -295,6 +295,7 @@ public enum Builder {
             outputs = lastStamps
             for (path, page) in zip(planPaths, pages) where page.rendered { outputs?["site/" + path] = page.stamp }
         } else {
+            outputs?.reserveCapacity(plan.count + assets.count)
             for (path, page) in zip(planPaths, pages) { outputs?["site/" + path] = page.stamp }
         }
         for asset in assets { outputs?["site/" + asset.path] = FileStamp(path: options.output.path + "/" + asset.path) }

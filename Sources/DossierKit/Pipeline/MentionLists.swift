@@ -127,6 +127,7 @@ struct MentionLists: Sendable {
     /// What the notes' bodies (and front-matter `sources:`) cite. Writes `citedBy` and
     /// `citing` only.
     mutating func gatherCitations(_ notes: [Note], only wanted: Wanted?) {
+        if wanted == nil { citing.reserveCapacity(notes.count) }
         for note in notes {
             let id = note.entry.id
             let body = note.memo.body

@@ -85,6 +85,8 @@ struct FolderListing: Sendable {
             for index in racy { stamps[index] = root.stamp(folders[index]) }
         }
         var all = kept
+        // Sized once: grown a doubling at a time, the table hashed every folder's path again.
+        all.reserveCapacity(kept.count + folders.count)
         for (folder, stamp) in zip(folders, stamps) {
             guard let stamp else { return nil }
             all[folder] = stamp

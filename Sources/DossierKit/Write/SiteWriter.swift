@@ -128,7 +128,7 @@ public struct SiteWriter: Sendable {
             return StagedSite(writer: self, live: OpenFolder(outputPath), staging: OpenFolder(stagingPath), folders: Array(listing.folders.keys), files: paths, checked: listing.folders,
                               placedLast: placedLast)
         }
-        var folders = Set<String>()
+        var folders = Set<String>(minimumCapacity: paths.count)
         for path in paths {
             var folder = Self.parent(path)
             while !folder.isEmpty, folders.insert(folder).inserted { folder = Self.parent(folder) }
@@ -245,7 +245,7 @@ public struct SiteWriter: Sendable {
                 return WriteOutcome()
             }
             // With no live site there is no spare for the next build to check against.
-            changed.insert(file.path, placed: hasPrevious)
+            changed.insert(file.path, placed: hasPrevious, expected: startedEmpty ? files.count : 0)
             // Never write into what is there: it may be a hard link to a live file. In a
             // new folder, the file's folder is made first (most pages have one of their own).
             if startedEmpty { _ = makeFolders(of: file.path) } else { staging.remove(file.path) }
@@ -295,7 +295,7 @@ public struct SiteWriter: Sendable {
                 return staging.link(path, to: path, in: self.live)
             }
             if let staged = staging.status(path, followingLinks: false), staged.st_dev == live.st_dev, staged.st_ino == live.st_ino { return true }
-            changed.insert(path, placed: true)
+            changed.insert(path, placed: true, expected: 0)
             staging.remove(path)
             return staging.link(path, to: path, in: self.live)
         }
@@ -343,12 +343,18 @@ public struct SiteWriter: Sendable {
         private var placedFiles = Set<String>()
 
         /// Notes the folder of the file at `path` as changed and, if `placed`, the file
-        /// as another than the live site's.
-        func insert(_ path: String, placed: Bool) {
+        /// as another than the live site's; `expected`: how many files a build into a new
+        /// folder writes, or 0 (the sets are sized for them on first use rather than
+        /// grown, each growth hashing every path again).
+        func insert(_ path: String, placed: Bool, expected: Int) {
             let folder = SiteWriter.parent(path)
             lock.withLock {
+                if changedFolders.isEmpty, expected > 0 { changedFolders.reserveCapacity(expected) }
                 changedFolders.insert(folder)
-                if placed { placedFiles.insert(path) }
+                if placed {
+                    if placedFiles.isEmpty, expected > 0 { placedFiles.reserveCapacity(expected) }
+                    placedFiles.insert(path)
+                }
             }
         }
 
