@@ -272,7 +272,7 @@ struct CompiledTemplates: Sendable {
                 if escaped { append(String(decoding: bytes, as: UTF8.self), escaping, to: &state.out) } else { state.out.append(contentsOf: bytes) }
             case .flag(let flag): state.out.append(contentsOf: (flag ? "true" : "false").utf8)
             case .fragment(let fragment):
-                if escaped { append(String(decoding: fragment.bytes, as: UTF8.self), escaping, to: &state.out) } else { state.out.append(contentsOf: fragment.bytes) }
+                if escaped { append(String(decoding: fragment.bytes, as: UTF8.self), escaping, to: &state.out) } else { fragment.append(to: &state.out) }
             case .list, .object:
                 // swift-mustache would print Swift's description of it; nothing is better.
                 break

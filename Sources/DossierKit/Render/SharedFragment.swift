@@ -50,6 +50,14 @@ final class SharedFragment: MustacheCustomRenderable, MustacheParent, Sendable {
         }
     }
 
+    /// Appends the markup to a page. Pre-rendered bytes are read where they are, not
+    /// retained first: a fragment on many pages is read by both cores, and a reference
+    /// count written from both moves its cache line from one core to the other.
+    func append(to out: inout [UInt8]) {
+        guard prerendered != nil else { return out.append(contentsOf: bytes) }
+        prerendered.unsafelyUnwrapped.withUnsafeBufferPointer { out.append(contentsOf: $0) }
+    }
+
     private static func render(_ partial: String, _ context: TemplateObject, _ templates: TemplateSet) -> [UInt8] {
         var html = templates.render(context, template: partial)
         // Inserted inline: the line break that ends the partial's file is not part of
