@@ -11,10 +11,10 @@ import Foundation
 /// entry's lists be asked for after all (its page's file was changed by hand, or the
 /// templates changed), every entry's are gathered then, once.
 public struct BackLinks: Sendable {
-    /// A page citing a source, with the locators used there. Labelled where it is stored
-    /// as where it is read: an unlabelled tuple array handed out as a labelled one is
-    /// copied element by element.
-    public typealias Citing = (pageID: String, locators: [String])
+    /// A page citing a source (its id and `Entry.ordinal`), with the locators used there.
+    /// Labelled where it is stored as where it is read: an unlabelled tuple array handed
+    /// out as a labelled one is copied element by element.
+    public typealias Citing = (pageID: String, ordinal: Int32, locators: [String])
 
     private let unsortedMentions: [String: [String]]
     private let unsortedEvents: [String: [String]]

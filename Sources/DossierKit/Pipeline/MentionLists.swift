@@ -129,9 +129,9 @@ struct MentionLists: Sendable {
     mutating func gatherCitations(_ notes: [Note], only wanted: Wanted?) {
         if wanted == nil { citing.reserveCapacity(notes.count) }
         for note in notes {
-            let id = note.entry.id
+            let (id, ordinal) = (note.entry.id, Int32(note.entry.ordinal))
             let body = note.memo.body
-            body.cited.forEach(in: wanted) { source in citedBy[source.sourceID, default: []].append((id, source.locators)) }
+            body.cited.forEach(in: wanted) { source in citedBy[source.sourceID, default: []].append((id, ordinal, source.locators)) }
             if !body.cited.isEmpty, wanted?.contains(id) ?? true { citing.insert(id) }
         }
     }

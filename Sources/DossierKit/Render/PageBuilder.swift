@@ -82,7 +82,7 @@ public final class PageBuilder: @unchecked Sendable {
             inputs.add(dossier.backLinks.events(naming: id))
             let citedBy = dossier.backLinks.citedBy(id)
             inputs.add(citedBy.map(\.pageID))
-            for (_, locators) in citedBy { inputs.add(locators) }
+            for (_, _, locators) in citedBy { inputs.add(locators) }
         }
         return inputs.finalDigest()
     }
@@ -394,8 +394,8 @@ public final class PageBuilder: @unchecked Sendable {
         Self.set("events", dossier.backLinks.eventOrdinals(naming: entry.id).map { shared(eventLines, Int($0), from: root, or: { self.eventLine($0, from: $1) }) }, in: &context)
         Self.set("mentions", dossier.backLinks.mentionOrdinals(of: entry.id).map { shared(entryLinks, Int($0), from: root, or: { self.entryLink($0, from: $1) }) }, in: &context)
         if entry.type == .source {
-            Self.set("cited_by", dossier.backLinks.citedBy(entry.id).map { pageID, locators -> TemplateObject in
-                var item = link(pageID, from: root)
+            Self.set("cited_by", dossier.backLinks.citedBy(entry.id).map { _, ordinal, locators -> TemplateObject in
+                var item = link(index.orderedEntries[Int(ordinal)], from: root)
                 if !locators.isEmpty { item["locators"] = .text(locators.joined(separator: "; ")) }
                 return item
             }, in: &context)
