@@ -141,13 +141,7 @@ public struct DossierIndex: Sendable {
     /// Ids claimed twice, reported once per extra claimant.
     public private(set) var duplicateDiagnostics: [Diagnostic] = []
 
-    public subscript(id: String) -> Entry? {
-        switch ordinalTable.find(id, in: orderedIDs) {
-        case .ordinal(let ordinal): orderedEntries[ordinal]
-        case .absent: nil
-        case .unknown: entries[id]
-        }
-    }
+    public subscript(id: String) -> Entry? { ordinal(of: id).map { orderedEntries[$0] } }
 
     /// The entry's position in `orderedEntries` (see `Entry.ordinal`).
     func ordinal(of id: String) -> Int? {
@@ -165,11 +159,6 @@ public struct DossierIndex: Sendable {
     public func inTitleOrder<S: Sequence<String>>(_ ids: S) -> [String] {
         guard isRanked else { return ids.map { self[$0]! }.sorted(by: Self.titleOrder).map(\.id) }
         return ids.map { (titleRanks[ordinal(of: $0)!], $0) }.sorted { $0.0 < $1.0 }.map(\.1)
-    }
-
-    /// The ids sorted as `inTitleOrder` sorts them, each once.
-    public func inTitleOrder(withoutRepeats ids: [String]) -> [String] {
-        ordinals(inTitleOrderWithoutRepeats: ids).map { orderedIDs[Int($0)] }
     }
 
     /// The entries `ids` name, sorted as `inTitleOrder` sorts them, each once, by their

@@ -306,9 +306,6 @@ public struct ResolvedReferences: Sendable {
         return pairs.first { $0.reference == reference }?.target
     }
 
-    /// The id of the entry `reference` names.
-    public subscript(reference: Reference) -> String? { self[entry: reference]?.id }
-
     var isEmpty: Bool { pairs.isEmpty }
 }
 

@@ -19,8 +19,6 @@ public struct ReferenceTargets: Sendable {
         (resolved, self.remembered, self.displayRoot, self.index) = ([], remembered, displayRoot, index)
     }
 
-    public subscript(id: String) -> ResolvedReferences? { index[id].flatMap { self[$0] } }
-
     subscript(entry: Entry) -> ResolvedReferences? {
         if !resolved.isEmpty {
             // A note read again (see LateResolution) is an entry of its own: found by id.
