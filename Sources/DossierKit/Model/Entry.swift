@@ -104,46 +104,53 @@ public final class Entry: @unchecked Sendable {
     public var date: Located<EDTFDate>?
 
     /// The rest of the front-matter (see `EntryDetails`); read through the properties
-    /// below, which decode it first for an entry from the build cache.
-    private var details = EntryDetails()
+    /// below, which decode it first for an entry from the build cache. Kept apart from the
+    /// entry, and for an entry from the cache only once decoded: inline, its thirty fields
+    /// made every entry 1.3 kB, written on creation, which a rebuild after one edit did for
+    /// thousands of entries whose details it never reads.
+    private var storedDetails: DetailsBox?
+    private var details: EntryDetails {
+        _read { loadDetails(); yield storedDetails.unsafelyUnwrapped.value }
+        _modify { loadDetails(); yield &storedDetails!.value }
+    }
     /// An entry from the build cache keeps its details as the cache's bytes until they
     /// are first read: a rebuild after one edit reads them for a few entries out of
     /// thousands, and decoding them all was its largest part. Nil for an entry read from
     /// its file, and for one whose details were decoded.
     private let pendingDetails: PendingDetails?
 
-    public var summary: String? { get { loadDetails(); return details.summary } set { loadDetails(); details.summary = newValue } }
-    public var tags: [String] { get { loadDetails(); return details.tags } set { loadDetails(); details.tags = newValue } }
-    public var sources: [Reference] { get { loadDetails(); return details.sources } set { loadDetails(); details.sources = newValue } }
-    public var updated: Located<EDTFDate>? { get { loadDetails(); return details.updated } set { loadDetails(); details.updated = newValue } }
+    public var summary: String? { get { details.summary } set { details.summary = newValue } }
+    public var tags: [String] { get { details.tags } set { details.tags = newValue } }
+    public var sources: [Reference] { get { details.sources } set { details.sources = newValue } }
+    public var updated: Located<EDTFDate>? { get { details.updated } set { details.updated = newValue } }
     // Person
-    public var born: Located<EDTFDate>? { get { loadDetails(); return details.born } set { loadDetails(); details.born = newValue } }
-    public var died: Located<EDTFDate>? { get { loadDetails(); return details.died } set { loadDetails(); details.died = newValue } }
-    public var nationality: String? { get { loadDetails(); return details.nationality } set { loadDetails(); details.nationality = newValue } }
-    public var roles: [String] { get { loadDetails(); return details.roles } set { loadDetails(); details.roles = newValue } }
-    public var affiliations: [Affiliation] { get { loadDetails(); return details.affiliations } set { loadDetails(); details.affiliations = newValue } }
-    public var relations: [Relation] { get { loadDetails(); return details.relations } set { loadDetails(); details.relations = newValue } }
+    public var born: Located<EDTFDate>? { get { details.born } set { details.born = newValue } }
+    public var died: Located<EDTFDate>? { get { details.died } set { details.died = newValue } }
+    public var nationality: String? { get { details.nationality } set { details.nationality = newValue } }
+    public var roles: [String] { get { details.roles } set { details.roles = newValue } }
+    public var affiliations: [Affiliation] { get { details.affiliations } set { details.affiliations = newValue } }
+    public var relations: [Relation] { get { details.relations } set { details.relations = newValue } }
     // Organisation and place
-    public var kind: String? { get { loadDetails(); return details.kind } set { loadDetails(); details.kind = newValue } }
-    public var country: String? { get { loadDetails(); return details.country } set { loadDetails(); details.country = newValue } }
-    public var parent: Reference? { get { loadDetails(); return details.parent } set { loadDetails(); details.parent = newValue } }
-    public var coordinates: [Double]? { get { loadDetails(); return details.coordinates } set { loadDetails(); details.coordinates = newValue } }
+    public var kind: String? { get { details.kind } set { details.kind = newValue } }
+    public var country: String? { get { details.country } set { details.country = newValue } }
+    public var parent: Reference? { get { details.parent } set { details.parent = newValue } }
+    public var coordinates: [Double]? { get { details.coordinates } set { details.coordinates = newValue } }
     // Event
-    public var people: [Reference] { get { loadDetails(); return details.people } set { loadDetails(); details.people = newValue } }
-    public var organizations: [Reference] { get { loadDetails(); return details.organizations } set { loadDetails(); details.organizations = newValue } }
-    public var places: [Reference] { get { loadDetails(); return details.places } set { loadDetails(); details.places = newValue } }
+    public var people: [Reference] { get { details.people } set { details.people = newValue } }
+    public var organizations: [Reference] { get { details.organizations } set { details.organizations = newValue } }
+    public var places: [Reference] { get { details.places } set { details.places = newValue } }
     // Source and note
-    public var publisher: String? { get { loadDetails(); return details.publisher } set { loadDetails(); details.publisher = newValue } }
-    public var authors: [String] { get { loadDetails(); return details.authors } set { loadDetails(); details.authors = newValue } }
-    public var url: String? { get { loadDetails(); return details.url } set { loadDetails(); details.url = newValue } }
-    public var archiveURL: String? { get { loadDetails(); return details.archiveURL } set { loadDetails(); details.archiveURL = newValue } }
-    public var accessed: Located<EDTFDate>? { get { loadDetails(); return details.accessed } set { loadDetails(); details.accessed = newValue } }
-    public var language: String? { get { loadDetails(); return details.language } set { loadDetails(); details.language = newValue } }
-    public var via: Reference? { get { loadDetails(); return details.via } set { loadDetails(); details.via = newValue } }
+    public var publisher: String? { get { details.publisher } set { details.publisher = newValue } }
+    public var authors: [String] { get { details.authors } set { details.authors = newValue } }
+    public var url: String? { get { details.url } set { details.url = newValue } }
+    public var archiveURL: String? { get { details.archiveURL } set { details.archiveURL = newValue } }
+    public var accessed: Located<EDTFDate>? { get { details.accessed } set { details.accessed = newValue } }
+    public var language: String? { get { details.language } set { details.language = newValue } }
+    public var via: Reference? { get { details.via } set { details.via = newValue } }
     /// Keys the format does not define, kept for templates (scalars only).
-    public var extra: [String: String] { get { loadDetails(); return details.extra } set { loadDetails(); details.extra = newValue } }
+    public var extra: [String: String] { get { details.extra } set { details.extra = newValue } }
     /// File line of the body's first line, so body positions map back to the file.
-    public var bodyFirstLine: Int { get { loadDetails(); return details.bodyFirstLine } set { loadDetails(); details.bodyFirstLine = newValue } }
+    public var bodyFirstLine: Int { get { details.bodyFirstLine } set { details.bodyFirstLine = newValue } }
 
     /// The title folded as the index compares titles (set when the index is made).
     var foldedTitle = ""
@@ -189,6 +196,7 @@ public final class Entry: @unchecked Sendable {
         self.title = title
         self.lines = lines
         self.pendingDetails = pendingDetails
+        if pendingDetails == nil { storedDetails = DetailsBox(EntryDetails()) }
     }
 
     /// Decodes the details on their first read, on whichever core reads them first; the
@@ -197,7 +205,7 @@ public final class Entry: @unchecked Sendable {
         guard let pendingDetails else { return }
         pendingDetails.bytes.withLock { bytes in
             guard let encoded = bytes else { return }
-            details = EntryCodec.details(encoded)
+            storedDetails = DetailsBox(EntryCodec.details(encoded))
             bytes = nil
         }
     }
@@ -271,6 +279,12 @@ struct EntryDetails: Sendable {
     var via: Reference?
     var extra: [String: String] = [:]
     var bodyFirstLine: Int = 1
+}
+
+/// An entry's details, apart from it (see `Entry.storedDetails`).
+private final class DetailsBox {
+    var value: EntryDetails
+    init(_ value: EntryDetails) { self.value = value }
 }
 
 /// An entry's details as the build cache holds them, until first read.
