@@ -181,7 +181,7 @@ public final class Entry: @unchecked Sendable {
     /// An entry from the build cache, its details still encoded (see EntryCodec; their
     /// bytes were checked against their checksum when the entry was read).
     convenience init(id: String, type: EntryType, file: String, idLocation: SourceLocation, title: String, lines: TextLines,
-                     encodedDetails: ArraySlice<UInt8>, referenceCount: Int) {
+                     encodedDetails: SharedBytes, referenceCount: Int) {
         self.init(id: id, type: type, file: file, idLocation: idLocation, title: title, lines: lines,
                   pendingDetails: PendingDetails(encodedDetails, referenceCount: referenceCount))
     }
@@ -290,11 +290,11 @@ private final class DetailsBox {
 /// An entry's details as the build cache holds them, until first read.
 private final class PendingDetails: Sendable {
     /// Nil once decoded.
-    let bytes: Mutex<ArraySlice<UInt8>?>
+    let bytes: Mutex<SharedBytes?>
     /// `Entry.frontMatterReferenceCount`, which the details hold.
     let referenceCount: Int
 
-    init(_ bytes: ArraySlice<UInt8>, referenceCount: Int) {
+    init(_ bytes: SharedBytes, referenceCount: Int) {
         self.bytes = Mutex(bytes)
         self.referenceCount = referenceCount
     }

@@ -348,7 +348,7 @@ public enum Analysis {
         var source: LoadedNote
         var entry: Entry?
         /// The entry as read from the front-matter, encoded for the next build (EntryCodec).
-        var entryBytes: ArraySlice<UInt8>
+        var entryBytes: SharedBytes
         /// The body is the end of the file's text; sliced again only when needed, since
         /// a copy of every body held through the analysis cost 40 MB at 10,000 notes.
         var bodyLength: Int
@@ -357,7 +357,7 @@ public enum Analysis {
         var frontMatterHash: ContentDigest
         var readFromFile: Bool
         /// The note's part of the shared inputs (see SharedInputs).
-        var sharedPart: ArraySlice<UInt8> = []
+        var sharedPart: SharedBytes = []
         /// Whether the last memo of the note's path was made from the same front-matter:
         /// while the shared inputs, which cover every note's front-matter and every title,
         /// are the last build's, its `frontMatterLinks` hold for this note too.
@@ -400,7 +400,7 @@ public enum Analysis {
             entry.foldedNames = memo.foldedNames
         }
 
-        init(note: LoadedNote, entry: Entry?, entryBytes: ArraySlice<UInt8>, bodyLength: Int, diagnostics: [Diagnostic],
+        init(note: LoadedNote, entry: Entry?, entryBytes: SharedBytes, bodyLength: Int, diagnostics: [Diagnostic],
              contentHash: ContentDigest, frontMatterHash: ContentDigest, readFromFile: Bool, memo: BodyMemo? = nil) {
             (source, self.entry, self.entryBytes, self.bodyLength, self.diagnostics) = (note, entry, entryBytes, bodyLength, diagnostics)
             if case .read = note { opened = true }
@@ -419,7 +419,7 @@ public enum Analysis {
                 return note
             }
             let (entry, body, readDiagnostics) = EntryReader.read(file)
-            let note = ParsedNote(note: .read(file), entry: entry, entryBytes: entry.map { EntryCodec.encode($0)[...] } ?? [],
+            let note = ParsedNote(note: .read(file), entry: entry, entryBytes: entry.map { SharedBytes(EntryCodec.encode($0)) } ?? [],
                                   bodyLength: body.utf8.count, diagnostics: readDiagnostics, contentHash: contentHash,
                                   frontMatterHash: SharedInputs.hash(bytes.dropLast(body.utf8.count)), readFromFile: true)
             note.readStamp = file.stamp

@@ -9,7 +9,7 @@
 struct MemoStrings: Sequence, Sendable {
     private let made: [String]?
     /// The strings as the cache holds them (each its length, then its bytes), after the count.
-    private let encoded: ArraySlice<UInt8>
+    private let encoded: SharedBytes
     let count: Int
 
     init(_ strings: [String]) { (made, encoded, count) = (strings, [], strings.count) }
@@ -90,7 +90,7 @@ struct MemoStrings: Sequence, Sendable {
 struct MemoCitations: Sequence, Sendable {
     private let made: [BodyMemo.CitedSource]?
     /// Each source as the cache holds it (its id, then its locators as a list), after the count.
-    private let encoded: ArraySlice<UInt8>
+    private let encoded: SharedBytes
     let count: Int
 
     init(_ sources: [BodyMemo.CitedSource]) { (made, encoded, count) = (sources, [], sources.count) }

@@ -55,7 +55,7 @@ struct MentionLists: Sendable {
 
         /// The id these UTF-8 bytes spell, if it is wanted (a string is made only of bytes
         /// that pass the filter).
-        func matching(_ bytes: ArraySlice<UInt8>) -> String? {
+        func matching(_ bytes: SharedBytes) -> String? {
             guard lengths & Self.bit(bytes.count) != 0, ends & Self.bit(Int(bytes.last ?? 0)) != 0 else { return nil }
             let id = String(decoding: bytes, as: UTF8.self)
             return ids.contains(id) ? id : nil

@@ -14,7 +14,7 @@ final class NoteMemo: Sendable {
     /// The path diagnostics name the file by (it is inside every location).
     let displayPath: String
     /// The entry as its front-matter was read, before the body (EntryCodec).
-    let entry: ArraySlice<UInt8>
+    let entry: SharedBytes
     let readDiagnostics: [Diagnostic]
     /// UTF-8 length of the body, the end of the file.
     let bodyLength: Int
@@ -26,16 +26,16 @@ final class NoteMemo: Sendable {
     let frontMatterLinks: MemoStrings
     /// Digest of what other notes read of this one, as it stands in for the note (see
     /// SharedInputs): the same for these memo values in any build, so it is kept.
-    let sharedPart: ArraySlice<UInt8>
+    let sharedPart: SharedBytes
     /// The entry's names as the index folded them (nil for a note with no entry).
     let foldedNames: FoldedNames?
     /// The memo as the build cache held it, written back as is while it still holds
     /// (re-encoding 10,000 unchanged memos was most of saving the cache).
-    let encoded: ArraySlice<UInt8>?
+    let encoded: SharedBytes?
 
-    init(contentHash: ContentDigest, displayPath: String, entry: ArraySlice<UInt8>, readDiagnostics: [Diagnostic], bodyLength: Int,
-         frontMatterHash: ContentDigest, body: BodyMemo, frontMatterLinks: MemoStrings, sharedPart: ArraySlice<UInt8>, foldedNames: FoldedNames?,
-         encoded: ArraySlice<UInt8>? = nil) {
+    init(contentHash: ContentDigest, displayPath: String, entry: SharedBytes, readDiagnostics: [Diagnostic], bodyLength: Int,
+         frontMatterHash: ContentDigest, body: BodyMemo, frontMatterLinks: MemoStrings, sharedPart: SharedBytes, foldedNames: FoldedNames?,
+         encoded: SharedBytes? = nil) {
         (self.contentHash, self.displayPath, self.entry, self.readDiagnostics) = (contentHash, displayPath, entry, readDiagnostics)
         (self.bodyLength, self.frontMatterHash, self.body, self.encoded) = (bodyLength, frontMatterHash, body, encoded)
         (self.frontMatterLinks, self.sharedPart, self.foldedNames) = (frontMatterLinks, sharedPart, foldedNames)
@@ -85,17 +85,17 @@ struct SharedInputs {
     }
 
     /// Adds one note's part, in the notes' path order.
-    mutating func add(part: ArraySlice<UInt8>) { stream.add(bytes: part) }
+    mutating func add(part: SharedBytes) { stream.add(bytes: part) }
 
     /// A note's part: the digest of its path, front-matter, title and heading anchors.
-    static func part(note path: String, frontMatterHash: ContentDigest, title: String?, anchors: [String]) -> ArraySlice<UInt8> {
+    static func part(note path: String, frontMatterHash: ContentDigest, title: String?, anchors: [String]) -> SharedBytes {
         var stream = PageDigest.Stream()
         stream.add(path)
         stream.add(frontMatterHash)
         // A length no title has marks an unreadable note (no string made per note).
         if let title { stream.add(title) } else { stream.add(count: .max) }
         stream.add(anchors)
-        return stream.digest()[...]
+        return SharedBytes(stream.digest())
     }
 
     func finalize() -> String { stream.finalize() }

@@ -48,7 +48,7 @@ enum PageDigest {
             withUnsafeBytes(of: UInt64(count).littleEndian) { bytes.append(contentsOf: $0) }
         }
 
-        mutating func add(bytes more: ArraySlice<UInt8>) {
+        mutating func add(bytes more: SharedBytes) {
             add(count: more.count)
             bytes.append(contentsOf: more)
         }

@@ -72,18 +72,18 @@ struct BuildCache: Sendable {
         /// the head while the inputs are stamped, not after them): decoded only if the
         /// build goes on.
         private let baseStamp: FileStamp?
-        private let baseBytes: [UInt8]?
+        private let baseBytes: SharedBytes?
 
         /// Nil when the cache is missing, damaged or made by another program.
         init?(for output: URL) {
-            guard let bytes = FileTree.contents(of: BuildCache.url(for: output).path),
+            guard let bytes = SharedBytes(mapping: BuildCache.url(for: output).path),
                   var reader = CacheReader(bytes, header: BuildCache.header),
                   let cache = try? BuildCache(readingHead: &reader),
                   cache.tool != nil, cache.tool == FileStamp.tool else { return nil }
             (self.cache, rest, self.output) = (cache, reader, output)
             let basePath = BuildCache.memoBaseURL(for: output).path
             baseStamp = FileStamp(path: basePath)
-            baseBytes = baseStamp == nil ? nil : FileTree.contents(of: basePath)
+            baseBytes = baseStamp == nil ? nil : SharedBytes(mapping: basePath)
         }
 
         /// The whole cache, or nil when its rest is damaged or it was made with another
@@ -384,7 +384,7 @@ struct MemoBase: Sendable {
     init(stamp: FileStamp) { self.stamp = stamp }
 
     /// Readers of the base file's parts, each a table of memos by path.
-    static func parts(_ bytes: [UInt8]) -> [CacheReader]? {
+    static func parts(_ bytes: SharedBytes) -> [CacheReader]? {
         guard var whole = CacheReader(bytes, header: header), let count = try? whole.count() else { return nil }
         var parts: [CacheReader] = []
         for _ in 0..<count {
@@ -456,7 +456,7 @@ extension FileStamp {
 enum CachedListing: Sendable {
     case made(FolderListing)
     /// The listing's bytes, after its flag.
-    case stored(ArraySlice<UInt8>)
+    case stored(SharedBytes)
 
     /// The listing; nil when its stored bytes turn out damaged (then there is none).
     var listing: FolderListing? {

@@ -88,10 +88,15 @@ struct CacheWriter: ~Copyable {
     }
 
     /// Bytes made by another writer, with their length.
-    mutating func write(bytes blob: ArraySlice<UInt8>) {
+    mutating func write(bytes blob: [UInt8]) {
         write(blob.count)
-        bytes += blob
-        if bytes.count >= Self.chunk { flush() }
+        write(encoded: blob[...])
+    }
+
+    /// Bytes a reader read as written with `write(bytes:)`, with their length.
+    mutating func write(bytes blob: SharedBytes) {
+        write(blob.count)
+        write(encoded: blob)
     }
 
     /// The bytes of an in-memory writer, as a part with its length first (`CacheReader.part`).
@@ -107,6 +112,12 @@ struct CacheWriter: ~Copyable {
     }
 
     /// Bytes another reader read, written back as they were.
+    mutating func write(encoded: SharedBytes) {
+        encoded.withUnsafeBufferPointer { bytes += $0 }
+        if bytes.count >= Self.chunk { flush() }
+    }
+
+    /// Bytes of an in-memory writer, as they are.
     mutating func write(encoded: ArraySlice<UInt8>) {
         bytes += encoded
         if bytes.count >= Self.chunk { flush() }
@@ -152,7 +163,7 @@ struct CacheWriter: ~Copyable {
 /// `CacheBytesError`, and the caller then treats the cache as absent.
 struct CacheReader: Sendable {
     /// Offsets are indices into the slice's base array, as a slice's are.
-    private let bytes: ArraySlice<UInt8>
+    private let bytes: SharedBytes
     private var offset: Int
     /// Where this reader's part of `bytes` ends.
     private let end: Int
@@ -160,23 +171,23 @@ struct CacheReader: Sendable {
 
     struct CacheBytesError: Error {}
 
-    init?(_ bytes: [UInt8], header: String) {
+    init?(_ bytes: SharedBytes, header: String) {
         let expected = Array((header + "\n").utf8)
         guard bytes.starts(with: expected) else { return nil }
-        self.bytes = bytes[...]
-        offset = expected.count
-        end = bytes.count
+        self.bytes = bytes
+        offset = bytes.startIndex + expected.count
+        end = bytes.endIndex
     }
 
     /// Reads bytes from a writer made with `CacheWriter()`, or a part of a cache read as a
     /// `slice()` (an entry in a memo).
-    init(_ bytes: ArraySlice<UInt8>) {
+    init(_ bytes: SharedBytes) {
         self.bytes = bytes
         offset = bytes.startIndex
         end = bytes.endIndex
     }
 
-    private init(_ bytes: ArraySlice<UInt8>, from start: Int, to end: Int) {
+    private init(_ bytes: SharedBytes, from start: Int, to end: Int) {
         self.bytes = bytes
         offset = start
         self.end = end
@@ -193,7 +204,7 @@ struct CacheReader: Sendable {
 
     /// Bytes written with `CacheWriter.write(bytes:)`, sharing the cache's buffer rather
     /// than copied (10,000 memos each hold an entry's bytes).
-    mutating func slice() throws(CacheBytesError) -> ArraySlice<UInt8> {
+    mutating func slice() throws(CacheBytesError) -> SharedBytes {
         let count = try count()
         let slice = bytes[offset..<offset + count]
         offset += count
@@ -201,7 +212,7 @@ struct CacheReader: Sendable {
     }
 
     /// `count` bytes written as they are, with no length before them.
-    mutating func fixed(_ count: Int) throws(CacheBytesError) -> ArraySlice<UInt8> {
+    mutating func fixed(_ count: Int) throws(CacheBytesError) -> SharedBytes {
         guard end - offset >= count else { throw CacheBytesError() }
         defer { offset += count }
         return bytes[offset..<offset + count]
@@ -227,7 +238,7 @@ struct CacheReader: Sendable {
 
     /// Where the next value starts, and the bytes read since `start` (shared, not copied).
     var position: Int { offset }
-    func bytes(since start: Int) -> ArraySlice<UInt8> { bytes[start..<offset] }
+    func bytes(since start: Int) -> SharedBytes { bytes[start..<offset] }
 
     mutating func int64() throws(CacheBytesError) -> Int64 {
         // Most numbers (counts, flags, lines, columns) take one byte.
@@ -275,7 +286,7 @@ struct CacheReader: Sendable {
 
     /// A string's bytes (after its length), with no string made: for lists read only in
     /// part (see MemoStrings). Checked to be UTF-8 unless they were when first read.
-    mutating func stringBytes(checkingUTF8: Bool = true) throws(CacheBytesError) -> ArraySlice<UInt8> {
+    mutating func stringBytes(checkingUTF8: Bool = true) throws(CacheBytesError) -> SharedBytes {
         let length = try count()
         let slice = bytes[offset..<offset + length]
         if checkingUTF8 {

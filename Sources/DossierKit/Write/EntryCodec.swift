@@ -19,8 +19,8 @@ enum EntryCodec {
         write(entry.date, to: &writer)
         let details = encodeDetails(of: entry)
         writer.write(entry.frontMatterReferenceCount)
-        writer.write(bytes: details[...])
-        withUnsafeBytes(of: checksum(details[...]).littleEndian) { writer.write(fixed: $0) }
+        writer.write(bytes: details)
+        withUnsafeBytes(of: details.withUnsafeBytes(checksum).littleEndian) { writer.write(fixed: $0) }
         return writer.bytes
     }
 
@@ -69,7 +69,7 @@ enum EntryCodec {
     }
 
     /// The entry, or nil when the bytes are not one (a damaged cache: read the file).
-    static func decode(_ bytes: ArraySlice<UInt8>, lines: TextLines) -> Entry? {
+    static func decode(_ bytes: SharedBytes, lines: TextLines) -> Entry? {
         var reader = CacheReader(bytes)
         return try? decode(from: &reader, lines: lines)
     }
@@ -88,7 +88,7 @@ enum EntryCodec {
         let referenceCount = try reader.count()
         let details = try reader.slice()
         let sum = try reader.fixed(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-        guard reader.isAtEnd, sum == checksum(details) else { throw CacheReader.CacheBytesError() }
+        guard reader.isAtEnd, sum == details.withUnsafeBytes(checksum) else { throw CacheReader.CacheBytesError() }
         let entry = Entry(id: id, type: type, file: file, idLocation: idLocation, title: title, lines: lines, encodedDetails: details,
                           referenceCount: referenceCount)
         entry.aliases = aliases
@@ -99,7 +99,7 @@ enum EntryCodec {
     /// An entry's details from bytes `decode` checked. They were written by
     /// `encodeDetails` and are as it wrote them, so only a codec that no longer reads
     /// what it writes fails here; it stops the build before the site is replaced.
-    static func details(_ bytes: ArraySlice<UInt8>) -> EntryDetails {
+    static func details(_ bytes: SharedBytes) -> EntryDetails {
         var reader = CacheReader(bytes)
         do {
             return try details(from: &reader)
@@ -152,20 +152,18 @@ enum EntryCodec {
 
     /// An FNV-style checksum taken eight bytes at a time: it finds a damaged byte (not a
     /// forgery) at a fraction of what decoding the bytes costs.
-    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        bytes.withUnsafeBytes { raw in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            var offset = 0
-            while offset + 8 <= raw.count {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x100_0000_01b3
-                offset += 8
-            }
-            while offset < raw.count {
-                hash = (hash ^ UInt64(raw[offset])) &* 0x100_0000_01b3
-                offset += 1
-            }
-            return hash ^ UInt64(raw.count)
+    static func checksum(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var offset = 0
+        while offset + 8 <= raw.count {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x100_0000_01b3
+            offset += 8
         }
+        while offset < raw.count {
+            hash = (hash ^ UInt64(raw[offset])) &* 0x100_0000_01b3
+            offset += 1
+        }
+        return hash ^ UInt64(raw.count)
     }
 
     // MARK: Parts

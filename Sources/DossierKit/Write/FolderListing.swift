@@ -14,7 +14,7 @@ struct FolderListing: Sendable {
     var files: [String] { didSet { encoded = nil } }
     /// The listing as the cache it was read from held it: the spare a build saves is the
     /// site the last build saved, written again as those bytes (see BuildCache).
-    var encoded: ArraySlice<UInt8>? = nil
+    var encoded: SharedBytes? = nil
 
     init(stampedAt: Int64, folders: [String: FileStamp], files: [String]) {
         (self.stampedAt, self.folders, self.files) = (stampedAt, folders, files)
