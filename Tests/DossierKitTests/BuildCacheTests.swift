@@ -368,6 +368,40 @@ import Testing
         #expect(try dossier.differencesFromFreshBuild() == [])
     }
 
+    /// Body edits build on one another without the memo base being written: each build
+    /// knows which memos differ from the base from the last cache and its own edits, and
+    /// never loses one of them (a lost memo would be the base's older one, standing in for
+    /// a note whose file says otherwise).
+    @Test func memosApartFromTheBaseAccumulateOverBodyEdits() throws {
+        var files: [String: String] = [:]
+        for number in 1...24 { files["notes/note-\(number).md"] = "---\ntitle: Note \(number)\n---\nBody of note \(number).\n" }
+        let dossier = try ScratchDossier(files)
+        defer { dossier.remove() }
+        try dossier.ageContent()
+        #expect(!(try dossier.build()).report.hasErrors)
+        let base = try #require(Self.memoBaseStamp(dossier))
+        var expected: [String: String] = [:]
+        for (round, number) in [3, 17, 3].enumerated() {
+            let path = "notes/note-\(number).md"
+            let text = "---\ntitle: Note \(number)\n---\nBody of note \(number), edited in round \(round).\n"
+            try dossier.write(path, text)
+            try dossier.setModificationDate(path, Date().addingTimeInterval(-1800 + Double(round)))
+            expected["notes/note-\(number)/index.html"] = "edited in round \(round)"
+            let edited = try dossier.build()
+            #expect((edited.notesRead, edited.bodiesResolved) == (1, 1))
+            #expect(Self.memoBaseStamp(dossier) == base, "round \(round): 2 of 24 memos differ, under an eighth")
+            let cache = try #require(BuildCache.Head(for: dossier.output)?.complete())
+            #expect(Set(cache.memos?.apartFromBase?.differing ?? []) == Set(expected.keys.map { $0.replacingOccurrences(of: "/index.html", with: ".md") }))
+        }
+        // A build that edits nothing else takes the edited notes' memos from the cache.
+        try dossier.write("notes/note-9.md", "---\ntitle: Note 9\n---\nBody of note 9, once more.\n")
+        try dossier.setModificationDate("notes/note-9.md", Date().addingTimeInterval(-1700))
+        let last = try dossier.build()
+        #expect((last.notesOpened, last.bodiesResolved) == (1, 1))
+        for (page, text) in expected { #expect(try dossier.page(page).contains(text), "\(page)") }
+        #expect(try dossier.differencesFromFreshBuild() == [])
+    }
+
     @Test func aMissingDamagedOrOtherMemoBaseMeansReadingEveryNote() throws {
         let dossier = try ScratchDossier(copying: "site")
         defer { dossier.remove() }

@@ -299,6 +299,9 @@ public enum Analysis {
                 if let memoTable {
                     memos.byPath = memoTable.last
                     for i in memoTable.changed { memos.byPath[kept[i].source.relativePath] = resolved[i].memo }
+                    memos.apartFromBase = previous?.apartFromBase.map { apart in
+                        (apart.differing + memoTable.changed.map { kept[$0].source.relativePath }, apart.removed)
+                    }
                 } else {
                     memos.byPath.reserveCapacity(kept.count)
                     for i in resolved.indices { memos.byPath[kept[i].source.relativePath] = resolved[i].memo }

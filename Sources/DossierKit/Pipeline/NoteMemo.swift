@@ -72,6 +72,11 @@ final class BodyMemo: Sendable {
 public struct NoteMemos: Sendable {
     var sharedInputs: String
     var byPath: [String: NoteMemo]
+    /// How `byPath` stands apart from the memo base it was read with, when that is known
+    /// without comparing the two tables: the paths whose memo is not the base's, and the
+    /// base's paths that have none. Set when the cache is read, and kept by a build that
+    /// only puts new memos in the last build's places (see `BuildCache.save`).
+    var apartFromBase: (differing: [String], removed: [String])? = nil
 }
 
 /// One digest over everything a note's body resolution and page can read from *other*

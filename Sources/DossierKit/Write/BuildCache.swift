@@ -108,6 +108,7 @@ struct BuildCache: Sendable {
                 base.memos.reserveCapacity(tables.reduce(0) { $0 + $1.count })
                 for table in tables { base.memos.merge(table) { first, _ in first } }
                 cache.memos?.byPath = base.memos(removing: recorded.removed, adding: differing)
+                cache.memos?.apartFromBase = (Array(differing.keys), recorded.removed)
                 cache.memoBase = base
             }
             return cache
@@ -128,11 +129,17 @@ struct BuildCache: Sendable {
             nonisolated(unsafe) var differing: [String: NoteMemo] = [:]
             nonisolated(unsafe) var removed: [String] = []
             let base = memoBase
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
-                if part == 0 {
-                    differing = memos.byPath.filter { path, memo in base?.memos[path] !== memo }
-                } else {
-                    removed = base.map { base in base.memos.keys.filter { memos.byPath[$0] == nil } } ?? []
+            if base != nil, let apart = memos.apartFromBase {
+                // Known from the build: no table of every memo compared with the base's.
+                for path in apart.differing { differing[path] = memos.byPath[path] }
+                removed = apart.removed
+            } else {
+                DispatchQueue.concurrentPerform(iterations: 2) { part in
+                    if part == 0 {
+                        differing = memos.byPath.filter { path, memo in base?.memos[path] !== memo }
+                    } else {
+                        removed = base.map { base in base.memos.keys.filter { memos.byPath[$0] == nil } } ?? []
+                    }
                 }
             }
             if let memoBase, differing.count + removed.count <= memoBase.memos.count / 8 {
