@@ -104,10 +104,14 @@ struct BuildCache: Sendable {
             if let differing = cache.memos?.byPath, let recorded = cache.memoBase {
                 let tables = read.dropFirst().compactMap(\.memos)
                 guard let baseStamp, baseStamp == recorded.stamp, !parts.isEmpty, tables.count == parts.count else { return nil }
-                var base = MemoBase(stamp: baseStamp)
-                base.memos.reserveCapacity(tables.reduce(0) { $0 + $1.count })
-                for table in tables { base.memos.merge(table) { first, _ in first } }
-                cache.memos?.byPath = base.memos(removing: recorded.removed, adding: differing)
+                // The base is kept as its parts' tables, and the build's table made from
+                // them in place: no copy of a table of every memo.
+                let base = MemoBase(stamp: baseStamp, tables: tables)
+                var memos = [String: NoteMemo](minimumCapacity: base.count)
+                for table in tables { memos.merge(table) { first, _ in first } }
+                for path in recorded.removed { memos[path] = nil }
+                memos.merge(differing) { _, newer in newer }
+                cache.memos?.byPath = memos
                 cache.memos?.apartFromBase = (Array(differing.keys), recorded.removed)
                 cache.memoBase = base
             }
@@ -136,13 +140,13 @@ struct BuildCache: Sendable {
             } else {
                 DispatchQueue.concurrentPerform(iterations: 2) { part in
                     if part == 0 {
-                        differing = memos.byPath.filter { path, memo in base?.memos[path] !== memo }
+                        differing = memos.byPath.filter { path, memo in base?.memo(at: path) !== memo }
                     } else {
-                        removed = base.map { base in base.memos.keys.filter { memos.byPath[$0] == nil } } ?? []
+                        removed = base.map { base in base.paths.filter { memos.byPath[$0] == nil } } ?? []
                     }
                 }
             }
-            if let memoBase, differing.count + removed.count <= memoBase.memos.count / 8 {
+            if let memoBase, differing.count + removed.count <= memoBase.count / 8 {
                 cache.memos?.byPath = differing
                 cache.memoBase?.removed = removed.sorted()
             } else {
@@ -287,7 +291,7 @@ extension BuildCache {
         editorialWarnings = try Diagnostic.list(reading: &reader)
         if try reader.int() == 1 {
             memos = NoteMemos(sharedInputs: try reader.string(), byPath: [:])
-            var base = MemoBase(stamp: try FileStamp(reading: &reader))
+            var base = MemoBase(stamp: try FileStamp(reading: &reader), tables: [])
             base.removed = try reader.strings()
             memoBase = base
             memos?.byPath = try NoteMemo.table(reading: &reader)
@@ -384,11 +388,22 @@ struct MemoBase: Sendable {
 
     /// The base file as written: a base that is not this very file is not the cache's.
     var stamp: FileStamp
-    var memos: [String: NoteMemo] = [:]
+    /// The base's memos: a table per part as read, or the one table written.
+    private let tables: [[String: NoteMemo]]
     /// Paths whose memo the base has, but the build that wrote the cache did not.
     var removed: [String] = []
 
-    init(stamp: FileStamp) { self.stamp = stamp }
+    init(stamp: FileStamp, tables: [[String: NoteMemo]]) { (self.stamp, self.tables) = (stamp, tables) }
+
+    var count: Int { tables.reduce(0) { $0 + $1.count } }
+
+    /// The base's memo of `path` (the parts hold different paths).
+    func memo(at path: String) -> NoteMemo? {
+        for table in tables { if let memo = table[path] { return memo } }
+        return nil
+    }
+
+    var paths: [String] { tables.flatMap(\.keys) }
 
     /// Readers of the base file's parts, each a table of memos by path.
     static func parts(_ bytes: SharedBytes) -> [CacheReader]? {
@@ -399,14 +414,6 @@ struct MemoBase: Sendable {
             parts.append(part)
         }
         return whole.isAtEnd ? parts : nil
-    }
-
-    /// The base's memos but the removed ones, with `newer` in place of theirs.
-    func memos(removing removed: [String], adding newer: [String: NoteMemo]) -> [String: NoteMemo] {
-        var all = memos
-        for path in removed { all[path] = nil }
-        all.merge(newer) { _, newer in newer }
-        return all
     }
 
     /// Writes `memos` as the new base at `path` (through a temporary file renamed over it).
@@ -433,9 +440,7 @@ struct MemoBase: Sendable {
             for part in 0..<partCount { whole.write(part: encode(part)) }
         }
         guard whole.finish(at: path), let stamp = FileStamp(path: path) else { return nil }
-        var base = MemoBase(stamp: stamp)
-        base.memos = memos
-        return base
+        return MemoBase(stamp: stamp, tables: [memos])
     }
 }
 
