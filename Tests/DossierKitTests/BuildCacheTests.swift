@@ -101,6 +101,11 @@ import Testing
             let inBuffer = SharedBytes([0x80, 0x00] + bytes + [0x01])[2..<(bytes.count + 2)]
             let decodedInPlace = try #require(EntryCodec.decode(inBuffer, lines: TextLines(file.text)), "\(file.relativePath)")
             #expect(Self.fields(decodedInPlace) == Self.fields(entry), "\(file.relativePath)")
+            // Given the file and title a memo holds (its own, or others), the same entry.
+            for (knownFile, knownTitle) in [(entry.file, entry.title), (entry.file + "x", "x" + entry.title), ("", "")] {
+                let decodedWithKnown = try #require(EntryCodec.decode(SharedBytes(bytes), lines: TextLines(file.text), file: knownFile, title: knownTitle))
+                #expect(Self.fields(decodedWithKnown) == Self.fields(entry), "\(file.relativePath) given \(knownFile)")
+            }
             // Which properties this entry gives a value that is not the empty default.
             let blank = Entry(id: "", type: .note, file: "", idLocation: SourceLocation(file: "", line: 1, column: 1), title: "", lines: TextLines(""))
             for (child, empty) in zip(Self.storedProperties(entry), Self.storedProperties(blank)) {

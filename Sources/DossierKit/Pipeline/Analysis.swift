@@ -104,7 +104,7 @@ public enum Analysis {
                 // A note as the last build saw it is not read: its memo stands in for the
                 // file, whose lines are read if the body is.
                 if isUnchanged(relativePath), let memo, memo.displayPath == notePath,
-                   let entry = EntryCodec.decode(memo.entry, lines: TextLines.none) {
+                   let entry = EntryCodec.decode(memo.entry, lines: TextLines.none, file: memo.displayPath, title: memo.body.title) {
                     parsed = ParsedNote(note: note, entry: entry, memo: memo)
                 } else {
                     parsed = ParsedNote.parse(loader.readNote(relativePath, isSymbolicLink: false), as: note, memo: memo,
@@ -416,7 +416,7 @@ public enum Analysis {
             let bytes = file.text[...].utf8
             let contentHash = SharedInputs.hash(bytes)
             if let memo, memo.contentHash == contentHash, memo.displayPath == file.displayPath,
-               let entry = EntryCodec.decode(memo.entry, lines: TextLines(file.text)) {
+               let entry = EntryCodec.decode(memo.entry, lines: TextLines(file.text), file: memo.displayPath, title: memo.body.title) {
                 let note = ParsedNote(note: .read(file), entry: entry, memo: memo)
                 note.readStamp = file.stamp
                 return note

@@ -18,7 +18,7 @@ import Glibc
 /// a sixth of a one-edit rebuild at 50,000 notes).
 struct BuildCache: Sendable {
     /// Names the file format; a cache in any other is ignored (a full build replaces it).
-    static let header = "dossier build cache 22"
+    static let header = "dossier build cache 23"
 
     /// The program that built it: a new Dossier may render the same input differently.
     var tool = FileStamp.tool
@@ -191,29 +191,36 @@ struct BuildCache: Sendable {
 
     /// Adds to `stamps` those of the files in `listing` (a folder's, as `FileTree.files`
     /// lists it), keyed `label/path`: those `known` (taken as the files were read, by path
-    /// in the folder) as they are, the others taken now.
+    /// in the folder) as they are, the others taken now. Returns the keys of the listed
+    /// files that have none (gone since they were listed, or a link to a folder).
+    @discardableResult
     static func addStamps(label: String, under folder: String, listing: [FileTree.Item],
-                          known: [(path: String, stamp: FileStamp)] = [], to stamps: inout [String: FileStamp]) {
+                          known: [(path: String, stamp: FileStamp)] = [], to stamps: inout [String: FileStamp]) -> [String] {
         stamps.reserveCapacity(stamps.count + listing.count)
         for (path, stamp) in known { stamps[label + "/" + path] = stamp }
         let missing = known.isEmpty ? listing.map(\.path) : listing.map(\.path).filter { stamps[label + "/" + $0] == nil }
         let opened = OpenFolder(folder)
+        var unstamped: [String] = []
         for (path, stamp) in zip(missing, missing.parallelMap { opened.stamp($0) }) {
-            if let stamp, !stamp.isDirectory { stamps[label + "/" + path] = stamp }
+            if let stamp, !stamp.isDirectory { stamps[label + "/" + path] = stamp } else { unstamped.append(label + "/" + path) }
         }
+        return unstamped
     }
 
     /// The stamps, and each folder's files as `FileTree.files` lists them: the content's
     /// listing is the loader's too, so a build walks the content folder once.
-    static func stampsAndListings(of folders: [(label: String, url: URL)]) -> (stamps: [String: FileStamp], listings: [[FileTree.Item]]) {
+    /// With the keys of the listed files that have no stamp (see `addStamps`).
+    static func stampsAndListings(of folders: [(label: String, url: URL)])
+        -> (stamps: [String: FileStamp], listings: [[FileTree.Item]], unstamped: [String]) {
         var result: [String: FileStamp] = [:]
         var listings: [[FileTree.Item]] = []
+        var unstamped: [String] = []
         for (label, folder) in folders {
             let files = FileTree.files(under: folder.path)
-            addStamps(label: label, under: folder.path, listing: files, to: &result)
+            unstamped += addStamps(label: label, under: folder.path, listing: files, to: &result)
             listings.append(files)
         }
-        return (result, listings)
+        return (result, listings, unstamped)
     }
 }
 
@@ -382,7 +389,7 @@ struct PageRecords: Sendable {
 /// in parts read at the same time on both cores. Only the cache says which of them
 /// still hold.
 struct MemoBase: Sendable {
-    static let header = "dossier memo base 7"
+    static let header = "dossier memo base 8"
     /// Four parts and the rest of the cache keep both cores busy to the end of reading.
     static let partCount = 4
 
@@ -523,7 +530,7 @@ extension NoteMemo {
         let (contentHash, displayPath, entry) = (try ContentDigest(reading: &reader), try reader.string(), try reader.slice())
         let (readDiagnostics, bodyLength) = (try Diagnostic.list(reading: &reader), try reader.int())
         let (frontMatterHash, body, links, sharedPart) = (try ContentDigest(reading: &reader), try BodyMemo(reading: &reader), try MemoStrings(reading: &reader), try reader.slice())
-        let foldedNames = try reader.int() == 0 ? nil : FoldedNames(title: try reader.string(), titleKey: try reader.string(), others: try reader.strings())
+        let foldedNames = try reader.int() == 0 ? nil : FoldedNames(title: try reader.string(reusing: body.title), titleKey: try reader.string(), others: try reader.strings())
         self.init(contentHash: contentHash, displayPath: displayPath, entry: entry, readDiagnostics: readDiagnostics,
                   bodyLength: bodyLength, frontMatterHash: frontMatterHash, body: body, frontMatterLinks: links,
                   sharedPart: sharedPart, foldedNames: foldedNames, encoded: reader.bytes(since: start))

@@ -284,6 +284,25 @@ struct CacheReader: Sendable {
         return text
     }
 
+    /// `string()`, or `known` itself when its bytes are the ones read: one string for
+    /// what a memo holds twice (a title, a file's path), not a copy of it made per note.
+    mutating func string(reusing known: String?) throws(CacheBytesError) -> String {
+        guard var known else { return try string() }
+        let start = offset
+        let length = try count()
+        let isKnown = known.withUTF8 { utf8 in
+            utf8.count == length && (length == 0 || bytes.withUnsafeBufferPointer { buffer in
+                memcmp(buffer.baseAddress! + (offset - bytes.startIndex), utf8.baseAddress!, length) == 0
+            })
+        }
+        guard isKnown else {
+            offset = start
+            return try string()
+        }
+        offset += length
+        return known
+    }
+
     /// A string's bytes (after its length), with no string made: for lists read only in
     /// part (see MemoStrings). Checked to be UTF-8 unless they were when first read.
     mutating func stringBytes(checkingUTF8: Bool = true) throws(CacheBytesError) -> SharedBytes {
@@ -314,13 +333,15 @@ struct CacheReader: Sendable {
         return seen & 0x8080_8080_8080_8080 == 0
     }
 
-    mutating func recurringString() throws(CacheBytesError) -> String {
+    /// A string written with `write(recurring:)`. `known`, when it is the string read,
+    /// is returned rather than a copy of it (an entry's file, which its memo holds too).
+    mutating func recurringString(known: String? = nil) throws(CacheBytesError) -> String {
         switch try int64() {
         case 0:
             guard let lastRecurring else { throw CacheBytesError() }
             return lastRecurring
         case 1:
-            let text = try string()
+            let text = try string(reusing: known)
             lastRecurring = text
             return text
         default: throw CacheBytesError()

@@ -12,7 +12,8 @@ enum EntryCodec {
         var writer = CacheWriter()
         writer.write(entry.id)
         writer.write(entry.type.rank)
-        writer.write(entry.file)
+        // Recurring: the id's location (nearly always in the same file) then takes a byte.
+        writer.write(recurring: entry.file)
         write(entry.idLocation, to: &writer)
         writer.write(entry.title)
         write(entry.aliases, to: &writer)
@@ -69,17 +70,21 @@ enum EntryCodec {
     }
 
     /// The entry, or nil when the bytes are not one (a damaged cache: read the file).
-    static func decode(_ bytes: SharedBytes, lines: TextLines) -> Entry? {
+    /// `file` and `title`: what the entry's file and title likely are (its memo's), taken
+    /// as the entry's own rather than copied from the bytes when they are theirs.
+    static func decode(_ bytes: SharedBytes, lines: TextLines, file: String? = nil, title: String? = nil) -> Entry? {
         var reader = CacheReader(bytes)
-        return try? decode(from: &reader, lines: lines)
+        return try? decode(from: &reader, lines: lines, file: file, title: title)
     }
 
-    private static func decode(from reader: inout CacheReader, lines: TextLines) throws(CacheReader.CacheBytesError) -> Entry {
+    private static func decode(from reader: inout CacheReader, lines: TextLines, file knownFile: String?,
+                               title knownTitle: String?) throws(CacheReader.CacheBytesError) -> Entry {
         let id = try reader.string()
         let rank = try reader.int()
         guard EntryType.allCases.indices.contains(rank) else { throw CacheReader.CacheBytesError() }
         let type = EntryType.allCases[rank]
-        let file = try reader.string(), idLocation = try location(&reader), title = try reader.string()
+        let file = try reader.recurringString(known: knownFile), idLocation = try location(&reader)
+        let title = try reader.string(reusing: knownTitle)
         let aliases = try references(&reader)
         let date = try date(&reader)
         // The details are decoded when first read (see `Entry.pendingDetails`), so a
