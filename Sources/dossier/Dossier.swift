@@ -43,6 +43,7 @@ struct Build: ParsableCommand {
     func run() throws {
         var options = BuildOptions(content: folders.content, templates: templates, output: output)
         options.freesMemory = false  // the process ends with the build
+        Allocator.keepFreedMemory()
         try Report.run(verb: "built") { () throws(EnvironmentError) in try Builder.build(options) }
     }
 }
@@ -55,6 +56,7 @@ struct Check: ParsableCommand {
     func run() throws {
         var options = BuildOptions(content: folders.content)
         options.freesMemory = false  // the process ends with the check
+        Allocator.keepFreedMemory()
         try Report.run(verb: "checked") { () throws(EnvironmentError) in try Builder.check(options) }
     }
 }
