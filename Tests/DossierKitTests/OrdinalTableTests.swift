@@ -44,11 +44,11 @@ import Testing
 
     @Test func aMissIsLeftToTheDictionaryWhenAnIdIsNotASCII() {
         let table = OrdinalTable(["kelvin", "\u{212A}elvin"])
-        #expect(table.find("kelvin", in: ["kelvin", "\u{212A}elvin"]) == .ordinal(0))
+        #expect(table.find("kelvin") == .ordinal(0))
         // "Kelvin" is not in the table, but it is the second id to Swift.
-        #expect(table.find("Kelvin", in: ["kelvin", "\u{212A}elvin"]) == .unknown)
-        #expect(table.find("é", in: ["kelvin", "\u{212A}elvin"]) == .unknown)
-        #expect(OrdinalTable(["kelvin"]).find("Kelvin", in: ["kelvin"]) == .absent)
+        #expect(table.find("Kelvin") == .unknown)
+        #expect(table.find("é") == .unknown)
+        #expect(OrdinalTable(["kelvin"]).find("Kelvin") == .absent)
         #expect(Self.index(["kelvin", "\u{212A}elvin"])["Kelvin"]?.id == "\u{212A}elvin")
     }
 }

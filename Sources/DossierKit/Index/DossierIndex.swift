@@ -145,7 +145,7 @@ public struct DossierIndex: Sendable {
 
     /// The entry's position in `orderedEntries` (see `Entry.ordinal`).
     func ordinal(of id: String) -> Int? {
-        switch ordinalTable.find(id, in: orderedIDs) {
+        switch ordinalTable.find(id) {
         case .ordinal(let ordinal): ordinal
         case .absent: nil
         case .unknown: entries[id]?.ordinal
