@@ -8,6 +8,7 @@ enum Allocator {
     /// exits when its build ends keeps what it freed instead. (`serve`, which stays, does
     /// not call this.) Without jemalloc (another platform), nothing to do.
     static func keepFreedMemory() {
+        #if os(Linux)
         typealias Control = @convention(c) (UnsafePointer<CChar>, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?,
                                             UnsafeMutableRawPointer?, Int) -> Int32
         guard let symbol = dlsym(nil, "mallctl") else { return }
@@ -18,5 +19,6 @@ enum Allocator {
             var never = -1
             _ = control(name, nil, nil, &never, MemoryLayout<Int>.size)
         }
+        #endif
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -45,7 +46,9 @@ struct SharedBytes: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral 
         // the stamping of the inputs), rather than faulted in one by one by the cores that
         // decode them. MADV_POPULATE_READ (Linux 5.14); on an older kernel the call fails
         // and the pages are faulted in as read.
+        #if os(Linux)
         _ = madvise(mapped, count, 22)
+        #endif
         self.init(ByteStorage(mapped: mapped, count: count), 0..<count)
     }
 
