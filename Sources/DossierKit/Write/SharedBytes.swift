@@ -11,7 +11,9 @@ import Glibc
 /// notes) copied every byte into memory the process had first to be given, page by page,
 /// which was most of the thread that reads them while the inputs are stamped. Every build
 /// replaces those files by renaming a new file over them, never by writing into them, so
-/// a mapped file does not change under the build that maps it.
+/// a mapped file does not change under the build that maps it. (Only a file cut short by
+/// hand while a build reads it could stop that build, where reading it would have found
+/// it damaged and started afresh.)
 struct SharedBytes: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral {
     private let storage: ByteStorage?
     let startIndex: Int
