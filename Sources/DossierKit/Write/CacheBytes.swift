@@ -162,7 +162,7 @@ struct CacheWriter: ~Copyable {
 /// Reads what CacheWriter wrote; any inconsistency (a truncated or foreign file) is
 /// `CacheBytesError`, and the caller then treats the cache as absent.
 struct CacheReader: Sendable {
-    /// Offsets are indices into the slice's base array, as a slice's are.
+    /// Offsets are indices into the whole buffer the bytes are part of (see SharedBytes).
     private let bytes: SharedBytes
     private var offset: Int
     /// Where this reader's part of `bytes` ends.
