@@ -81,9 +81,8 @@ struct BuildCache: Sendable {
                   let cache = try? BuildCache(readingHead: &reader),
                   cache.tool != nil, cache.tool == FileStamp.tool else { return nil }
             (self.cache, rest, self.output) = (cache, reader, output)
-            let basePath = BuildCache.memoBaseURL(for: output).path
-            baseStamp = FileStamp(path: basePath)
-            baseBytes = baseStamp == nil ? nil : SharedBytes(mapping: basePath)
+            let base = SharedBytes.stampedMapping(of: BuildCache.memoBaseURL(for: output).path)
+            (baseStamp, baseBytes) = (base?.stamp, base?.bytes)
         }
 
         /// The whole cache, or nil when its rest is damaged or it was made with another
@@ -91,7 +90,7 @@ struct BuildCache: Sendable {
         func complete() -> BuildCache? {
             // The memo base's parts are read at the same time as the rest, on both cores;
             // whether it is the base the cache was made with is known once all are read.
-            let parts = baseBytes.flatMap { Int64($0.count) == baseStamp?.size ? MemoBase.parts($0) : nil } ?? []
+            let parts = baseBytes.flatMap(MemoBase.parts) ?? []
             let readers = [rest] + parts
             let head = cache
             let read = Array(readers.indices).parallelMap { index -> (cache: BuildCache?, memos: [String: NoteMemo]?) in

@@ -33,16 +33,20 @@ struct SharedBytes: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral 
 
     /// The file at `path` mapped read-only; nil when it is not a regular file or cannot be mapped.
     init?(mapping path: String) {
+        guard let (bytes, _) = Self.stampedMapping(of: path) else { return nil }
+        self = bytes
+    }
+
+    /// The file at `path` mapped read-only, with its stamp taken from the descriptor it
+    /// was mapped through (so the two are of the same file).
+    static func stampedMapping(of path: String) -> (bytes: SharedBytes, stamp: FileStamp)? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         let count = Int(info.st_size)
-        guard count > 0 else {
-            self.init(nil, 0..<0)
-            return
-        }
+        guard count > 0 else { return (SharedBytes(nil, 0..<0), FileStamp(info)) }
         guard let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else { return nil }
         // The pages are mapped now, in one call on the thread that maps the file (beside
         // the stamping of the inputs), rather than faulted in one by one by the cores that
@@ -51,7 +55,7 @@ struct SharedBytes: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral 
         #if os(Linux)
         _ = madvise(mapped, count, 22)
         #endif
-        self.init(ByteStorage(mapped: mapped, count: count), 0..<count)
+        return (SharedBytes(ByteStorage(mapped: mapped, count: count), 0..<count), FileStamp(info))
     }
 
     subscript(position: Int) -> UInt8 {
