@@ -9,8 +9,8 @@ public struct DossierIndex: Sendable {
     /// The entries in that order: for the stages that go through every entry, which
     /// looked each one up by its id.
     public private(set) var orderedEntries: [Entry] = []
-    /// Id → position in `orderedIDs`, without the dictionary for nearly every id (see OrdinalTable).
-    private var ordinalTable = OrdinalTable([])
+    /// Id → position in `orderedIDs`, without the dictionary for nearly every id (see ExactTextTable).
+    private var idTable = ExactTextTable([], count: 0)
     /// Each entry's `titleRank` by ordinal, for sorting lists of ids without reading the entries.
     private var titleRanks: [Int] = []
     /// Where each type's ids lie in `orderedIDs` (one run each, since they come first by type).
@@ -20,9 +20,12 @@ public struct DossierIndex: Sendable {
     /// lists was a list made for each of some 30,000 names.
     private var names: [String: String] = [:]
     private var sharedNames: [String: [String]] = [:]
-    /// Each title and alias as written → its folded key: most references write one of
-    /// them exactly, and are then looked up without folding them again.
-    private var foldedAsWritten: [String: String] = [:]
+    /// Every id, title and alias as written → what `find` finds for it: the entry's
+    /// ordinal, or for a name several entries share, -1 - its place in `ambiguousNames`.
+    /// Most references write one of them exactly, and are then found with one look-up,
+    /// without folding them (see `findByFolding`).
+    private var namesAsWritten = ExactTextTable([], count: 0)
+    private var ambiguousNames: [[String]] = []
     /// Heading anchors of every entry's body, for `[[id#anchor]]` (a few per entry: a
     /// list, not a set made for each).
     public private(set) var anchors: [String: [String]] = [:]
@@ -66,7 +69,7 @@ public struct DossierIndex: Sendable {
         orderedIDs = inOrder.map(\.id)
         orderedEntries = inOrder
         for (ordinal, entry) in inOrder.enumerated() { entry.ordinal = ordinal }
-        ordinalTable = OrdinalTable(orderedIDs)
+        idTable = ExactTextTable(orderedIDs.enumerated().lazy.map { ($1, Int32($0)) }, count: orderedIDs.count)
         // Folding (Foundation, diacritics and case) is the slow part: both cores, and
         // only for what is not folded already (an unchanged note's names, kept by its memo).
         let folded = inOrder.parallelMap { entry -> (title: String, others: [String]) in
@@ -84,7 +87,16 @@ public struct DossierIndex: Sendable {
         // finished, and each entry's rank by the part of its type.
         nonisolated(unsafe) var names: [String: String] = [:]
         nonisolated(unsafe) var sharedNames: [String: [String]] = [:]
-        nonisolated(unsafe) var foldedAsWritten: [String: String] = [:]
+        nonisolated(unsafe) var namesAsWritten = ExactTextTable([], count: 0)
+        let byID = entries, idTable = idTable, orderedIDs = orderedIDs
+        /// Whether `text` is an entry's id, which it then names whatever else it spells.
+        @Sendable func isID(_ text: String) -> Bool {
+            switch idTable.find(text) {
+            case .value: true
+            case .absent: false
+            case .unknown: byID[text] != nil
+            }
+        }
         nonisolated(unsafe) var anchors: [String: [String]] = [:]
         let typeRuns = ranking ? EntryType.allCases.compactMap { runs[$0] } : []
         DispatchQueue.concurrentPerform(iterations: 3 + typeRuns.count) { part in
@@ -107,11 +119,19 @@ public struct DossierIndex: Sendable {
                     }
                 }
             case 1:
-                foldedAsWritten.reserveCapacity(inOrder.count * 2)
+                // Each id, then each title and alias with its entry (a name that is an id
+                // names that entry; one that folds to nothing names none): what `find`
+                // finds for each name no other entry shares, the others settled below.
+                var keys = orderedIDs.enumerated().map { (text: $1, value: Int32($0)) }
+                keys.reserveCapacity(inOrder.count * 3)
                 for (entry, folded) in zip(inOrder, folded) {
-                    foldedAsWritten[entry.title] = folded.title
-                    for (alias, key) in zip(entry.aliases, folded.others.dropFirst()) { foldedAsWritten[alias.value] = key }
+                    let value = Int32(entry.ordinal)
+                    if !folded.title.isEmpty, !isID(entry.title) { keys.append((entry.title, value)) }
+                    for (alias, key) in zip(entry.aliases, folded.others.dropFirst()) where !key.isEmpty && !isID(alias.value) {
+                        keys.append((alias.value, value))
+                    }
                 }
+                namesAsWritten = ExactTextTable(keys, count: keys.count)
             case 2:
                 // By id; a duplicate (an error, reported above) adds its anchors to the first's.
                 for (entry, entryAnchors) in zip(list, anchorLists) where !entryAnchors.isEmpty {
@@ -124,7 +144,23 @@ public struct DossierIndex: Sendable {
                 for (rank, entry) in zip(run, inOrder[run].sorted(by: Self.titleOrder)) { entry.titleRank = rank }
             }
         }
-        (self.names, self.sharedNames, self.foldedAsWritten, isRanked) = (names, sharedNames, foldedAsWritten, ranking)
+        // A name several entries share finds them all, or the one whose id it is.
+        for (key, ids) in sharedNames.sorted(by: { $0.key < $1.key }) {
+            let value: Int32
+            if let exactID = ids.first(where: { $0 == key }) {
+                value = Int32(byID[exactID]!.ordinal)
+            } else {
+                ambiguousNames.append(ids.sorted())
+                value = -Int32(ambiguousNames.count)
+            }
+            for id in ids {
+                let entry = byID[id]!
+                var written = entry.foldedTitle == key ? [entry.title] : []
+                for (alias, aliasKey) in zip(entry.aliases, entry.foldedNames?.others.dropFirst() ?? []) where aliasKey == key { written.append(alias.value) }
+                for text in written where !isID(text) { namesAsWritten.set(value, for: text) }
+            }
+        }
+        (self.names, self.sharedNames, self.namesAsWritten, isRanked) = (names, sharedNames, namesAsWritten, ranking)
         if ranking { titleRanks = inOrder.map(\.titleRank) }
         self.anchors = anchors
     }
@@ -145,8 +181,8 @@ public struct DossierIndex: Sendable {
 
     /// The entry's position in `orderedEntries` (see `Entry.ordinal`).
     func ordinal(of id: String) -> Int? {
-        switch ordinalTable.find(id) {
-        case .ordinal(let ordinal): ordinal
+        switch idTable.find(id) {
+        case .value(let ordinal): Int(ordinal)
         case .absent: nil
         case .unknown: entries[id]?.ordinal
         }
@@ -195,8 +231,16 @@ public struct DossierIndex: Sendable {
     }
 
     func find(_ text: String) -> Found {
+        switch namesAsWritten.find(text) {
+        case .value(let value): value >= 0 ? .entry(orderedEntries[Int(value)]) : .ambiguous(ambiguousNames[Int(-value) - 1])
+        case .absent, .unknown: findByFolding(text)
+        }
+    }
+
+    /// What `find` finds, without the names as written: the id, else the folded text.
+    func findByFolding(_ text: String) -> Found {
         if let entry = self[text] { return .entry(entry) }
-        let key = foldedAsWritten[text] ?? Fold.key(text)
+        let key = Fold.key(text)
         if let id = names[key] {
             guard let ids = sharedNames[key] else { return .entry(self[id]!) }
             if let exactID = ids.first(where: { $0 == key }) { return .entry(self[exactID]!) }
