@@ -66,6 +66,39 @@ import Testing
         #expect(link["type"] != nil && card["kind"] == nil)
     }
 
+    /// A field is found by name exactly when it is set, on the object or the one it
+    /// extends, whatever other names share its bit of `names` (a few hundred names
+    /// against 64 bits), and after fields are taken away.
+    @Test func fieldsAreFoundExactlyWhenTheyAreSet() {
+        let names = (0..<300).map { "f\($0)" } + ["title", "href", "kind", "role", "", "é"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            var shared: TemplateObject = [:]
+            var expected: [String: String] = [:]
+            for name in names.shuffled(using: &generator).prefix(Int.random(in: 0...20, using: &generator)) {
+                shared[name] = .text("shared " + name)
+                expected[name] = "shared " + name
+            }
+            var object = TemplateObject(extending: shared)
+            for name in names.shuffled(using: &generator).prefix(Int.random(in: 0...12, using: &generator)) {
+                if Bool.random(using: &generator) {
+                    object[name] = .text("own " + name)
+                    expected[name] = "own " + name
+                } else {
+                    object[name] = nil
+                    expected[name] = nil
+                }
+            }
+            for name in names {
+                let found: String? = switch object[name] {
+                case .text(let text)?: text
+                default: nil
+                }
+                #expect(found == expected[name], "\(name)")
+            }
+        }
+    }
+
     @Test func sectionsOverFlagsTextListsAndMissingValues() throws {
         let html = try renderBothWays(["page": """
             {{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{^no}}!N{{/no}}{{^yes}}!Y{{/yes}}
