@@ -50,8 +50,7 @@ struct ExactTextTable: Sendable {
         var pool: [UInt8] = [], starts: [UInt32] = [0]
         starts.reserveCapacity(count + 1)
         for (text, value) in keys {
-            var text = text
-            text.withUTF8 { bytes in
+            Self.reading(text) { bytes in
                 let (hash, isASCII) = Self.hash(bytes)
                 var slot = Int(truncatingIfNeeded: hash) & mask
                 while case let taken = slots[slot], taken != 0 {
@@ -70,29 +69,35 @@ struct ExactTextTable: Sendable {
 
     /// The number of the key with exactly `text`'s bytes.
     func find(_ text: String) -> Found {
-        var text = text
-        return text.withUTF8 { bytes in
-            let (hash, isASCII) = Self.hash(bytes)
-            guard let position = position(of: bytes, hash: hash) else { return isASCII && keysAreASCII ? .absent : .unknown }
-            return .value(pool.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: Int(starts[position]), as: Int32.self) })
-        }
+        let (found, isASCII) = Self.reading(text) { lookUp($0) }
+        guard let position = found else { return isASCII && keysAreASCII ? .absent : .unknown }
+        return .value(pool.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: Int(starts[position]), as: Int32.self) })
     }
 
     /// Gives the key with exactly `text`'s bytes another number (nothing if there is none).
     mutating func set(_ value: Int32, for text: String) {
-        var text = text
-        guard let position = text.withUTF8({ position(of: $0, hash: Self.hash($0).hash) }) else { return }
+        guard let position = Self.reading(text, { lookUp($0) }).position else { return }
         let start = Int(starts[position])
         pool.withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: start, as: Int32.self) }
     }
 
-    private func position(of bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+    /// `body` given the text's UTF-8 bytes where they are (a mutable copy for `withUTF8`
+    /// was a retain and a release of the text per look-up).
+    private static func reading<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var text = text
+        return text.withUTF8(body)
+    }
+
+    /// The position of the key with exactly these bytes, and whether they are ASCII.
+    private func lookUp(_ bytes: UnsafeBufferPointer<UInt8>) -> (position: Int?, isASCII: Bool) {
+        let (hash, isASCII) = Self.hash(bytes)
         var slot = Int(truncatingIfNeeded: hash) & mask
         while case let taken = slots[slot], taken != 0 {
-            if Self.matches(taken, hash, bytes, pool, starts) { return Int(taken & 0xFFFF_FFFF) - 1 }
+            if Self.matches(taken, hash, bytes, pool, starts) { return (Int(taken & 0xFFFF_FFFF) - 1, isASCII) }
             slot = (slot + 1) & mask
         }
-        return nil
+        return (nil, isASCII)
     }
 
     /// Whether the taken slot is the key with `bytes` (whose hash is `hash`).
