@@ -50,13 +50,10 @@ struct ExactTextTable: Sendable {
         var pool: [UInt8] = [], starts: [UInt32] = [0]
         starts.reserveCapacity(count + 1)
         for (text, value) in keys {
-            Self.reading(text) { bytes in
+            text.withUTF8InPlace { bytes in
                 let (hash, isASCII) = Self.hash(bytes)
-                var slot = Int(truncatingIfNeeded: hash) & mask
-                while case let taken = slots[slot], taken != 0 {
-                    if Self.matches(taken, hash, bytes, pool, starts) { return }
-                    slot = (slot + 1) & mask
-                }
+                let (slot, found) = Self.probe(bytes, hash, slots, mask, pool, starts)
+                guard found == nil else { return }
                 keysAreASCII = keysAreASCII && isASCII
                 slots[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(starts.count)
                 withUnsafeBytes(of: value.littleEndian) { pool += $0 }
@@ -69,44 +66,41 @@ struct ExactTextTable: Sendable {
 
     /// The number of the key with exactly `text`'s bytes.
     func find(_ text: String) -> Found {
-        let (found, isASCII) = Self.reading(text) { lookUp($0) }
+        let (found, isASCII) = text.withUTF8InPlace { lookUp($0) }
         guard let position = found else { return isASCII && keysAreASCII ? .absent : .unknown }
         return .value(pool.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: Int(starts[position]), as: Int32.self) })
     }
 
     /// Gives the key with exactly `text`'s bytes another number (nothing if there is none).
     mutating func set(_ value: Int32, for text: String) {
-        guard let position = Self.reading(text, { lookUp($0) }).position else { return }
+        guard let position = text.withUTF8InPlace({ lookUp($0) }).position else { return }
         let start = Int(starts[position])
         pool.withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: start, as: Int32.self) }
-    }
-
-    /// `body` given the text's UTF-8 bytes where they are (a mutable copy for `withUTF8`
-    /// was a retain and a release of the text per look-up).
-    private static func reading<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
-        var text = text
-        return text.withUTF8(body)
     }
 
     /// The position of the key with exactly these bytes, and whether they are ASCII.
     private func lookUp(_ bytes: UnsafeBufferPointer<UInt8>) -> (position: Int?, isASCII: Bool) {
         let (hash, isASCII) = Self.hash(bytes)
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while case let taken = slots[slot], taken != 0 {
-            if Self.matches(taken, hash, bytes, pool, starts) { return (Int(taken & 0xFFFF_FFFF) - 1, isASCII) }
-            slot = (slot + 1) & mask
-        }
-        return (nil, isASCII)
+        return (Self.probe(bytes, hash, slots, mask, pool, starts).position, isASCII)
     }
 
-    /// Whether the taken slot is the key with `bytes` (whose hash is `hash`).
-    private static func matches(_ taken: UInt64, _ hash: UInt64, _ bytes: UnsafeBufferPointer<UInt8>, _ pool: [UInt8], _ starts: [UInt32]) -> Bool {
-        guard taken & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 else { return false }
-        let position = Int(taken & 0xFFFF_FFFF) - 1
-        let start = Int(starts[position]) + 4
-        guard Int(starts[position + 1]) - start == bytes.count else { return false }
-        return bytes.isEmpty || pool.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0 }
+    /// The slot of the key with `bytes` (whose hash is `hash`) and its position, or the
+    /// empty slot where it would go (as the table is being made, too).
+    private static func probe(_ bytes: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ slots: [UInt64], _ mask: Int,
+                              _ pool: [UInt8], _ starts: [UInt32]) -> (slot: Int, position: Int?) {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while case let taken = slots[slot], taken != 0 {
+            let position = Int(taken & 0xFFFF_FFFF) - 1
+            if taken & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000 {
+                let start = Int(starts[position]) + 4
+                if Int(starts[position + 1]) - start == bytes.count, bytes.isEmpty
+                    || pool.withUnsafeBufferPointer({ memcmp($0.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0 }) {
+                    return (slot, position)
+                }
+            }
+            slot = (slot + 1) & mask
+        }
+        return (slot, nil)
     }
 
     /// A hash of UTF-8 bytes, eight at a time, and whether they are all ASCII.

@@ -142,7 +142,8 @@ public enum Builder {
         if previous == nil {
             isUnchanged = { _ in false }
         } else {
-            let unseenNotes = Set((unseen ?? []).compactMap { key in key.hasPrefix("content/") ? String(key.dropFirst(8)) : nil })
+            let label = "content/"
+            let unseenNotes = Set((unseen ?? []).compactMap { key in key.hasPrefix(label) ? String(key.dropFirst(label.count)) : nil })
             isUnchanged = { path in !unseenNotes.contains(path) }
         }
         let dossier = Analysis.analyze(content: options.content, displayPath: options.contentDisplay,

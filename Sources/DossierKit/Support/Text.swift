@@ -168,13 +168,7 @@ public enum HTML {
     /// runs between the five characters copied whole. Without `apostrophe`, `'` stays as
     /// it is, as cmark writes a text node.
     static func escape(_ text: String, into out: inout [UInt8], apostrophe: Bool = true) {
-        // Read in place: `withUTF8` needs a mutable copy, a retain and a release of the
-        // text for each of the thousands of values a page shows.
-        let done: Void? = text.utf8.withContiguousStorageIfAvailable { escape($0, into: &out, apostrophe: apostrophe) }
-        if done == nil {
-            var text = text
-            text.withUTF8 { escape($0, into: &out, apostrophe: apostrophe) }
-        }
+        text.withUTF8InPlace { escape($0, into: &out, apostrophe: apostrophe) }
     }
 
     private static func escape(_ utf8: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], apostrophe: Bool) {
@@ -221,9 +215,7 @@ public enum HTML {
             for (shift, byte) in utf8[offset...].enumerated() { last |= UInt64(byte) << (8 * shift) }
             return mayNeedEntity(last, apostrophe: apostrophe)
         }
-        if let found = text.utf8.withContiguousStorageIfAvailable(scan) { return found }
-        var text = text
-        return text.withUTF8(scan)
+        return text.withUTF8InPlace(scan)
     }
 
     /// Whether any of eight bytes is `&`, `<`, `>`, `"` (or `'`): each compared to all
@@ -268,6 +260,16 @@ public enum HTML {
 }
 
 extension String {
+    /// `body` given the text's UTF-8 bytes where they are; a copy is made only of a string
+    /// that does not hold them in one piece (one bridged from Foundation). `withUTF8`
+    /// needs a mutable copy of the string: a retain and a release for each of the
+    /// millions of values and names a build reads.
+    func withUTF8InPlace<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return try copy.withUTF8(body)
+    }
+
     /// `bytes` as a string if they are UTF-8, as `String(validating:as:)` makes it, but
     /// faster on text that is ASCII but for a few characters, as a note is. Swift checks
     /// a buffer that is not all ASCII byte by byte (3 % of the instructions of a 10k

@@ -287,10 +287,10 @@ struct CacheReader: Sendable {
     /// `string()`, or `known` itself when its bytes are the ones read: one string for
     /// what a memo holds twice (a title, a file's path), not a copy of it made per note.
     mutating func string(reusing known: String?) throws(CacheBytesError) -> String {
-        guard var known else { return try string() }
+        guard let known else { return try string() }
         let start = offset
         let length = try count()
-        let isKnown = known.withUTF8 { utf8 in
+        let isKnown = known.withUTF8InPlace { utf8 in
             utf8.count == length && (length == 0 || bytes.withUnsafeBufferPointer { buffer in
                 memcmp(buffer.baseAddress! + (offset - bytes.startIndex), utf8.baseAddress!, length) == 0
             })
