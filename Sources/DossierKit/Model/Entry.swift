@@ -303,21 +303,27 @@ private final class PendingDetails: Sendable {
 /// What one entry's front-matter references resolved to, found by the reference as
 /// written (its text and place in the file).
 public struct ResolvedReferences: Sendable {
-    /// The entries themselves, not their ids: a page shows each as a link, and finding
-    /// an id again in the index was a hash and a search of a table of every entry.
-    private let pairs: [(reference: Reference, target: Entry)]
+    /// Each target by `Entry.ordinal`, not as the entry: a page shows most of them as
+    /// links made from the card of that ordinal, and at 50,000 notes touching the entry
+    /// object itself (to retain it, to read its ordinal) was a cache miss per link.
+    private let pairs: [(reference: Reference, target: Int32)]
     /// Only for an entry with many references; the few of most are searched in order.
-    private let table: [Reference: Entry]?
+    private let table: [Reference: Int32]?
 
-    init(_ pairs: [(reference: Reference, target: Entry)]) {
+    init(_ pairs: [(reference: Reference, target: Int32)]) {
         self.pairs = pairs
         table = pairs.count > 32 ? Dictionary(pairs, uniquingKeysWith: { first, _ in first }) : nil
     }
 
-    /// The entry `reference` names.
-    subscript(entry reference: Reference) -> Entry? {
-        if let table { return table[reference] }
-        return pairs.first { $0.reference == reference }?.target
+    /// The `Entry.ordinal` of what `reference` names.
+    subscript(ordinal reference: Reference) -> Int? {
+        if let table { return table[reference].map(Int.init) }
+        // Line and column first: two references of one entry never share both, and
+        // comparing them reads no string bytes (a long id's are elsewhere in memory).
+        return pairs.first { pair in
+            let place = pair.reference.location
+            return place.line == reference.location.line && place.column == reference.location.column && pair.reference == reference
+        }.map { Int($0.target) }
     }
 
     var isEmpty: Bool { pairs.isEmpty }

@@ -186,12 +186,12 @@ public enum Analysis {
             // Each entry's references visited in place, each result kept where it goes
             // (lists of results, mapped and filtered, were copies of every reference).
             let frontMatterResults = index.orderedEntries.parallelMap { entry -> (failures: [Diagnostic], resolved: ResolvedReferences, targets: [String]) in
-                var pairs: [(reference: Reference, target: Entry)] = [], targets: [String] = [], failures: [Diagnostic] = []
+                var pairs: [(reference: Reference, target: Int32)] = [], targets: [String] = [], failures: [Diagnostic] = []
                 targets.reserveCapacity(entry.frontMatterReferenceCount)
                 entry.forEachFrontMatterReference { reference, key, allowed in
                     switch resolve(reference, key: key, allowed: allowed, index: index) {
                     case .success(let target):
-                        pairs.append((reference, target))
+                        pairs.append((reference, Int32(target.ordinal)))
                         targets.append(target.id)
                     case .failure(let diagnostic):
                         failures.append(diagnostic)

@@ -139,8 +139,8 @@ struct BodyResolver: Sendable {
         var citations = result.citations
         let resolved = targets[entry]
         func marker(_ references: [Reference]) -> String? {
-            let sources = references.compactMap { resolved?[entry: $0] }
-            return sources.isEmpty ? nil : String(decoding: citations.markerBytes(sources.map { ($0.id, $0.ordinal, nil) }), as: UTF8.self)
+            let sources = references.compactMap { resolved?[ordinal: $0] }
+            return sources.isEmpty ? nil : String(decoding: citations.markerBytes(sources.map { (resolver.index.orderedIDs[$0], $0, nil) }), as: UTF8.self)
         }
         let relationMarkers = entry.relations.map { marker($0.sources) ?? "" }
         let affiliationMarkers = entry.affiliations.map { marker($0.sources) ?? "" }

@@ -27,9 +27,9 @@ public struct ReferenceTargets: Sendable {
         }
         guard entry.file.hasPrefix(displayRoot + "/"),
               let links = remembered[String(entry.file.dropFirst(displayRoot.count + 1))]?.frontMatterLinks else { return nil }
-        var pairs: [(reference: Reference, target: Entry)] = []
+        var pairs: [(reference: Reference, target: Int32)] = []
         entry.forEachFrontMatterTarget(links.array) { reference, _, target in
-            if let found = index[target] { pairs.append((reference, found)) }
+            if let found = index.ordinal(of: target) { pairs.append((reference, Int32(found))) }
         }
         return pairs.isEmpty ? nil : ResolvedReferences(pairs)
     }

@@ -177,13 +177,17 @@ public final class PageBuilder: @unchecked Sendable {
     /// (`SitePaths.rootPrefix`, worked out once per page: every link asks).
     private func link(_ id: String, from root: String) -> TemplateObject { link(index[id]!, from: root) }
 
-    private func link(_ entry: Entry, from root: String) -> TemplateObject {
-        guard entryCards.indices.contains(entry.ordinal) else { return Self.card(entry, root: root, language: language) }
+    private func link(_ entry: Entry, from root: String) -> TemplateObject { link(entry.ordinal, from: root) }
+
+    /// The same by `Entry.ordinal`: a link from an entry page reads the card alone, not
+    /// the entry (at 50,000 notes a cache miss per link, see ResolvedReferences).
+    private func link(_ ordinal: Int, from root: String) -> TemplateObject {
+        guard entryCards.indices.contains(ordinal) else { return Self.card(index.orderedEntries[ordinal], root: root, language: language) }
         // The card's fields shared, not copied: most links get a field or two added.
-        var link = TemplateObject(extending: entryCards[entry.ordinal])
+        var link = TemplateObject(extending: entryCards[ordinal])
         // From another depth (the timeline, the lists: ten thousand links and more), the
         // entry page's card with its own href, rather than every field made again.
-        if root != Self.entryRoot { link["href"] = .text(root + SitePaths.page(of: entry)) }
+        if root != Self.entryRoot { link["href"] = .text(root + SitePaths.page(of: index.orderedEntries[ordinal])) }
         return link
     }
 
@@ -245,7 +249,7 @@ public final class PageBuilder: @unchecked Sendable {
     private func noteSource(_ source: Entry, from root: String, renderedNow: Bool = false) -> SharedFragment {
         var context = link(source, from: root)
         if let publisher = source.publisher { context["publisher"] = .text(publisher) }
-        if let via = source.via.flatMap({ dossier.targets[source]?[entry: $0] }) { context["via"] = .object(link(via, from: root)) }
+        if let via = source.via.flatMap({ dossier.targets[source]?[ordinal: $0] }) { context["via"] = .object(link(via, from: root)) }
         return SharedFragment(partial: "note-source", context: context, templates: templates, renderedNow: renderedNow)
     }
 
@@ -275,7 +279,7 @@ public final class PageBuilder: @unchecked Sendable {
     private func links(_ references: [Reference], of owner: Entry, from root: String) -> [TemplateObject] {
         var seen = Set<Int>()
         let targets = dossier.targets[owner]
-        return references.compactMap { targets?[entry: $0] }.filter { seen.insert($0.ordinal).inserted }.map { link($0, from: root) }
+        return references.compactMap { targets?[ordinal: $0] }.filter { seen.insert($0).inserted }.map { link($0, from: root) }
     }
 
     // MARK: Pages
@@ -376,14 +380,14 @@ public final class PageBuilder: @unchecked Sendable {
 
         let targets = dossier.targets[entry]
         Self.set("relations", zip(entry.relations, resolved.relationMarkers).compactMap { relation, marker -> TemplateObject? in
-            guard let target = targets?[entry: relation.with] else { return nil }
+            guard let target = targets?[ordinal: relation.with] else { return nil }
             var item = link(target, from: root)
             item["kind"] = .text(relation.kind ?? "related to")
             item["cites"] = .text(marker)
             return item
         }, in: &context)
         Self.set("affiliations", zip(entry.affiliations, resolved.affiliationMarkers).compactMap { affiliation, marker -> TemplateObject? in
-            guard let target = targets?[entry: affiliation.organization] else { return nil }
+            guard let target = targets?[ordinal: affiliation.organization] else { return nil }
             var item = link(target, from: root)
             if let role = affiliation.role { item["role"] = .text(role) }
             let period = [affiliation.from, affiliation.to].map { $0?.value.display(language: language) }
