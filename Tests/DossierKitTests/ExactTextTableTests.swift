@@ -98,4 +98,19 @@ import Testing
             }
         }
     }
+
+    /// An ordinal's type comes from where its type's run ends, not from the entry: it must
+    /// be the entry's own type, with types left out of the dossier and in any file order.
+    @Test func anOrdinalsTypeIsItsEntrysType() async {
+        let types = Gen.int(in: 0...(EntryType.allCases.count - 1)).map { EntryType.allCases[$0] }
+        await propertyCheck(count: 300, input: types.array(of: 0...40)) { chosen in
+            let entries = chosen.enumerated().map { offset, type in
+                let file = "\(type.folder)/\(offset).md"
+                return Entry(id: "entry-\(offset)", type: type, file: file, idLocation: SourceLocation(file: file, line: 1, column: 1),
+                             title: "Entry \(offset)", lines: TextLines(""))
+            }
+            let index = DossierIndex(entries: entries, anchors: entries.map { _ in [] })
+            for entry in entries { #expect(index.type(ofOrdinal: entry.ordinal) == entry.type, "\(chosen)") }
+        }
+    }
 }

@@ -15,6 +15,9 @@ public struct DossierIndex: Sendable {
     private var titleRanks: [Int] = []
     /// Where each type's ids lie in `orderedIDs` (one run each, since they come first by type).
     private var runs: [EntryType: Range<Int>] = [:]
+    /// Where each type's run ends in `orderedEntries`, in `EntryType.allCases` order: an
+    /// ordinal's type without reading the entry (a cold object at 50,000 notes).
+    private var runEnds: [Int] = []
     /// Folded id, title or alias → the id it names: the first, in `orderedIDs` order,
     /// when it names several, which `sharedNames` then lists (ambiguous). One table of
     /// lists was a list made for each of some 30,000 names.
@@ -69,6 +72,8 @@ public struct DossierIndex: Sendable {
             ordered += isInOrder ? run : run.sorted { $0.id < $1.id }
         }
         let inOrder = ordered
+        runEnds = EntryType.allCases.map { runs[$0]?.upperBound ?? 0 }
+        for position in runEnds.indices.dropFirst() { runEnds[position] = max(runEnds[position], runEnds[position - 1]) }
         orderedIDs = inOrder.map(\.id)
         orderedEntries = inOrder
         for (ordinal, entry) in inOrder.enumerated() { entry.ordinal = ordinal }
@@ -191,6 +196,11 @@ public struct DossierIndex: Sendable {
         case .absent: nil
         case .unknown: entries[id]?.ordinal
         }
+    }
+
+    /// The type of the entry at `ordinal` (see `Entry.ordinal`), read from the runs.
+    func type(ofOrdinal ordinal: Int) -> EntryType {
+        EntryType.allCases[runEnds.firstIndex { ordinal < $0 }!]
     }
 
     /// The ids of one type, in `orderedIDs` order (by id).

@@ -373,18 +373,21 @@ public struct Resolver: Sendable {
                     at.column = min(at.column + 1 + item.offset, (entry.lines.line(at.line)?.count ?? 0) + 1)
                     return at
                 }
-                guard let target = index[item.id] else {
+                // By ordinal and type, without the source's entry: a cold object per
+                // citation at 50,000 notes.
+                guard let ordinal = index.ordinal(of: item.id) else {
                     let suggestions = index.suggestions(for: Fold.key(item.id), types: [.source])
                     diagnostics.append(.error(itemLocation(), "unknown source '@\(item.id)' in citation",
                                               notes: suggestions.isEmpty ? ["add Content/sources/\(Slug.make(item.id)).md or fix the id"] : suggestions.map { "did you mean '@\($0)' (\(index[$0]!.title))?" }))
                     continue
                 }
-                guard target.type == .source else {
-                    diagnostics.append(.error(itemLocation(), "citation '@\(item.id)' names a \(target.type.rawValue), not a source",
-                                              notes: ["cite a source id; link to the \(target.type.rawValue) with [[\(item.id)]]"]))
+                let type = index.type(ofOrdinal: ordinal)
+                guard type == .source else {
+                    diagnostics.append(.error(itemLocation(), "citation '@\(item.id)' names a \(type.rawValue), not a source",
+                                              notes: ["cite a source id; link to the \(type.rawValue) with [[\(item.id)]]"]))
                     continue
                 }
-                resolved.append((item.id, target.ordinal, item.locator))
+                resolved.append((item.id, ordinal, item.locator))
             }
             guard !resolved.isEmpty else { return Array(HTML.escapeText(place.token).utf8) }
             return citations.markerBytes(resolved)
