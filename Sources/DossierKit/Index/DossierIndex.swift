@@ -198,6 +198,12 @@ public struct DossierIndex: Sendable {
         }
     }
 
+    /// The ordinal of `entry`, or for a duplicate (left out of the index) that of the
+    /// entry its id names, without hashing the id when the entry has its own.
+    func ordinal(ofIndexed entry: Entry) -> Int? {
+        entry.ordinal >= 0 ? entry.ordinal : ordinal(of: entry.id)
+    }
+
     /// The type of the entry at `ordinal` (see `Entry.ordinal`), read from the runs.
     func type(ofOrdinal ordinal: Int) -> EntryType {
         EntryType.allCases[runEnds.firstIndex { ordinal < $0 }!]

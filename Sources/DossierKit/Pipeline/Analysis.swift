@@ -174,8 +174,8 @@ public enum Analysis {
         // Otherwise they are resolved like cross-references (on both cores, merged in
         // index order) and kept by entry: one table of every reference was a serial
         // insert of each, hashing the reference with its location.
-        // Entry id → the target of each of its references, when resolved here.
-        let links: [String: [String]]?
+        // By ordinal: the id each of the entry's references names ("" if none), when resolved here.
+        let links: [[String]]?
         let targets: ReferenceTargets
         var frontMatterResolved = false
         if sharedInputsUnchanged, let previous, kept.allSatisfy(\.remembersLinks) {
@@ -200,15 +200,11 @@ public enum Analysis {
                 }
                 return (failures, ResolvedReferences(pairs), targets)
             }
-            var resolvedLinks: [String: [String]] = [:]
-            resolvedLinks.reserveCapacity(frontMatterResults.count)
-            for (id, (failures, _, targets)) in zip(index.orderedIDs, frontMatterResults) {
-                resolvedLinks[id] = targets
-                diagnostics += failures
-            }
-            // By ordinal: the results are in `orderedEntries` order.
+            for (failures, _, _) in frontMatterResults where !failures.isEmpty { diagnostics += failures }
+            // By ordinal: the results are in `orderedEntries` order. (A table by id was
+            // 50,000 ids hashed on one core, a cache miss each.)
             let resolved = frontMatterResults.map { $0.resolved.isEmpty ? nil : $0.resolved }
-            (links, targets) = (resolvedLinks, ReferenceTargets(resolved: resolved, index: index))
+            (links, targets) = (frontMatterResults.map(\.targets), ReferenceTargets(resolved: resolved, index: index))
             if !freesMemory { ProcessLifetime.keep(frontMatterResults) }
         }
         timer.lap("front-matter references")
@@ -230,7 +226,7 @@ public enum Analysis {
             let memo = NoteMemo(contentHash: note.contentHash, displayPath: note.source.displayPath, entry: note.entryBytes,
                                 readDiagnostics: note.diagnostics, bodyLength: note.bodyLength,
                                 frontMatterHash: note.frontMatterHash, body: body!,
-                                frontMatterLinks: links?[entry.id].map(MemoStrings.init)
+                                frontMatterLinks: links.flatMap { links in index.ordinal(ofIndexed: entry).map { links[$0] } }.map(MemoStrings.init)
                                     ?? previous?.byPath[note.source.relativePath]?.frontMatterLinks ?? MemoStrings([]),
                                 // A note parsed while it was read has its part digested already.
                                 sharedPart: note.sharedPart.isEmpty

@@ -44,6 +44,12 @@ enum PageDigest {
             for item in list { add(item) }
         }
 
+        /// Entries by `Entry.ordinal`.
+        mutating func add(ordinals: [Int32]) {
+            add(count: ordinals.count)
+            for ordinal in ordinals { withUnsafeBytes(of: ordinal.littleEndian) { bytes.append(contentsOf: $0) } }
+        }
+
         mutating func add(count: Int) {
             withUnsafeBytes(of: UInt64(count).littleEndian) { bytes.append(contentsOf: $0) }
         }
