@@ -180,7 +180,10 @@ public final class PageBuilder: @unchecked Sendable {
     /// (`SitePaths.rootPrefix`, worked out once per page: every link asks).
     private func link(_ id: String, from root: String) -> TemplateObject { link(index[id]!, from: root) }
 
-    private func link(_ entry: Entry, from root: String) -> TemplateObject { link(entry.ordinal, from: root) }
+    private func link(_ entry: Entry, from root: String) -> TemplateObject {
+        guard entryCards.indices.contains(entry.ordinal) else { return Self.card(entry, root: root, language: language) }
+        return link(entry.ordinal, from: root)
+    }
 
     /// The same by `Entry.ordinal`: a link from an entry page reads the card alone, not
     /// the entry (at 50,000 notes a cache miss per link, see ResolvedReferences).
