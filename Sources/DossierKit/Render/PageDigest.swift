@@ -32,8 +32,7 @@ enum PageDigest {
         }
 
         mutating func add(_ text: String) {
-            var text = text
-            text.withUTF8 { utf8 in
+            text.withUTF8InPlace { utf8 in
                 add(count: utf8.count)
                 bytes.append(contentsOf: utf8)
             }
@@ -135,8 +134,7 @@ enum PageDigest {
     }
 
     private static func append(_ text: String, to bytes: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { utf8 in
+        text.withUTF8InPlace { utf8 in
             count(utf8.count, into: &bytes)
             bytes.append(contentsOf: utf8)
         }

@@ -70,8 +70,7 @@ struct CacheWriter: ~Copyable {
     mutating func write(_ number: Int) { write(Int64(number)) }
 
     mutating func write(_ text: String) {
-        var text = text
-        text.withUTF8 { utf8 in
+        text.withUTF8InPlace { utf8 in
             write(utf8.count)
             bytes += utf8
         }
